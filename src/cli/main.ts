@@ -1,0 +1,132 @@
+/** The command line: parses flags, runs a command, maps errors to exit codes. The only code touching `process`. */
+import { Argument, Command, CommanderError, Option } from 'commander';
+import { InputError } from '../errors.js';
+import { FORMATTERS } from '../formats/index.js';
+import { EXIT } from '../report/exit-code.js';
+import { TOOL_VERSION } from '../version.js';
+import { runAudit, runCollect, type AuditFlags } from './commands/audit.js';
+import { runExplain, runPaths, runRules } from './commands/catalog.js';
+import { runDiff } from './commands/diff.js';
+import { runSchema } from './commands/schema.js';
+import { removePendingTemporaries } from './output.js';
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0    every finding at or above --fail-on passed, is managed, not applicable or waived
+  1    at least one FAIL at or above --fail-on
+  2    usage or input error (bad flag, unreadable or invalid file): nothing was audited
+  3    incomplete: an ERROR at or above --fail-on and no such FAIL
+  130  interrupted (SIGINT); no partial output file is left behind`;
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function scopeOptions(command: Command): Command {
+  return command
+    .option('--instance-id <id>', 'Connect instance id or ARN (repeatable; default: every instance)', collect)
+    .option('--region <region>', 'AWS region (repeatable; default: from the AWS config chain)', collect)
+    .option('--profile <name>', 'AWS shared config / SSO profile')
+    .option('--directory-id <id>', 'directory that authenticates the instance(s) agents')
+    .option('--resource-types <types>', 'storage resource types to audit, e.g. CALL_RECORDINGS,chat-transcripts (default: all)')
+    .option('--endpoint-url <url>', 'send every AWS call to this endpoint (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are honoured too)')
+    .option('--concurrency <n>', 'requests in flight at most', '8')
+    .option('--timeout <seconds>', 'whole-run time limit', '900')
+    .option('--max-attempts <n>', 'attempts per call for throttling, 5xx and network errors', '8')
+    .option('--config <file>', 'config file (see `schema config`)')
+    .option('--verbose', 'log AWS calls to stderr (never credentials)')
+    .option('--quiet', 'no warnings on stderr');
+}
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('connect-netpath-audit')
+    .description('Audit Amazon Connect against its documented network paths (TLS, SRTP, SSE-KMS with a customer key, LDAPS).')
+    .version(TOOL_VERSION, '-V, --version')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .exitOverride()
+    .showSuggestionAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  scopeOptions(program.command('audit').description('judge every hop of every instance, live or from an evidence file'))
+    .option('--snapshot <file>', 'audit a saved evidence file instead of the live account')
+    .addOption(new Option('--format <format>', 'report format on stdout').choices(FORMATTERS.map((f) => f.id)).default('text'))
+    .option('--output <format=file>', 'also write FORMAT to FILE (repeatable)', collect)
+    .option('--fail-on <severity>', 'lowest severity that fails the run: critical, high, medium, low, info (default low)')
+    .option('--framework <name>', 'run only rules mapped to this framework: pci, hipaa, nist, iso, soc2')
+    .option('--ocsf-version <version>', 'OCSF schema version for --format ocsf (1.1.0 or 1.6.0)', '1.1.0')
+    .option('--sarif-artifact <path>', 'file SARIF results point at (default: the evidence or config file)')
+    .option('--no-color', 'no colours (NO_COLOR is honoured too)')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (flags: AuditFlags) => {
+      process.exitCode = await runAudit(flags);
+    });
+
+  scopeOptions(program.command('collect').description('save the evidence of a live account for a later, offline audit'))
+    .requiredOption('--out <file>', 'evidence file to write')
+    .action(async (flags: AuditFlags & { out: string }) => {
+      process.exitCode = await runCollect(flags);
+    });
+
+  program
+    .command('rules')
+    .description('every rule: id, hop, severity, title, frameworks')
+    .addOption(new Option('--format <format>').choices(['text', 'json']).default('text'))
+    .action(async (flags: { format: 'text' | 'json' }) => runRules(flags.format));
+
+  program
+    .command('explain')
+    .description('rationale, evidence used, remediation and references of a rule or hop')
+    .argument('<id>', 'rule id or hop id')
+    .action(async (id: string) => runExplain(id));
+
+  program
+    .command('paths')
+    .description('the documented path model')
+    .addOption(new Option('--format <format>').choices(['text', 'mermaid']).default('text'))
+    .action(async (flags: { format: 'text' | 'mermaid' }) => runPaths(flags.format));
+
+  program
+    .command('diff')
+    .description('new, resolved and unchanged findings between two JSON reports')
+    .argument('<old>', 'baseline report (--format json)')
+    .argument('<new>', 'current report (--format json)')
+    .addOption(new Option('--format <format>').choices(['text', 'json']).default('text'))
+    .option('--fail-on-new', 'exit 1 when the new report has FAIL findings the old one did not')
+    .action(async (oldFile: string, newFile: string, flags: { format: 'text' | 'json'; failOnNew?: boolean }) => {
+      process.exitCode = await runDiff(oldFile, newFile, flags);
+    });
+
+  program
+    .command('schema')
+    .description('JSON Schema of a file format')
+    .addArgument(new Argument('[kind]', 'report, snapshot or config').choices(['report', 'snapshot', 'config']).default('report'))
+    .action(async (kind: 'report' | 'snapshot' | 'config') => runSchema(kind));
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    // `| head` closes the pipe early: the reader has what it wanted, which is not a failure.
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  process.once('SIGINT', () => {
+    removePendingTemporaries();
+    process.stderr.write('interrupted\n');
+    process.exit(EXIT.interrupted);
+  });
+  try {
+    await buildProgram().parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode === 0 ? 0 : EXIT.usage;
+      return;
+    }
+    if (error instanceof InputError) {
+      process.stderr.write(`connect-netpath-audit: ${error.message}\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,30 @@
+/** The config file (SPEC §9). `schema config` prints its JSON Schema. */
+import { z } from 'zod';
+import { SEVERITIES } from '../findings/status.js';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a real date');
+
+export const waiverSchema = z.strictObject({
+  rule: z.string().min(1).describe('rule id, as listed by `connect-netpath-audit rules`'),
+  resource: z.string().min(1).describe('resource or instance ARN; * matches any run of characters'),
+  reason: z.string().min(1),
+  expires: isoDate.describe('last day the waiver applies (UTC); required'),
+  ticket: z.string().optional(),
+});
+
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  failOn: z.enum(SEVERITIES).optional(),
+  rules: z
+    .record(z.string(), z.strictObject({ enabled: z.boolean().optional(), severity: z.enum(SEVERITIES).optional() }))
+    .optional()
+    .describe('per rule id: enable/disable and severity override'),
+  directories: z.record(z.string(), z.string()).optional().describe('instance id or ARN → directory id'),
+  resourceTypes: z.array(z.string()).optional().describe('storage resource types in scope, e.g. CALL_RECORDINGS or call-recordings'),
+  waivers: z.array(waiverSchema).optional(),
+});
+export type Config = z.infer<typeof configSchema>;
+
+export function configJsonSchema(): unknown {
+  return z.toJSONSchema(configSchema, { target: 'draft-2020-12' });
+}

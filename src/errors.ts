@@ -1,0 +1,9 @@
+/** Bad input from the user (flags, files): reported as one line, exit code 2, nothing audited. */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+}
+
+/** One line naming where a zod issue is: `$.accounts[0].regions[1].region`. */
+export function jsonPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : /^[A-Za-z_$][\w$]*$/.test(String(part)) ? `${acc}.${String(part)}` : `${acc}[${JSON.stringify(String(part))}]`), '$');
+}

@@ -1,0 +1,136 @@
+/**
+ * SDK clients, one per service and region, created on first use. The SDK packages are loaded with
+ * dynamic `import()` here and nowhere else, so commands that never talk to AWS never load them.
+ *
+ * Retries are the scheduler's (`maxAttempts: 1`). Credentials come from the standard chain (with
+ * `profile`), resolved once and shared by every client, unless the caller passes its own provider.
+ */
+import type * as ConnectSdk from '@aws-sdk/client-connect';
+import type * as DirectorySdk from '@aws-sdk/client-directory-service';
+import type * as KmsSdk from '@aws-sdk/client-kms';
+import type * as S3Sdk from '@aws-sdk/client-s3';
+import type * as StsSdk from '@aws-sdk/client-sts';
+
+/** A function returning credentials (what the SDK calls an AwsCredentialIdentityProvider). */
+export type AwsCredentialIdentityProvider = Extract<NonNullable<StsSdk.STSClientConfig['credentials']>, (...args: never[]) => unknown>;
+
+export interface ClientSettings {
+  profile?: string | undefined;
+  /** --endpoint-url: every client talks to it. */
+  endpointUrl?: string | undefined;
+  credentials?: AwsCredentialIdentityProvider | undefined;
+  /** Environment consulted for endpoint overrides (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3). */
+  env?: Readonly<Record<string, string | undefined>> | undefined;
+}
+
+export interface Loaded<C, M> {
+  client: C;
+  sdk: M;
+}
+
+interface Destroyable {
+  destroy(): void;
+}
+
+/**
+ * S3 must address buckets by path when the endpoint is overridden: a local endpoint has no
+ * per-bucket DNS names.
+ */
+export function s3NeedsPathStyle(settings: ClientSettings): boolean {
+  if (settings.endpointUrl) return true;
+  const env = settings.env ?? {};
+  if (/^true$/i.test(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '')) return false;
+  return Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
+}
+
+export class ClientFactory {
+  private readonly cache = new Map<string, Promise<Loaded<Destroyable, unknown>>>();
+  private readonly created: Destroyable[] = [];
+  private sharedCredentials: AwsCredentialIdentityProvider | undefined;
+  private destroyed = false;
+
+  constructor(private readonly settings: ClientSettings) {
+    this.sharedCredentials = settings.credentials;
+  }
+
+  connect(region: string): Promise<Loaded<ConnectSdk.ConnectClient, typeof ConnectSdk>> {
+    return this.cached('connect', region, async () => {
+      const sdk = await import('@aws-sdk/client-connect');
+      return { sdk, client: new sdk.ConnectClient(this.baseConfig(region)) };
+    });
+  }
+
+  s3(region: string): Promise<Loaded<S3Sdk.S3Client, typeof S3Sdk>> {
+    return this.cached('s3', region, async () => {
+      const sdk = await import('@aws-sdk/client-s3');
+      const config: S3Sdk.S3ClientConfig = { ...this.baseConfig(region), followRegionRedirects: true };
+      if (s3NeedsPathStyle(this.settings)) config.forcePathStyle = true;
+      return { sdk, client: new sdk.S3Client(config) };
+    });
+  }
+
+  kms(region: string): Promise<Loaded<KmsSdk.KMSClient, typeof KmsSdk>> {
+    return this.cached('kms', region, async () => {
+      const sdk = await import('@aws-sdk/client-kms');
+      return { sdk, client: new sdk.KMSClient(this.baseConfig(region)) };
+    });
+  }
+
+  ds(region: string): Promise<Loaded<DirectorySdk.DirectoryServiceClient, typeof DirectorySdk>> {
+    return this.cached('ds', region, async () => {
+      const sdk = await import('@aws-sdk/client-directory-service');
+      return { sdk, client: new sdk.DirectoryServiceClient(this.baseConfig(region)) };
+    });
+  }
+
+  sts(region: string): Promise<Loaded<StsSdk.STSClient, typeof StsSdk>> {
+    return this.cached('sts', region, async () => {
+      const sdk = await import('@aws-sdk/client-sts');
+      return { sdk, client: new sdk.STSClient(this.baseConfig(region)) };
+    });
+  }
+
+  /** Closes every client's connections. */
+  destroy(): void {
+    this.destroyed = true;
+    for (const client of this.created.splice(0)) client.destroy();
+  }
+
+  private baseConfig(region: string) {
+    return {
+      region,
+      maxAttempts: 1,
+      ...(this.settings.profile ? { profile: this.settings.profile } : {}),
+      ...(this.settings.endpointUrl ? { endpoint: this.settings.endpointUrl } : {}),
+      ...(this.sharedCredentials ? { credentials: this.sharedCredentials } : {}),
+    };
+  }
+
+  private cached<C extends Destroyable, M>(service: string, region: string, create: () => Promise<Loaded<C, M>>): Promise<Loaded<C, M>> {
+    const key = `${service}|${region}`;
+    let entry = this.cache.get(key);
+    if (!entry) {
+      entry = create().then((loaded) => {
+        if (this.destroyed) {
+          loaded.client.destroy();
+          throw new Error('The client factory was closed.');
+        }
+        this.created.push(loaded.client);
+        this.shareCredentials(loaded.client);
+        return loaded;
+      });
+      this.cache.set(key, entry);
+    }
+    return entry as Promise<Loaded<C, M>>;
+  }
+
+  /**
+   * The first client's resolved credential provider (memoized by the SDK) serves every later client,
+   * so the chain — profile files, SSO, assume-role, IMDS — runs once per run, not once per client.
+   */
+  private shareCredentials(client: Destroyable): void {
+    if (this.sharedCredentials) return;
+    const provider = (client as { config?: { credentials?: unknown } }).config?.credentials;
+    if (typeof provider === 'function') this.sharedCredentials = provider as AwsCredentialIdentityProvider;
+  }
+}

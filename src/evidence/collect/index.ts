@@ -1,0 +1,424 @@
+/**
+ * Live collection: reads one account's Connect, S3, KMS and Directory Service configuration through
+ * the AWS SDK v3 and returns it as an EvidenceDocument.
+ *
+ * Importing this module loads no SDK package: clients.ts imports them on first use.
+ *
+ * Work runs as soon as what it depends on is known — every instance's calls at once, each bucket as
+ * soon as a storage config names it, each key as soon as a config or a bucket names it — under the
+ * scheduler's global concurrency cap and per-API pacing. Buckets, keys and directories are read once
+ * per run (promise maps). An AWS error becomes an error record and the rest goes on; only an abort
+ * rejects (with an AbortError).
+ */
+import {
+  EVIDENCE_KIND,
+  EVIDENCE_SCHEMA_VERSION,
+  keyLookupId,
+  type AccountEvidence,
+  type BucketEvidence,
+  type ConnectInstanceEvidence,
+  type DirectoryEvidence,
+  type EvidenceDocument,
+  type InstanceStorageConfig,
+  type KeyEvidence,
+  type RegionEvidence,
+} from '../model.js';
+import { ClientFactory, type AwsCredentialIdentityProvider } from './clients.js';
+import * as connect from './connect.js';
+import type { CollectContext } from './context.js';
+import { AUDITED_DIRECTORY_TYPES, collectDirectory, describeDirectories } from './directory.js';
+import { collectKey, keyDetails, type KeyDetails } from './kms.js';
+import { redact } from './record.js';
+import { bucketKeyReferences, collectBucket } from './s3.js';
+import { createAbortError, Scheduler, type RateLimit } from './scheduler.js';
+import { getCallerIdentity, type CallerIdentity } from './sts.js';
+
+export type { AwsCredentialIdentityProvider } from './clients.js';
+export { classifyError, createAbortError, isAbortError, Scheduler, type RateLimit, type SchedulerStats } from './scheduler.js';
+
+export interface CollectOptions {
+  /** Regions to read, already resolved by the caller (at least one). */
+  regions: string[];
+  /**
+   * Instance ids or ARNs. When given, ListInstances is not called: an ARN names its own region (and
+   * account: ARNs of other accounts are skipped), a bare id is looked for in every region of
+   * `regions` (and kept only where it exists, or in the first region when it exists nowhere).
+   */
+  instanceIds?: string[];
+  /** Storage resource types to list (Connect names, e.g. CALL_RECORDINGS). */
+  resourceTypes: readonly string[];
+  /** Instance id or ARN → directory id; recorded in the document. */
+  directoryPins?: Record<string, string>;
+  profile?: string;
+  /** --endpoint-url. Any endpoint override (this, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3) makes S3 use path-style. */
+  endpointUrl?: string;
+  /** Requests in flight at most, overall. */
+  concurrency: number;
+  /** Attempts per call for throttling, 5xx and network errors (the first included). */
+  maxAttempts: number;
+  /** Per-request timeout. */
+  requestTimeoutMs: number;
+  /** Pacing per (account, region, Connect API). */
+  connectRate: RateLimit;
+  /** Whole-run timeout and SIGINT: aborts in-flight requests; the collection rejects with an AbortError. */
+  signal: AbortSignal;
+  /** Verbose log lines (no credentials, tokens or signed headers ever reach it). */
+  log?: (line: string) => void;
+  /** Credentials override (multi-account assume-role); default: the standard chain with `profile`. */
+  credentials?: AwsCredentialIdentityProvider;
+  /** The account read; default: STS GetCallerIdentity (which also fills `collectedBy`). */
+  accountId?: string;
+  /** A scheduler shared by several collections (e.g. one per account), so that the concurrency cap is global. */
+  scheduler?: Scheduler;
+  /** Recorded as the document's `tool`. */
+  tool?: { name: string; version: string };
+  /** Environment consulted for endpoint overrides; default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Clock for `collectedAt`. */
+  now?: () => Date;
+}
+
+/** Account id recorded when the caller's identity could not be established (see the account's `error`). */
+export const UNKNOWN_ACCOUNT_ID = '000000000000';
+
+export async function collectEvidence(options: CollectOptions): Promise<EvidenceDocument> {
+  if (options.regions.length === 0) throw new TypeError('collectEvidence needs at least one region');
+  const signal = options.signal;
+  if (signal.aborted) throw createAbortError(signal);
+  const collectedAt = (options.now?.() ?? new Date()).toISOString();
+  const userLog = options.log;
+  const log = userLog ? (line: string) => userLog(redact(line)) : () => undefined;
+  const scheduler =
+    options.scheduler ??
+    new Scheduler({
+      concurrency: options.concurrency,
+      maxAttempts: options.maxAttempts,
+      requestTimeoutMs: options.requestTimeoutMs,
+      signal,
+      log,
+    });
+  const clients = new ClientFactory({
+    profile: options.profile,
+    endpointUrl: options.endpointUrl,
+    credentials: options.credentials,
+    env: options.env ?? process.env,
+  });
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(createAbortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => undefined);
+  try {
+    const run = new AccountRun(options, { accountId: options.accountId ?? '', scheduler, clients, connectRate: options.connectRate, log });
+    const work = run.collect();
+    work.catch(() => undefined);
+    const { account, collectedBy } = await Promise.race([work, aborted]);
+    const pins = options.directoryPins && Object.keys(options.directoryPins).length > 0 ? { ...options.directoryPins } : undefined;
+    return {
+      schemaVersion: EVIDENCE_SCHEMA_VERSION,
+      kind: EVIDENCE_KIND,
+      collectedAt,
+      ...(options.tool ? { tool: { ...options.tool } } : {}),
+      ...(collectedBy ? { collectedBy } : {}),
+      ...(pins ? { directoryPins: pins } : {}),
+      accounts: [account],
+    };
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+    clients.destroy();
+  }
+}
+
+// ---- planning -----------------------------------------------------------------------------
+
+interface InstancePin {
+  id: string;
+  /** Set for an ARN: its region and account. */
+  arn?: { arn: string; region: string; account: string };
+}
+
+const INSTANCE_ARN = /^arn:[^:]+:connect:([^:]+):(\d{12}):instance\/([^/]+)$/;
+
+export function parseInstancePin(text: string): InstancePin {
+  const trimmed = text.trim();
+  const match = INSTANCE_ARN.exec(trimmed);
+  if (match?.[1] && match[2] && match[3]) return { id: match[3], arn: { arn: trimmed, region: match[1], account: match[2] } };
+  return { id: trimmed };
+}
+
+function unique<T>(values: Iterable<T>): T[] {
+  return [...new Set(values)];
+}
+
+type DescribeRecord = ConnectInstanceEvidence['describeInstance'];
+
+interface InstanceTarget {
+  id: string;
+  arn: string | undefined;
+  /** From the ListInstances summary: DS can start without waiting for DescribeInstance. */
+  identityType: string | undefined;
+  describe: Promise<DescribeRecord> | undefined;
+}
+
+interface InstanceRun {
+  id: string;
+  /** Identity type and ARN, as soon as they are known. */
+  identity: Promise<{ type: string | undefined; arn: string | undefined }>;
+  evidence: Promise<ConnectInstanceEvidence>;
+}
+
+// ---- one account --------------------------------------------------------------------------
+
+class AccountRun {
+  private readonly buckets = new Map<string, Promise<BucketEvidence>>();
+  private readonly keys = new Map<string, Promise<KeyEvidence>>();
+  private readonly keyDetails = new Map<string, Promise<KeyDetails>>();
+  private readonly describes = new Map<string, Promise<DescribeRecord>>();
+  private readonly pending: Promise<unknown>[] = [];
+
+  constructor(
+    private readonly options: CollectOptions,
+    private readonly ctx: CollectContext,
+  ) {}
+
+  async collect(): Promise<{ account: AccountEvidence; collectedBy: CallerIdentity | undefined }> {
+    const options = this.options;
+    const pins = options.instanceIds && options.instanceIds.length > 0 ? unique(options.instanceIds).map(parseInstancePin) : undefined;
+    let collectedBy: CallerIdentity | undefined;
+    if (!this.ctx.accountId) {
+      const firstRegion = options.regions[0] ?? 'us-east-1';
+      const identity = await getCallerIdentity({ ...this.ctx, accountId: 'caller' }, firstRegion);
+      const account = identity.status === 'ok' ? identity.response.Account : undefined;
+      if (identity.status === 'ok') collectedBy = identity.response;
+      if (!account || !/^\d{12}$/.test(account)) {
+        const error =
+          identity.status === 'error'
+            ? identity.error
+            : { code: 'MalformedResponse', message: 'GetCallerIdentity returned no 12-digit account id.' };
+        const pinAccounts = unique((pins ?? []).flatMap((p) => (p.arn ? [p.arn.account] : [])));
+        this.ctx.log(`sts:GetCallerIdentity failed (${error.code}): the account cannot be read`);
+        return {
+          account: {
+            accountId: pinAccounts.length === 1 && pinAccounts[0] ? pinAccounts[0] : UNKNOWN_ACCOUNT_ID,
+            error: { operation: 'sts:GetCallerIdentity', ...error },
+            regions: [],
+            buckets: {},
+            keys: {},
+          },
+          collectedBy,
+        };
+      }
+      this.ctx.accountId = account;
+    }
+    const accountId = this.ctx.accountId;
+    this.ctx.log(`collecting account ${accountId} in ${options.regions.join(', ')}`);
+
+    const baseRegions = unique(options.regions);
+    let regionTasks: Promise<RegionEvidence | undefined>[];
+    if (pins) {
+      const own = pins.filter((p) => {
+        if (p.arn && p.arn.account !== accountId) {
+          this.ctx.log(`skipping ${p.arn.arn}: it belongs to account ${p.arn.account}, not ${accountId}`);
+          return false;
+        }
+        return true;
+      });
+      const bare = own.filter((p) => !p.arn);
+      const regions = unique([...baseRegions, ...own.flatMap((p) => (p.arn ? [p.arn.region] : []))]);
+      regionTasks = regions.map((region) => {
+        const here = own.filter((p) => (p.arn ? p.arn.region === region : baseRegions.includes(region)));
+        if (here.length === 0) return Promise.resolve(undefined);
+        return this.collectRegion(region, this.pinnedTargets(region, here, bare.length > 0 ? baseRegions : []));
+      });
+    } else {
+      regionTasks = baseRegions.map((region) => this.collectRegion(region, undefined));
+    }
+    const regions = (await Promise.all(regionTasks)).filter((r): r is RegionEvidence => r !== undefined);
+    for (let batch = this.pending.splice(0); batch.length > 0; batch = this.pending.splice(0)) await Promise.all(batch);
+
+    return {
+      account: {
+        accountId,
+        regions,
+        buckets: await sortedRecord(this.buckets),
+        keys: await sortedRecord(this.keys),
+      },
+      collectedBy,
+    };
+  }
+
+  /** Keeps a promise for the final wait and marks its rejection handled (an abort rejects everything). */
+  private track<T>(promise: Promise<T>): Promise<T> {
+    promise.catch(() => undefined);
+    this.pending.push(promise);
+    return promise;
+  }
+
+  private describeOnce(region: string, id: string): Promise<DescribeRecord> {
+    const key = `${region}|${id}`;
+    let described = this.describes.get(key);
+    if (!described) {
+      described = this.track(connect.describeInstance(this.ctx, region, id));
+      this.describes.set(key, described);
+    }
+    return described;
+  }
+
+  /**
+   * Pinned instances of one region. A bare id looked for in several regions is described first and
+   * kept where it exists; when it exists nowhere, the first region keeps it (with its error records).
+   */
+  private async pinnedTargets(region: string, pins: InstancePin[], bareRegions: string[]): Promise<InstanceTarget[]> {
+    const targets = await Promise.all(
+      pins.map(async (pin): Promise<InstanceTarget | undefined> => {
+        if (pin.arn || bareRegions.length <= 1) {
+          return { id: pin.id, arn: pin.arn?.arn, identityType: undefined, describe: undefined };
+        }
+        const here = await this.describeOnce(region, pin.id);
+        const exists = (d: DescribeRecord) => !(d.status === 'error' && d.error.code === 'ResourceNotFoundException');
+        if (!exists(here)) {
+          const everywhere = await Promise.all(bareRegions.map((r) => this.describeOnce(r, pin.id)));
+          if (everywhere.some(exists) || region !== bareRegions[0]) return undefined;
+        }
+        return { id: pin.id, arn: undefined, identityType: undefined, describe: Promise.resolve(here) };
+      }),
+    );
+    return targets.filter((t): t is InstanceTarget => t !== undefined);
+  }
+
+  private async collectRegion(region: string, pinned: Promise<InstanceTarget[]> | undefined): Promise<RegionEvidence> {
+    let listed: RegionEvidence['listInstances'];
+    let targets: InstanceTarget[];
+    if (pinned) {
+      targets = await pinned;
+    } else {
+      listed = await connect.listInstances(this.ctx, region);
+      targets =
+        listed.status === 'ok'
+          ? listed.response.map((s) => ({ id: s.Id, arn: s.Arn, identityType: s.IdentityManagementType, describe: undefined }))
+          : [];
+    }
+    const runs = targets.map((target) => this.collectInstance(region, target));
+    const directories = this.collectDirectories(region, runs);
+    const instances: Record<string, ConnectInstanceEvidence> = {};
+    for (const run of runs) instances[run.id] = await run.evidence;
+    const { describeDirectories: dirs, directories: directoryRecords } = await directories;
+    return {
+      region,
+      ...(listed ? { listInstances: listed } : {}),
+      instances,
+      ...(dirs ? { describeDirectories: dirs } : {}),
+      directories: directoryRecords,
+    };
+  }
+
+  private collectInstance(region: string, target: InstanceTarget): InstanceRun {
+    const ctx = this.ctx;
+    const id = target.id;
+    const describe = target.describe ?? this.describeOnce(region, id);
+    const identity =
+      target.identityType !== undefined
+        ? Promise.resolve({ type: target.identityType, arn: target.arn })
+        : describe.then((d) =>
+            d.status === 'ok' ? { type: d.response.Instance.IdentityManagementType, arn: d.response.Instance.Arn } : { type: undefined, arn: target.arn },
+          );
+    const storage = Promise.all(
+      this.options.resourceTypes.map(async (resourceType) => {
+        const call = await connect.listStorageConfigs(ctx, region, id, resourceType);
+        if (call.status === 'ok') for (const config of call.response) this.followStorageConfig(config, region);
+        return [resourceType, call] as const;
+      }),
+    );
+    const evidence = Promise.all([describe, storage, connect.listApprovedOrigins(ctx, region, id), connect.listInstanceAttributes(ctx, region, id)]).then(
+      ([describeInstance, storageConfigs, approvedOrigins, attributes]): ConnectInstanceEvidence => ({
+        describeInstance,
+        storageConfigs: Object.fromEntries(storageConfigs),
+        approvedOrigins,
+        attributes,
+      }),
+    );
+    return { id, identity: this.track(identity), evidence: this.track(evidence) };
+  }
+
+  /** A storage config names a bucket and perhaps a key: read each once. */
+  private followStorageConfig(config: InstanceStorageConfig, region: string): void {
+    const bucket = config.S3Config?.BucketName;
+    if (bucket) this.ensureBucket(bucket, region);
+    for (const reference of [config.S3Config?.EncryptionConfig?.KeyId, config.KinesisVideoStreamConfig?.EncryptionConfig?.KeyId]) {
+      if (reference) this.ensureKey(reference, region);
+    }
+  }
+
+  private ensureBucket(name: string, contextRegion: string): void {
+    if (this.buckets.has(name)) return;
+    const read = collectBucket(this.ctx, name, contextRegion).then((result) => {
+      if (result.region !== undefined) for (const reference of bucketKeyReferences(result.evidence)) this.ensureKey(reference, result.region);
+      return result.evidence;
+    });
+    this.buckets.set(name, this.track(read));
+  }
+
+  private ensureKey(reference: string, contextRegion: string): void {
+    const lookup = keyLookupId(contextRegion, reference);
+    if (this.keys.has(lookup)) return;
+    const read = collectKey(this.ctx, reference, contextRegion, (keyArn, region) => {
+      let details = this.keyDetails.get(keyArn);
+      if (!details) {
+        details = this.track(keyDetails(this.ctx, keyArn, region));
+        this.keyDetails.set(keyArn, details);
+      }
+      return details;
+    });
+    this.keys.set(lookup, this.track(read));
+  }
+
+  /**
+   * Directory Service, only for a region where some instance authenticates against a directory:
+   * DescribeDirectories, then every AD Connector and Managed Microsoft AD, plus pinned directories.
+   */
+  private async collectDirectories(
+    region: string,
+    runs: InstanceRun[],
+  ): Promise<{ describeDirectories: RegionEvidence['describeDirectories']; directories: Record<string, DirectoryEvidence> }> {
+    const identities = await Promise.all(runs.map((run) => run.identity));
+    const pins = this.options.directoryPins ?? {};
+    const pinned: string[] = [];
+    let needed = false;
+    runs.forEach((run, index) => {
+      const identity = identities[index];
+      if (identity?.type !== 'EXISTING_DIRECTORY') return;
+      needed = true;
+      const pin = pins[run.id] ?? (identity.arn ? pins[identity.arn] : undefined);
+      if (pin) pinned.push(pin);
+    });
+    if (!needed) return { describeDirectories: undefined, directories: {} };
+
+    const listing = await describeDirectories(this.ctx, region);
+    const types = new Map<string, string | undefined>();
+    const ids: string[] = [];
+    if (listing.status === 'ok') {
+      for (const directory of listing.response) {
+        types.set(directory.DirectoryId, directory.Type);
+        if (directory.Type !== undefined && AUDITED_DIRECTORY_TYPES.includes(directory.Type)) ids.push(directory.DirectoryId);
+      }
+    }
+    const wanted = unique([...ids, ...pinned]);
+    const read = await Promise.all(wanted.map((id) => collectDirectory(this.ctx, region, id, types.get(id))));
+    const directories: Record<string, DirectoryEvidence> = {};
+    wanted.forEach((id, index) => {
+      const evidence = read[index];
+      if (evidence) directories[id] = evidence;
+    });
+    return { describeDirectories: listing, directories };
+  }
+}
+
+async function sortedRecord<T>(map: Map<string, Promise<T>>): Promise<Record<string, T>> {
+  const out: Record<string, T> = {};
+  for (const key of [...map.keys()].sort()) {
+    const value = map.get(key);
+    if (value) out[key] = await value;
+  }
+  return out;
+}

@@ -1,0 +1,73 @@
+/**
+ * AWS KMS: a key reference (key id, key ARN, alias name or alias ARN) resolved with DescribeKey in
+ * the region of its ARN or of the context that named it; then, for the resolved key ARN, rotation
+ * status, the default key policy and the key's aliases.
+ */
+import { keyEvidence, type KeyEvidence } from '../model.js';
+import { recordCall, recordList, type CollectContext } from './context.js';
+
+const slots = {
+  describeKey: keyEvidence.shape.describeKey,
+  rotation: keyEvidence.shape.rotation.unwrap(),
+  keyPolicy: keyEvidence.shape.keyPolicy.unwrap(),
+  aliases: keyEvidence.shape.aliases.unwrap(),
+};
+
+/** Region named by a KMS ARN (key or alias), if the reference is one. */
+export function kmsArnRegion(reference: string): string | undefined {
+  return /^arn:[^:]+:kms:([^:]+):/.exec(reference)?.[1];
+}
+
+/** `alias/aws/s3`, `arn:aws:kms:…:alias/aws/connect`: predefined aliases of AWS managed keys. */
+export function isAwsManagedAlias(reference: string): boolean {
+  return /^(?:arn:[^:]+:kms:[^:]*:[^:]*:)?alias\/aws\//.test(reference);
+}
+
+export type KeyDetails = Pick<KeyEvidence, 'rotation' | 'keyPolicy' | 'aliases'>;
+
+export function describeKey(ctx: CollectContext, reference: string, region: string) {
+  return recordCall(
+    ctx,
+    slots.describeKey,
+    { operation: 'kms:DescribeKey', region, resource: reference },
+    () => ctx.clients.kms(region),
+    ({ client, sdk }, abortSignal) => client.send(new sdk.DescribeKeyCommand({ KeyId: reference }), { abortSignal }),
+  );
+}
+
+/** Rotation, key policy and aliases of one key, by its ARN, in its own region. */
+export async function keyDetails(ctx: CollectContext, keyArn: string, region: string): Promise<KeyDetails> {
+  const load = () => ctx.clients.kms(region);
+  const [rotation, keyPolicy, aliases] = await Promise.all([
+    recordCall(ctx, slots.rotation, { operation: 'kms:GetKeyRotationStatus', region, resource: keyArn }, load, ({ client, sdk }, abortSignal) =>
+      client.send(new sdk.GetKeyRotationStatusCommand({ KeyId: keyArn }), { abortSignal }),
+    ),
+    recordCall(ctx, slots.keyPolicy, { operation: 'kms:GetKeyPolicy', region, resource: keyArn }, load, ({ client, sdk }, abortSignal) =>
+      client.send(new sdk.GetKeyPolicyCommand({ KeyId: keyArn, PolicyName: 'default' }), { abortSignal }),
+    ),
+    recordList(ctx, slots.aliases, { operation: 'kms:ListAliases', region, resource: keyArn }, load, async ({ client, sdk }, Marker, abortSignal) => {
+      const page = await client.send(new sdk.ListAliasesCommand({ KeyId: keyArn, Marker }), { abortSignal });
+      return { items: page.Aliases, next: page.Truncated === false ? undefined : page.NextMarker };
+    }),
+  ]);
+  return { rotation, keyPolicy, aliases };
+}
+
+/**
+ * One key reference read completely. `details` gives the rotation/policy/aliases of a resolved key
+ * ARN, so that two references to the same key (ARN and alias) read it once.
+ */
+export async function collectKey(
+  ctx: CollectContext,
+  reference: string,
+  contextRegion: string,
+  details: (keyArn: string, region: string) => Promise<KeyDetails>,
+): Promise<KeyEvidence> {
+  const region = kmsArnRegion(reference) ?? contextRegion;
+  const described = await describeKey(ctx, reference, region);
+  const evidence: KeyEvidence = { reference, region, describeKey: described };
+  if (described.status !== 'ok' || isAwsManagedAlias(reference)) return evidence;
+  const metadata = described.response.KeyMetadata;
+  const keyArn = metadata.Arn ?? metadata.KeyId;
+  return { ...evidence, ...(await details(keyArn, kmsArnRegion(keyArn) ?? region)) };
+}

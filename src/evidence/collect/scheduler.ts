@@ -1,0 +1,434 @@
+/**
+ * The request scheduler every AWS call of a collection goes through.
+ *
+ * - A global cap on requests in flight (`concurrency`).
+ * - A token bucket per key (account | region | operation). Keys given a rate (Connect's APIs) are
+ *   paced under AWS's documented limit; the others run unpaced until they are throttled.
+ * - Retries with exponential backoff and full jitter for throttling, 5xx, timeouts and network
+ *   errors, up to `maxAttempts` attempts per call.
+ * - Adaptive: a throttled key lowers its rate (multiplicatively, at most once a second) and climbs
+ *   back to its base rate linearly over the next seconds without throttling.
+ * - Abort: the run's signal rejects waiting and in-flight work promptly with an `AbortError`.
+ *
+ * Waiting is done in one queue per key, so a Connect call waiting for its token never holds a slot
+ * that an S3 or KMS call could use; among the keys that may send now, the oldest request goes first.
+ */
+
+export interface RateLimit {
+  /** Sustained requests per second. */
+  ratePerSecond: number;
+  /** Requests that may go at once after a quiet period. */
+  burst: number;
+}
+
+export type ErrorClass = 'throttle' | 'transient' | 'fatal';
+
+export interface SchedulerOptions {
+  /** Requests in flight at most, over all keys. */
+  concurrency: number;
+  /** Attempts per call, the first one included. */
+  maxAttempts: number;
+  /** Per-attempt timeout; a timed-out attempt counts as a transient error. */
+  requestTimeoutMs?: number | undefined;
+  /** Aborts everything: waiting, sleeping and in-flight calls reject with an AbortError. */
+  signal?: AbortSignal | undefined;
+  /** First backoff ceiling for throttling (doubles each attempt). Default 300 ms. */
+  throttleBaseDelayMs?: number;
+  /** First backoff ceiling for 5xx, timeouts and network errors. Default 100 ms. */
+  transientBaseDelayMs?: number;
+  /** Backoff ceiling. Default 20 s. */
+  maxDelayMs?: number;
+  /** Time for a throttled key to climb back to its base rate. Default 5 s. */
+  recoveryMs?: number;
+  /** Injected for tests. */
+  random?: () => number;
+  now?: () => number;
+  log?: ((line: string) => void) | undefined;
+}
+
+export interface TaskOptions {
+  /** Pacing key: `account|region|service:Operation`. */
+  key: string;
+  /** Base rate for the key, fixed by its first task. Undefined: unpaced until throttled. */
+  rate?: RateLimit | undefined;
+  /** For log lines: what is being asked (never credentials). */
+  label?: string;
+}
+
+export interface SchedulerStats {
+  /** Attempts sent. */
+  requests: number;
+  /** Attempts that were retried later. */
+  retries: number;
+  /** Attempts answered with throttling. */
+  throttled: number;
+  /** Highest number of requests in flight at once. */
+  maxInFlight: number;
+}
+
+const THROTTLING_NAMES = new Set([
+  'BandwidthLimitExceeded',
+  'EC2ThrottledException',
+  'LimitExceededException',
+  'PriorRequestNotComplete',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'ThrottledException',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'TransactionInProgressException',
+]);
+const TRANSIENT_NAMES = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'InternalError',
+  'InternalFailure',
+  'InternalServiceException',
+  'KMSInternalException',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+]);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+]);
+const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
+
+interface ErrorLike {
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+  $metadata?: { httpStatusCode?: unknown };
+  $retryable?: { throttling?: unknown };
+}
+
+function asErrorLike(err: unknown): ErrorLike {
+  return typeof err === 'object' && err !== null ? (err as ErrorLike) : {};
+}
+
+/** HTTP status of an SDK error, when it got that far. */
+export function httpStatusOf(err: unknown): number | undefined {
+  const status = asErrorLike(err).$metadata?.httpStatusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/**
+ * What kind of failure an error is: `throttle` (HTTP 429, the SDK's throttling names, S3 SlowDown,
+ * Directory Service's `ClientException: Rate exceeded`), `transient` (5xx, timeouts, network errors)
+ * or `fatal` (everything else: access denied, not found, validation...).
+ */
+export function classifyError(err: unknown): ErrorClass {
+  const e = asErrorLike(err);
+  const name = typeof e.name === 'string' ? e.name : '';
+  const message = typeof e.message === 'string' ? e.message : '';
+  const status = httpStatusOf(err);
+  if (status === 429 || THROTTLING_NAMES.has(name) || e.$retryable?.throttling === true) return 'throttle';
+  if (name === 'ClientException' && /rate exceeded/i.test(message)) return 'throttle';
+  if (status !== undefined && TRANSIENT_STATUS.has(status)) return 'transient';
+  if (TRANSIENT_NAMES.has(name)) return 'transient';
+  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return 'transient';
+  return 'fatal';
+}
+
+/** The error a collection rejects with when its signal aborts. */
+export function createAbortError(signal?: AbortSignal): Error {
+  const error = new Error('The collection was aborted.', { cause: signal?.reason });
+  error.name = 'AbortError';
+  return error;
+}
+
+export function isAbortError(err: unknown): boolean {
+  return asErrorLike(err).name === 'AbortError';
+}
+
+function timeoutError(ms: number): Error {
+  const error = new Error(`The request got no answer within ${ms} ms.`);
+  error.name = 'TimeoutError';
+  return error;
+}
+
+/** A token bucket whose rate drops when throttled and recovers over time. */
+class Limiter {
+  private tokens: number;
+  private last: number;
+  /** Rate right after the last throttle; the current rate climbs from it back to `base`. */
+  private reducedRate: number | undefined;
+  private throttledAt = -Infinity;
+  private burst: number;
+
+  constructor(
+    private readonly base: number,
+    burst: number,
+    now: number,
+    private readonly recoveryMs: number,
+  ) {
+    this.burst = Math.max(1, burst);
+    this.tokens = this.burst;
+    this.last = now;
+  }
+
+  rate(now: number): number {
+    if (this.reducedRate === undefined) return this.base;
+    const elapsed = now - this.throttledAt;
+    if (elapsed >= this.recoveryMs) {
+      this.reducedRate = undefined;
+      return this.base;
+    }
+    if (!Number.isFinite(this.base)) return this.reducedRate;
+    return this.reducedRate + ((this.base - this.reducedRate) * elapsed) / this.recoveryMs;
+  }
+
+  private refill(now: number): void {
+    const rate = this.rate(now);
+    if (Number.isFinite(rate)) this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * rate) / 1000);
+    else this.tokens = this.burst;
+    this.last = now;
+  }
+
+  /** Milliseconds until a token is available (0: now). */
+  waitMs(now: number): number {
+    this.refill(now);
+    if (this.tokens >= 1) return 0;
+    return Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.rate(now)));
+  }
+
+  take(now: number): void {
+    this.refill(now);
+    this.tokens -= 1;
+  }
+
+  onThrottle(now: number): void {
+    this.refill(now);
+    // Requests sent together are throttled together: one decrease per second is enough.
+    if (now - this.throttledAt < 1000) {
+      this.throttledAt = now;
+      return;
+    }
+    const current = this.rate(now);
+    if (Number.isFinite(this.base)) {
+      this.reducedRate = Math.max(this.base * 0.5, current * 0.7);
+    } else {
+      // An unpaced key that is throttled gets a modest rate until it has been quiet for a while.
+      this.reducedRate = Math.max(1, Number.isFinite(current) ? current * 0.5 : 10);
+      this.burst = 1;
+    }
+    this.throttledAt = now;
+    this.tokens = Math.min(this.tokens, 0);
+  }
+}
+
+interface Waiter {
+  seq: number;
+  grant: () => void;
+  fail: (err: unknown) => void;
+}
+
+export class Scheduler {
+  readonly stats: SchedulerStats = { requests: 0, retries: 0, throttled: 0, maxInFlight: 0 };
+  private readonly concurrency: number;
+  private readonly maxAttempts: number;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly limiters = new Map<string, Limiter>();
+  private readonly queues = new Map<string, Waiter[]>();
+  private inFlight = 0;
+  private seq = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly options: SchedulerOptions) {
+    if (!(options.concurrency >= 1)) throw new RangeError('concurrency must be at least 1');
+    if (!(options.maxAttempts >= 1)) throw new RangeError('maxAttempts must be at least 1');
+    this.concurrency = Math.floor(options.concurrency);
+    this.maxAttempts = Math.floor(options.maxAttempts);
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    options.signal?.addEventListener('abort', () => this.abortAll(), { once: true });
+  }
+
+  /** The current rate of a key, in requests per second (Infinity: unpaced). For tests and logs. */
+  currentRate(key: string): number | undefined {
+    return this.limiters.get(key)?.rate(this.now());
+  }
+
+  /**
+   * Runs `fn` under the key's pacing and the global concurrency cap, retrying retryable failures.
+   * `fn` gets a signal that aborts on the run's abort or on the per-attempt timeout. Rejects with
+   * the last error when it is not retryable or the attempts are used up, or with an AbortError.
+   */
+  async run<T>(task: TaskOptions, fn: (signal: AbortSignal, attempt: number) => Promise<T>): Promise<T> {
+    const limiter = this.limiterFor(task);
+    for (let attempt = 1; ; attempt++) {
+      this.throwIfAborted();
+      await this.acquire(task.key);
+      let error: unknown;
+      try {
+        return await this.attempt(fn, attempt);
+      } catch (err) {
+        error = err;
+      } finally {
+        this.release();
+      }
+      if (this.options.signal?.aborted) throw createAbortError(this.options.signal);
+      const kind = classifyError(error);
+      if (kind === 'throttle') {
+        this.stats.throttled += 1;
+        limiter.onThrottle(this.now());
+      }
+      if (kind === 'fatal' || attempt >= this.maxAttempts) throw error;
+      const base = kind === 'throttle' ? (this.options.throttleBaseDelayMs ?? 300) : (this.options.transientBaseDelayMs ?? 100);
+      const ceiling = Math.min(this.options.maxDelayMs ?? 20_000, base * 2 ** (attempt - 1));
+      const delay = Math.floor(this.random() * ceiling);
+      this.stats.retries += 1;
+      this.options.log?.(
+        `retry ${task.label ?? task.key}: attempt ${attempt}/${this.maxAttempts} failed (${errorName(error)}), next in ${delay} ms`,
+      );
+      await this.sleep(delay);
+    }
+  }
+
+  private limiterFor(task: TaskOptions): Limiter {
+    let limiter = this.limiters.get(task.key);
+    if (!limiter) {
+      const rate = task.rate && task.rate.ratePerSecond > 0 ? task.rate : undefined;
+      limiter = new Limiter(rate?.ratePerSecond ?? Infinity, rate?.burst ?? 1, this.now(), this.options.recoveryMs ?? 5000);
+      this.limiters.set(task.key, limiter);
+    }
+    return limiter;
+  }
+
+  private async attempt<T>(fn: (signal: AbortSignal, attempt: number) => Promise<T>, attempt: number): Promise<T> {
+    this.throwIfAborted();
+    const controller = new AbortController();
+    const runSignal = this.options.signal;
+    const timeoutMs = this.options.requestTimeoutMs;
+    let timedOut = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let onAbort: (() => void) | undefined;
+    // Settles when the attempt must stop whatever `fn` does with its signal.
+    const stopped = new Promise<never>((_, reject) => {
+      onAbort = () => {
+        controller.abort(runSignal?.reason);
+        reject(createAbortError(runSignal));
+      };
+      if (runSignal?.aborted) onAbort();
+      else runSignal?.addEventListener('abort', onAbort, { once: true });
+      if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
+        timer = setTimeout(() => {
+          timedOut = true;
+          const error = timeoutError(timeoutMs);
+          controller.abort(error);
+          reject(error);
+        }, timeoutMs);
+      }
+    });
+    stopped.catch(() => undefined);
+    this.stats.requests += 1;
+    try {
+      return await Promise.race([fn(controller.signal, attempt), stopped]);
+    } catch (err) {
+      if (runSignal?.aborted) throw createAbortError(runSignal);
+      if (timedOut) throw timeoutError(timeoutMs ?? 0);
+      throw err;
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+      if (onAbort) runSignal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private throwIfAborted(): void {
+    if (this.options.signal?.aborted) throw createAbortError(this.options.signal);
+  }
+
+  private acquire(key: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const queue = this.queues.get(key) ?? [];
+      this.queues.set(key, queue);
+      queue.push({ seq: this.seq++, grant: resolve, fail: reject });
+      this.pump();
+    });
+  }
+
+  private release(): void {
+    this.inFlight -= 1;
+    this.pump();
+  }
+
+  /** Hands slots to the oldest waiters whose key has a token; sets a timer for the next token. */
+  private pump(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.options.signal?.aborted) return;
+    while (this.inFlight < this.concurrency) {
+      const now = this.now();
+      let best: { key: string; waiter: Waiter } | undefined;
+      let soonest = Infinity;
+      for (const [key, queue] of this.queues) {
+        const head = queue[0];
+        if (!head) continue;
+        const wait = this.limiters.get(key)?.waitMs(now) ?? 0;
+        if (wait > 0) soonest = Math.min(soonest, wait);
+        else if (!best || head.seq < best.waiter.seq) best = { key, waiter: head };
+      }
+      if (!best) {
+        if (Number.isFinite(soonest)) this.timer = setTimeout(() => this.pump(), soonest);
+        return;
+      }
+      const queue = this.queues.get(best.key);
+      queue?.shift();
+      if (queue && queue.length === 0) this.queues.delete(best.key);
+      this.limiters.get(best.key)?.take(now);
+      this.inFlight += 1;
+      this.stats.maxInFlight = Math.max(this.stats.maxInFlight, this.inFlight);
+      best.waiter.grant();
+    }
+  }
+
+  private abortAll(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const error = createAbortError(this.options.signal);
+    for (const queue of this.queues.values()) for (const waiter of queue) waiter.fail(error);
+    this.queues.clear();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    const signal = this.options.signal;
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(createAbortError(signal));
+        return;
+      }
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(createAbortError(signal));
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+function errorName(err: unknown): string {
+  const e = asErrorLike(err);
+  if (typeof e.name === 'string' && e.name !== 'Error') return e.name;
+  if (typeof e.code === 'string') return e.code;
+  return 'Error';
+}

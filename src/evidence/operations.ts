@@ -1,0 +1,47 @@
+/**
+ * Every AWS API call the tool makes, with the IAM action it needs. The collectors call through this
+ * table, rules name it in ERROR findings, and a test keeps docs/iam-policy.json in step with it.
+ */
+
+export const OPERATIONS = {
+  'sts:GetCallerIdentity': { service: 'sts', operation: 'GetCallerIdentity', iamAction: undefined },
+  'connect:ListInstances': { service: 'connect', operation: 'ListInstances', iamAction: 'connect:ListInstances' },
+  'connect:DescribeInstance': { service: 'connect', operation: 'DescribeInstance', iamAction: 'connect:DescribeInstance' },
+  'connect:ListInstanceStorageConfigs': {
+    service: 'connect',
+    operation: 'ListInstanceStorageConfigs',
+    iamAction: 'connect:ListInstanceStorageConfigs',
+  },
+  'connect:ListApprovedOrigins': { service: 'connect', operation: 'ListApprovedOrigins', iamAction: 'connect:ListApprovedOrigins' },
+  'connect:ListInstanceAttributes': {
+    service: 'connect',
+    operation: 'ListInstanceAttributes',
+    iamAction: 'connect:ListInstanceAttributes',
+  },
+  's3:GetBucketLocation': { service: 's3', operation: 'GetBucketLocation', iamAction: 's3:GetBucketLocation' },
+  's3:GetBucketEncryption': { service: 's3', operation: 'GetBucketEncryption', iamAction: 's3:GetEncryptionConfiguration' },
+  's3:GetBucketPolicy': { service: 's3', operation: 'GetBucketPolicy', iamAction: 's3:GetBucketPolicy' },
+  's3:GetBucketPolicyStatus': { service: 's3', operation: 'GetBucketPolicyStatus', iamAction: 's3:GetBucketPolicyStatus' },
+  's3:GetPublicAccessBlock': { service: 's3', operation: 'GetPublicAccessBlock', iamAction: 's3:GetBucketPublicAccessBlock' },
+  's3:GetBucketOwnershipControls': {
+    service: 's3',
+    operation: 'GetBucketOwnershipControls',
+    iamAction: 's3:GetBucketOwnershipControls',
+  },
+  'kms:DescribeKey': { service: 'kms', operation: 'DescribeKey', iamAction: 'kms:DescribeKey' },
+  'kms:GetKeyRotationStatus': { service: 'kms', operation: 'GetKeyRotationStatus', iamAction: 'kms:GetKeyRotationStatus' },
+  'kms:GetKeyPolicy': { service: 'kms', operation: 'GetKeyPolicy', iamAction: 'kms:GetKeyPolicy' },
+  'kms:ListAliases': { service: 'kms', operation: 'ListAliases', iamAction: 'kms:ListAliases' },
+  'ds:DescribeDirectories': { service: 'ds', operation: 'DescribeDirectories', iamAction: 'ds:DescribeDirectories' },
+  'ds:DescribeLDAPSSettings': { service: 'ds', operation: 'DescribeLDAPSSettings', iamAction: 'ds:DescribeLDAPSSettings' },
+  'ds:ListCertificates': { service: 'ds', operation: 'ListCertificates', iamAction: 'ds:ListCertificates' },
+  'ds:DescribeSettings': { service: 'ds', operation: 'DescribeSettings', iamAction: 'ds:DescribeSettings' },
+} as const satisfies Record<string, { service: string; operation: string; iamAction: string | undefined }>;
+
+export type OperationKey = keyof typeof OPERATIONS;
+export type Operation = (typeof OPERATIONS)[OperationKey];
+
+/** Error codes that mean the caller lacks a permission (as opposed to throttling, a bug or an outage). */
+export function isAccessDenied(code: string): boolean {
+  return /^(AccessDenied|AccessDeniedException|UnauthorizedOperation|UnrecognizedClientException|AuthorizationError)$/.test(code);
+}

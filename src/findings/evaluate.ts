@@ -1,0 +1,153 @@
+/** Rules × evidence → findings: every rule on every instance in the evidence, fail-closed. */
+import { createHash } from 'node:crypto';
+import type { AccountEvidence, ConnectInstance, EvidenceDocument, RegionEvidence } from '../evidence/model.js';
+import type { StorageResourceType } from '../paths/hops.js';
+import { instancesListedMeta } from '../rules/connect/instances-listed.js';
+import type { InstanceContext, Outcome, Rule, RuleMeta } from '../rules/types.js';
+import type { Finding, InstanceInfo } from '../report/schema.js';
+import type { Severity } from './status.js';
+import { statusRank } from './status.js';
+
+export interface EvaluateOptions {
+  now: Date;
+  rules: readonly Rule[];
+  resourceTypes: readonly StorageResourceType[];
+  /** Instance ids or ARNs to audit; all in the evidence when empty. */
+  instanceIds: readonly string[];
+  /** Instance id or ARN (or `*` for every instance) → directory id or ARN; overrides pins recorded in the evidence. */
+  directoryPins: Readonly<Record<string, string>>;
+  severityOverrides: Readonly<Record<string, Severity>>;
+}
+
+export interface Evaluation {
+  instances: InstanceInfo[];
+  findings: Finding[];
+}
+
+/** Stable across runs and unique in a report: rule + hop + resource + instance. */
+export function findingId(ruleId: string, hop: string, resourceArn: string, instanceArn: string): string {
+  return createHash('sha256').update([ruleId, hop, resourceArn, instanceArn].join('\n')).digest('hex').slice(0, 20);
+}
+
+function instanceArnOf(account: AccountEvidence, region: RegionEvidence, instanceId: string, described: ConnectInstance | undefined): string {
+  return described?.Arn ?? `arn:aws:connect:${region.region}:${account.accountId}:instance/${instanceId}`;
+}
+
+function isSelected(instanceId: string, instanceArn: string, wanted: readonly string[]): boolean {
+  return wanted.length === 0 || wanted.includes(instanceId) || wanted.includes(instanceArn);
+}
+
+function toFinding(meta: RuleMeta, severity: Severity, instanceArn: string, result: Outcome): Finding {
+  return {
+    id: findingId(meta.id, result.hop, result.resource.arn, instanceArn),
+    ruleId: meta.id,
+    title: meta.title,
+    hop: result.hop,
+    status: result.status,
+    severity,
+    instanceArn,
+    resource: result.resource,
+    message: result.message,
+    evidence: result.evidence,
+    remediation: meta.remediation.summary,
+    references: [...meta.references],
+    compliance: meta.compliance.map((c) => ({ framework: c.framework, controls: [...c.controls] })),
+  };
+}
+
+/** A rule that throws has not shown anything holds: that is an ERROR, never a PASS. */
+function runRule(rule: Rule, ctx: InstanceContext): Outcome[] {
+  try {
+    return rule.evaluate(ctx);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return rule.meta.hops
+      .filter((hop) => !hop.includes('*'))
+      .map((hop) => ({
+        hop,
+        status: 'ERROR' as const,
+        resource: { arn: ctx.instanceArn, type: 'AwsConnectInstance', accountId: ctx.account.accountId, region: ctx.region.region },
+        message: `The rule could not be evaluated: ${message}.`,
+        evidence: { internalError: message },
+      }));
+  }
+}
+
+function pinFor(doc: EvidenceDocument, options: EvaluateOptions, instanceId: string, instanceArn: string): string | undefined {
+  const pins = { ...(doc.directoryPins ?? {}), ...options.directoryPins };
+  return pins[instanceId] ?? pins[instanceArn] ?? pins['*'];
+}
+
+function unreachableFinding(options: EvaluateOptions, accountId: string, region: string, code: string, message: string, operation: string): Finding {
+  const meta = instancesListedMeta;
+  const instanceArn = `arn:aws:connect:${region}:${accountId}:instance/*`;
+  return toFinding(meta, options.severityOverrides[meta.id] ?? meta.severity, instanceArn, {
+    hop: meta.hops[0] ?? 'voice.agent-browser-to-connect',
+    status: 'ERROR',
+    resource: { arn: instanceArn, type: 'AwsConnectInstance', accountId, region },
+    message: `Could not list the Connect instances of ${accountId} in ${region}: ${operation} failed with ${code}: ${message}`,
+    evidence: { operation, errorCode: code },
+  });
+}
+
+export function evaluateEvidence(doc: EvidenceDocument, options: EvaluateOptions): Evaluation {
+  const instances: InstanceInfo[] = [];
+  const byId = new Map<string, Finding>();
+  const add = (finding: Finding) => {
+    const existing = byId.get(finding.id);
+    // Two configs can lead a rule to the same resource on the same hop: keep the worse verdict.
+    if (!existing || statusRank(finding.status) < statusRank(existing.status)) byId.set(finding.id, finding);
+  };
+  for (const account of doc.accounts) {
+    if (account.error) {
+      for (const region of account.regions.length > 0 ? account.regions.map((r) => r.region) : ['global']) {
+        add(unreachableFinding(options, account.accountId, region, account.error.code, account.error.message, account.error.operation));
+      }
+      continue;
+    }
+    for (const region of account.regions) {
+      if (region.listInstances?.status === 'error') {
+        const { code, message } = region.listInstances.error;
+        add(unreachableFinding(options, account.accountId, region.region, code, message, 'connect:ListInstances'));
+      }
+      for (const instanceId of Object.keys(region.instances).sort()) {
+        const evidence = region.instances[instanceId];
+        if (!evidence) continue;
+        const described = evidence.describeInstance.status === 'ok' ? evidence.describeInstance.response.Instance : undefined;
+        const instanceArn = instanceArnOf(account, region, instanceId, described);
+        if (!isSelected(instanceId, instanceArn, options.instanceIds)) continue;
+        const ctx: InstanceContext = {
+          account,
+          region,
+          instanceId,
+          instanceArn,
+          evidence,
+          instance: described,
+          resourceTypes: options.resourceTypes,
+          directoryPin: pinFor(doc, options, instanceId, instanceArn),
+          now: options.now,
+        };
+        const instanceFindings: Finding[] = [];
+        for (const rule of options.rules) {
+          const severity = options.severityOverrides[rule.meta.id] ?? rule.meta.severity;
+          for (const result of runRule(rule, ctx)) instanceFindings.push(toFinding(rule.meta, severity, instanceArn, result));
+        }
+        instanceFindings.forEach(add);
+        const directoryFinding = instanceFindings.find((f) => typeof f.evidence.resolvedBy === 'string' && typeof f.evidence.directoryId === 'string');
+        instances.push({
+          accountId: account.accountId,
+          region: region.region,
+          instanceId,
+          instanceArn,
+          ...(described?.InstanceAlias ? { instanceAlias: described.InstanceAlias } : {}),
+          identityManagementType: described?.IdentityManagementType ?? 'UNKNOWN',
+          accessUrl: described?.InstanceAccessUrl ?? '',
+          ...(directoryFinding
+            ? { directory: { directoryId: String(directoryFinding.evidence.directoryId), resolvedBy: directoryFinding.evidence.resolvedBy as 'pinned' | 'inferred' } }
+            : {}),
+        });
+      }
+    }
+  }
+  return { instances, findings: [...byId.values()] };
+}

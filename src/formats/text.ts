@@ -1,0 +1,172 @@
+/** The terminal report: per instance, a diagram of both paths, every hop, failing findings, summary. */
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Status } from '../findings/status.js';
+import type { Finding, HopResult, InstanceInfo, Report } from '../report/schema.js';
+import { stripControl } from './escape.js';
+import type { FormatOptions, Formatter } from './types.js';
+
+const SYMBOLS: Record<Status, { unicode: string; ascii: string }> = {
+  PASS: { unicode: '✔', ascii: 'ok' },
+  FAIL: { unicode: '✖', ascii: 'XX' },
+  ERROR: { unicode: '!', ascii: '!!' },
+  WAIVED: { unicode: '~', ascii: '~~' },
+  MANAGED: { unicode: '◆', ascii: 'aws' },
+  NOT_APPLICABLE: { unicode: '·', ascii: '--' },
+};
+
+function paint(chalk: ChalkInstance, status: Status, text: string): string {
+  switch (status) {
+    case 'PASS':
+      return chalk.green(text);
+    case 'FAIL':
+      return chalk.red.bold(text);
+    case 'ERROR':
+      return chalk.magenta.bold(text);
+    case 'WAIVED':
+      return chalk.yellow(text);
+    case 'MANAGED':
+      return chalk.cyan(text);
+    case 'NOT_APPLICABLE':
+      return chalk.gray(text);
+  }
+}
+
+interface Chain {
+  title: string;
+  nodes: string[];
+  /** hop between nodes[i] and nodes[i+1] */
+  links: string[];
+  branches: Array<{ from: number; hop: string; to: string }>;
+}
+
+const CHAINS: Chain[] = [
+  {
+    title: 'voice',
+    nodes: ['Agent browser', 'Connect', 'S3 bucket', 'At rest (KMS)'],
+    links: ['voice.agent-browser-to-connect', 'voice.recording-to-s3', 'voice.recording-at-rest'],
+    branches: [
+      { from: 0, hop: 'voice.webrtc-media', to: 'Softphone (SRTP)' },
+      { from: 1, hop: 'voice.pstn-carrier', to: 'PSTN carriers' },
+    ],
+  },
+  {
+    title: 'auth',
+    nodes: ['Agent browser', 'OAuth gateway', 'AD Connector', 'Active Directory'],
+    links: ['auth.browser-to-oauth-gateway', 'auth.oauth-gateway-to-ad-connector', 'auth.ad-connector-to-active-directory'],
+    branches: [
+      { from: 1, hop: 'auth.oauth-ticket-to-browser', to: 'Browser (ticket)' },
+      { from: 0, hop: 'auth.ccp-load', to: 'CCP' },
+    ],
+  },
+];
+
+class TextWriter {
+  readonly lines: string[] = [];
+  constructor(
+    readonly chalk: ChalkInstance,
+    readonly unicode: boolean,
+  ) {}
+
+  symbol(status: Status | undefined): string {
+    if (!status) return this.unicode ? '?' : '??';
+    return paint(this.chalk, status, this.unicode ? SYMBOLS[status].unicode : SYMBOLS[status].ascii);
+  }
+
+  link(status: Status | undefined): string {
+    const bar = this.unicode ? '━' : '-';
+    const head = this.unicode ? '▶' : '>';
+    return ` ${bar}${this.symbol(status)}${bar}${head} `;
+  }
+
+  diagram(hops: Map<string, HopResult>): void {
+    for (const chain of CHAINS) {
+      let line = '';
+      chain.nodes.forEach((node, i) => {
+        line += node;
+        const hop = chain.links[i];
+        if (hop) line += `\u0000${hop}\u0000`;
+      });
+      const colored = line.replace(/\u0000([^\u0000]*)\u0000/g, (_m, hop: string) => this.link(hops.get(hop)?.status));
+      this.lines.push(`  ${chain.title.padEnd(6)}${colored}`);
+      for (const branch of chain.branches) {
+        const indent = ' '.repeat(8 + this.offsetOf(chain, branch.from, hops));
+        const corner = this.unicode ? '┗' : '\\';
+        this.lines.push(`${indent}${corner}${this.link(hops.get(branch.hop)?.status).trimStart()}${branch.to}`);
+      }
+    }
+  }
+
+  /** Column where node `index` starts in the rendered (uncoloured) chain. */
+  private offsetOf(chain: Chain, index: number, hops: Map<string, HopResult>): number {
+    let offset = 0;
+    for (let i = 0; i < index; i++) {
+      const status = hops.get(chain.links[i] ?? '')?.status ?? 'NOT_APPLICABLE';
+      const symbol = this.unicode ? SYMBOLS[status].unicode : SYMBOLS[status].ascii;
+      offset += (chain.nodes[i] ?? '').length + symbol.length + 5;
+    }
+    return offset + 2;
+  }
+}
+
+function clean(value: string): string {
+  return stripControl(value);
+}
+
+function renderInstance(w: TextWriter, instance: InstanceInfo, hops: HopResult[], findings: Finding[]): void {
+  const { chalk } = w;
+  const name = instance.instanceAlias ? `${clean(instance.instanceAlias)} ` : '';
+  w.lines.push(chalk.bold(`${name}${clean(instance.instanceArn)}`));
+  const directory = instance.directory ? `, directory ${clean(instance.directory.directoryId)} (${instance.directory.resolvedBy})` : '';
+  w.lines.push(`  ${instance.accountId} ${instance.region} · identity ${clean(instance.identityManagementType)}${directory} · ${clean(instance.accessUrl || 'no access URL')}`);
+  w.lines.push('');
+  w.diagram(new Map(hops.map((h) => [h.hop, h])));
+  w.lines.push('');
+  for (const hop of hops) {
+    w.lines.push(`  ${w.symbol(hop.status)} ${paint(chalk, hop.status, hop.status.padEnd(14))} ${hop.hop.padEnd(40)} ${chalk.dim(hop.protection)}`);
+    const notable = findings.filter((f) => f.hop === hop.hop && (f.status === 'FAIL' || f.status === 'ERROR' || f.status === 'WAIVED'));
+    for (const f of notable) {
+      w.lines.push(`      ${paint(chalk, f.status, f.status)} ${chalk.bold(f.severity)} ${f.ruleId}: ${clean(f.message)}`);
+      if (f.status === 'WAIVED' && f.waiver) w.lines.push(chalk.dim(`        waived until ${f.waiver.expires}: ${clean(f.waiver.reason)}`));
+      else w.lines.push(chalk.dim(`        fix: ${clean(f.remediation)}`));
+    }
+  }
+  w.lines.push('');
+}
+
+export function renderText(report: Report, options: FormatOptions): string {
+  const chalk = new Chalk({ level: options.color ? 1 : 0 });
+  const w = new TextWriter(chalk, options.unicode);
+  w.lines.push(chalk.bold(`connect-netpath-audit ${report.tool.version} · ${report.run.mode}${report.run.source ? ` · ${clean(report.run.source)}` : ''}`));
+  w.lines.push('');
+  for (const instance of report.instances) {
+    renderInstance(
+      w,
+      instance,
+      report.hops.filter((h) => h.instanceArn === instance.instanceArn),
+      report.findings.filter((f) => f.instanceArn === instance.instanceArn),
+    );
+  }
+  const orphans = report.findings.filter((f) => !report.instances.some((i) => i.instanceArn === f.instanceArn));
+  for (const f of orphans) w.lines.push(`${w.symbol(f.status)} ${paint(chalk, f.status, f.status)} ${f.ruleId}: ${clean(f.message)}`);
+  if (report.errors.length > 0) {
+    w.lines.push(chalk.bold('Calls that failed'));
+    for (const e of report.errors) {
+      const grant = e.iamAction ? ` (grant ${e.iamAction})` : '';
+      w.lines.push(`  ${e.service}:${e.operation} ${clean(e.resource)}: ${clean(e.code)}${grant}`);
+    }
+    w.lines.push('');
+  }
+  for (const warning of report.warnings ?? []) w.lines.push(chalk.yellow(`warning: ${clean(warning)}`));
+  const c = report.summary.counts;
+  const counts = (['FAIL', 'ERROR', 'WAIVED', 'PASS', 'MANAGED', 'NOT_APPLICABLE'] as const).map((s) => paint(chalk, s, `${c[s]} ${s}`)).join(', ');
+  const result = report.summary.result === 'PASS' ? chalk.green.bold('PASS') : report.summary.result === 'FAIL' ? chalk.red.bold('FAIL') : chalk.magenta.bold('INCOMPLETE');
+  w.lines.push(`${chalk.bold('Summary')}: ${result} (fail-on ${report.summary.failOn}, exit ${report.summary.exitCode}) · ${report.instances.length} instance(s) · ${counts}`);
+  return `${w.lines.join('\n')}\n`;
+}
+
+export const text: Formatter = {
+  id: 'text',
+  description: 'human-readable terminal report with a diagram of both paths (default)',
+  extension: '.txt',
+  render: renderText,
+};

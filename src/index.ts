@@ -1,0 +1,49 @@
+/** The audit as a library call: evidence in, report out. The CLI is one caller of it. */
+import { recordedErrors } from './evidence/errors.js';
+import type { EvidenceDocument } from './evidence/model.js';
+import { evaluateEvidence } from './findings/evaluate.js';
+import type { Severity } from './findings/status.js';
+import { applyWaivers, type Waiver } from './findings/waivers.js';
+import type { StorageResourceType } from './paths/hops.js';
+import { buildReport } from './report/build.js';
+import type { Report } from './report/schema.js';
+import type { Rule } from './rules/types.js';
+
+export interface AuditInput {
+  evidence: EvidenceDocument;
+  mode: 'live' | 'snapshot';
+  source?: string | undefined;
+  startedAt: Date;
+  now: Date;
+  failOn: Severity;
+  rules: readonly Rule[];
+  resourceTypes: readonly StorageResourceType[];
+  instanceIds: readonly string[];
+  directoryPins: Readonly<Record<string, string>>;
+  severityOverrides: Readonly<Record<string, Severity>>;
+  waivers: readonly Waiver[];
+  /** Called once the report is built, so finishedAt reflects the whole run. */
+  clock?: () => Date;
+}
+
+export function audit(input: AuditInput): Report {
+  const evaluation = evaluateEvidence(input.evidence, input);
+  const waived = applyWaivers(evaluation.findings, input.waivers, input.now);
+  const finishedAt = (input.clock ?? (() => new Date()))();
+  return buildReport({
+    instances: evaluation.instances,
+    findings: waived.findings,
+    errors: recordedErrors(input.evidence),
+    warnings: waived.warnings,
+    failOn: input.failOn,
+    run: {
+      startedAt: input.startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      mode: input.mode,
+      ...(input.source ? { source: input.source } : {}),
+    },
+  });
+}
+
+export type { Report } from './report/schema.js';
+export type { EvidenceDocument } from './evidence/model.js';

@@ -1,0 +1,75 @@
+/** Findings → the report: hop statuses, summary, exit code, errors; sorted so output is deterministic. */
+import type { RecordedError } from '../evidence/errors.js';
+import { STATUSES, type Severity, worstStatus } from '../findings/status.js';
+import { DOCUMENTED_HOPS, findHop, hopOrder } from '../paths/hops.js';
+import { resultOf } from './exit-code.js';
+import { REPORT_SCHEMA_VERSION, type Finding, type HopResult, type InstanceInfo, type Report } from './schema.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+
+export interface BuildInput {
+  instances: readonly InstanceInfo[];
+  findings: readonly Finding[];
+  errors: readonly RecordedError[];
+  warnings: readonly string[];
+  failOn: Severity;
+  run: Report['run'];
+}
+
+function compareHops(a: string, b: string): number {
+  const [ia, na] = hopOrder(a);
+  const [ib, nb] = hopOrder(b);
+  return ia - ib || na.localeCompare(nb);
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return a.instanceArn.localeCompare(b.instanceArn) || compareHops(a.hop, b.hop) || a.ruleId.localeCompare(b.ruleId) || a.resource.arn.localeCompare(b.resource.arn) || a.id.localeCompare(b.id);
+}
+
+/** Every documented hop of every instance, plus each storage hop that has findings. */
+function hopResults(instances: readonly InstanceInfo[], findings: readonly Finding[]): HopResult[] {
+  const byInstance = new Map<string, Map<string, Finding[]>>();
+  for (const finding of findings) {
+    const hops = byInstance.get(finding.instanceArn) ?? new Map<string, Finding[]>();
+    hops.set(finding.hop, [...(hops.get(finding.hop) ?? []), finding]);
+    byInstance.set(finding.instanceArn, hops);
+  }
+  const instanceArns = [...new Set([...instances.map((i) => i.instanceArn), ...byInstance.keys()])].sort();
+  return instanceArns.flatMap((instanceArn) => {
+    const hops = byInstance.get(instanceArn) ?? new Map<string, Finding[]>();
+    const isKnownInstance = instances.some((i) => i.instanceArn === instanceArn);
+    const hopIds = new Set([...(isKnownInstance ? DOCUMENTED_HOPS.map((h) => h.id) : []), ...hops.keys()]);
+    return [...hopIds]
+      .filter((hopId) => (hops.get(hopId) ?? []).length > 0)
+      .sort(compareHops)
+      .map((hopId): HopResult => {
+        const hopFindings = hops.get(hopId) ?? [];
+        const hop = findHop(hopId);
+        return {
+          instanceArn,
+          hop: hopId,
+          status: worstStatus(hopFindings.map((f) => f.status)),
+          protection: hop?.protection ?? '',
+          responsibility: hop?.responsibility ?? 'shared',
+          findingIds: hopFindings.map((f) => f.id).sort(),
+        };
+      });
+  });
+}
+
+export function buildReport(input: BuildInput): Report {
+  const findings = [...input.findings].sort(compareFindings);
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, findings.filter((f) => f.status === s).length])) as Report['summary']['counts'];
+  const { result, exitCode } = resultOf(findings, input.failOn);
+  const instances = [...input.instances].sort((a, b) => a.instanceArn.localeCompare(b.instanceArn));
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    run: input.run,
+    summary: { result, exitCode, failOn: input.failOn, counts },
+    instances,
+    hops: hopResults(instances, findings),
+    findings,
+    errors: [...input.errors],
+    ...(input.warnings.length > 0 ? { warnings: [...input.warnings] } : {}),
+  };
+}

@@ -1,0 +1,53 @@
+import { ENCRYPTION_AT_REST } from '../frameworks.js';
+import { defaultEncryption, judgeCustomerKey } from '../lib/kms.js';
+import { callErrorOutcome, outcome, readCall } from '../lib/outcomes.js';
+import { bucketState, bucketsOnHops, storageTargets, unjudgeableBucket } from '../lib/storage.js';
+import type { Outcome, Rule } from '../types.js';
+
+export const bucketDefaultCustomerKey: Rule = {
+  meta: {
+    id: 's3-bucket-default-encryption-customer-key',
+    title: 'The bucket encrypts by default with SSE-KMS under a customer managed key',
+    hops: ['voice.recording-at-rest', 'storage.*.at-rest'],
+    severity: 'high',
+    rationale:
+      'Objects written without an explicit key (by Connect without an EncryptionConfig, or by any other writer) take the bucket default; SSE-S3 or the AWS managed aws/s3 key leaves the customer unable to restrict or revoke decryption.',
+    evidenceUsed: ['s3:GetBucketEncryption', 'kms:DescribeKey'],
+    remediation: {
+      summary: 'Set the bucket default encryption to SSE-KMS with the same customer managed key the storage config uses.',
+      console: ['Open the S3 console, choose the bucket, then Properties › Default encryption › Edit.', 'Choose SSE-KMS, then the customer managed key, and enable the bucket key.'],
+      cli: 'aws s3api put-bucket-encryption --bucket <bucket> --server-side-encryption-configuration \'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"arn:aws:kms:<region>:<account>:key/<key-id>"},"BucketKeyEnabled":true}]}\'',
+      terraform: 'resource "aws_s3_bucket_server_side_encryption_configuration" "recordings" {\n  bucket = aws_s3_bucket.recordings.id\n  rule {\n    apply_server_side_encryption_by_default {\n      sse_algorithm     = "aws:kms"\n      kms_master_key_id = aws_kms_key.connect.arn\n    }\n    bucket_key_enabled = true\n  }\n}',
+    },
+    references: ['https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html', 'https://docs.aws.amazon.com/connect/latest/adminguide/encryption-at-rest.html'],
+    compliance: ENCRYPTION_AT_REST,
+  },
+  evaluate(ctx) {
+    const { targets, outcomes } = storageTargets(ctx, 'at-rest', ['S3']);
+    for (const { hop, bucketName } of bucketsOnHops(targets)) {
+      const state = bucketState(ctx, bucketName);
+      if (state.kind !== 'readable') {
+        outcomes.push(unjudgeableBucket(hop, state, 'default encryption with a customer key') as Outcome);
+        continue;
+      }
+      const { resource, region } = state;
+      const read = readCall(state.bucket.encryption, (error) => callErrorOutcome(hop, resource, 's3:GetBucketEncryption', error, `the default encryption of bucket ${bucketName}`));
+      if (!read.ok) {
+        outcomes.push(read.outcome);
+        continue;
+      }
+      const rule = read.value ? defaultEncryption(read.value) : undefined;
+      const algorithm = rule?.SSEAlgorithm;
+      if (!rule || !algorithm) {
+        outcomes.push(outcome(hop, 'FAIL', resource, `Bucket ${bucketName} has no default encryption configuration.`, { sseAlgorithm: null }));
+      } else if (!algorithm.startsWith('aws:kms')) {
+        outcomes.push(outcome(hop, 'FAIL', resource, `Bucket ${bucketName} encrypts by default with ${algorithm}, not SSE-KMS under a customer managed key.`, { sseAlgorithm: algorithm }));
+      } else if (!rule.KMSMasterKeyID) {
+        outcomes.push(outcome(hop, 'FAIL', resource, `Bucket ${bucketName} uses ${algorithm} with no key id, which means the AWS managed key aws/s3.`, { sseAlgorithm: algorithm, kmsMasterKeyId: null }));
+      } else {
+        outcomes.push(judgeCustomerKey(ctx, { hop, reference: rule.KMSMasterKeyID, region, source: `Bucket ${bucketName} default encryption` }));
+      }
+    }
+    return outcomes;
+  },
+};

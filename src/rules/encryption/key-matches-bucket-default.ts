@@ -1,0 +1,47 @@
+import { KEY_MANAGEMENT } from '../frameworks.js';
+import { defaultEncryption, encryptionConfigKey, lookupKey } from '../lib/kms.js';
+import { outcome } from '../lib/outcomes.js';
+import { bucketState, storageTargets } from '../lib/storage.js';
+import type { Outcome, Rule } from '../types.js';
+
+export const keyMatchesBucketDefault: Rule = {
+  meta: {
+    id: 'storage-key-matches-bucket-default',
+    title: 'The storage config and the bucket default encryption use the same KMS key',
+    hops: ['voice.recording-at-rest', 'storage.*.at-rest'],
+    severity: 'low',
+    rationale: 'One key for the data Connect writes and for the bucket default keeps one set of key policy, grants and rotation to audit, and avoids data silently falling back to another key.',
+    evidenceUsed: ['connect:ListInstanceStorageConfigs', 's3:GetBucketEncryption', 'kms:DescribeKey'],
+    remediation: {
+      summary: 'Set the bucket default encryption key to the key named in the Connect storage config.',
+      console: ['Open the S3 console, choose the bucket, then Properties › Default encryption › Edit, and choose the same customer managed key.'],
+      cli: 'aws s3api put-bucket-encryption --bucket <bucket> --server-side-encryption-configuration \'{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"<storage-config-key-arn>"},"BucketKeyEnabled":true}]}\'',
+    },
+    references: ['https://docs.aws.amazon.com/connect/latest/adminguide/encryption-at-rest.html'],
+    compliance: KEY_MANAGEMENT,
+  },
+  evaluate(ctx) {
+    const { targets } = storageTargets(ctx, 'at-rest', ['S3']);
+    const outcomes: Outcome[] = [];
+    for (const target of targets) {
+      const configured = encryptionConfigKey(target);
+      const bucketName = target.config.S3Config?.BucketName;
+      if (!configured || !bucketName) continue;
+      const state = bucketState(ctx, bucketName);
+      if (state.kind !== 'readable' || state.bucket.encryption?.status !== 'ok') continue;
+      const bucketKey = defaultEncryption(state.bucket.encryption.response)?.KMSMasterKeyID;
+      if (!bucketKey) continue;
+      const a = lookupKey(ctx, configured, ctx.region.region);
+      const b = lookupKey(ctx, bucketKey, state.region);
+      // Only keys both resolved can be compared; the customer-key rules report the others.
+      if (a.kind !== 'resolved' || b.kind !== 'resolved') continue;
+      const evidence = { bucket: bucketName, storageConfigKey: a.resource.arn, bucketDefaultKey: b.resource.arn };
+      outcomes.push(
+        a.resource.arn === b.resource.arn
+          ? outcome(target.hop, 'PASS', state.resource, `The storage config and bucket ${bucketName} both use ${a.resource.arn}.`, evidence)
+          : outcome(target.hop, 'FAIL', state.resource, `The storage config uses ${a.resource.arn} but bucket ${bucketName} defaults to ${b.resource.arn}.`, evidence),
+      );
+    }
+    return outcomes;
+  },
+};

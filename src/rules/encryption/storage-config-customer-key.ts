@@ -1,0 +1,44 @@
+import { NETWORK_PATHS_DOC } from '../../paths/hops.js';
+import { ENCRYPTION_AT_REST } from '../frameworks.js';
+import { encryptionConfigKey, judgeCustomerKey } from '../lib/kms.js';
+import { instanceResource, outcome } from '../lib/outcomes.js';
+import { storageTargets } from '../lib/storage.js';
+import type { Rule } from '../types.js';
+
+export const storageConfigCustomerKey: Rule = {
+  meta: {
+    id: 'storage-encryption-customer-key',
+    title: 'The storage config encrypts with a customer managed KMS key',
+    hops: ['voice.recording-at-rest', 'storage.*.at-rest'],
+    severity: 'high',
+    rationale:
+      'The documented path stores recordings under SSE-KMS with a customer-owned key: only then does the customer control who can decrypt them, audit each use in CloudTrail, and revoke access by disabling the key. AWS managed keys (aws/s3, aws/connect) cannot be restricted or revoked.',
+    evidenceUsed: ['connect:ListInstanceStorageConfigs', 'kms:DescribeKey'],
+    remediation: {
+      summary: 'Enable encryption in the instance data storage settings and choose a customer managed KMS key.',
+      console: [
+        'Create a symmetric customer managed key in AWS KMS (Customer managed keys › Create key).',
+        'Open the Amazon Connect console, choose the instance, then Data storage › Edit.',
+        'Select Enable encryption and choose the customer managed key.',
+      ],
+      cli: 'aws connect update-instance-storage-config --instance-id <instance-id> --association-id <association-id> --resource-type CALL_RECORDINGS --storage-config \'{"StorageType":"S3","S3Config":{"BucketName":"<bucket>","BucketPrefix":"connect","EncryptionConfig":{"EncryptionType":"KMS","KeyId":"arn:aws:kms:<region>:<account>:key/<key-id>"}}}\'',
+      terraform: 's3_config {\n  bucket_name   = aws_s3_bucket.recordings.id\n  bucket_prefix = "connect"\n  encryption_config {\n    encryption_type = "KMS"\n    key_id          = aws_kms_key.connect.arn\n  }\n}',
+    },
+    references: ['https://docs.aws.amazon.com/connect/latest/adminguide/encryption-at-rest.html', NETWORK_PATHS_DOC],
+    compliance: ENCRYPTION_AT_REST,
+  },
+  evaluate(ctx) {
+    const { targets, outcomes } = storageTargets(ctx, 'at-rest', ['S3', 'KINESIS_VIDEO_STREAM']);
+    for (const target of targets) {
+      const reference = encryptionConfigKey(target);
+      const source = `The ${target.resourceType} storage config`;
+      if (!reference) {
+        const name = target.config.S3Config?.BucketName ?? target.config.AssociationId ?? target.resourceType;
+        outcomes.push(outcome(target.hop, 'FAIL', instanceResource(ctx), `${source} for ${name} names no KMS key: Connect does not encrypt the data with a customer managed key.`, { storageType: target.config.StorageType, encryptionConfig: null }));
+        continue;
+      }
+      outcomes.push(judgeCustomerKey(ctx, { hop: target.hop, reference, region: ctx.region.region, source }));
+    }
+    return outcomes;
+  },
+};

@@ -1,0 +1,64 @@
+/**
+ * Every rule, in report order. To add a rule: write `src/rules/<group>/<rule>.ts` exporting a `Rule`
+ * (metadata beside a pure `evaluate`), add it here, and give it pass/fail cases under `test/rules/`.
+ */
+import { accessUrlDomain } from './connect/access-url-domain.js';
+import { approvedOriginsHttps } from './connect/approved-origins-https.js';
+import { directoryActive } from './directory/directory-active.js';
+import { ldapsCertificates } from './directory/ldaps-certificates.js';
+import { ldapsEnabled } from './directory/ldaps-enabled.js';
+import { managedAdSecureProtocols } from './directory/managed-ad-secure-protocols.js';
+import { radiusMfa } from './directory/radius-mfa.js';
+import { bucketDefaultCustomerKey } from './encryption/bucket-default-customer-key.js';
+import { keyMatchesBucketDefault } from './encryption/key-matches-bucket-default.js';
+import { kmsKeyEnabled } from './encryption/kms-key-enabled.js';
+import { kmsKeyPolicyNotPublic } from './encryption/kms-key-policy-not-public.js';
+import { kmsKeyRotation } from './encryption/kms-key-rotation.js';
+import { kmsKeySymmetric } from './encryption/kms-key-symmetric.js';
+import { storageConfigCustomerKey } from './encryption/storage-config-customer-key.js';
+import { loginTlsManaged, oauthTicketManaged, pstnCarrierManaged, webrtcMediaManaged } from './managed/aws-managed-hops.js';
+import { bucketDeniesInsecureTransport } from './storage/bucket-denies-insecure-transport.js';
+import { bucketDeniesOldTls } from './storage/bucket-denies-old-tls.js';
+import { bucketExistsAndOwned } from './storage/bucket-exists-and-owned.js';
+import { bucketNotPublic } from './storage/bucket-not-public.js';
+import { bucketPublicAccessBlock } from './storage/bucket-public-access-block.js';
+import { streamEncryptionNotAudited } from './storage/stream-encryption-not-audited.js';
+import { streamTransferManaged } from './storage/stream-transfer-managed.js';
+import type { Rule } from './types.js';
+
+export const RULES: readonly Rule[] = [
+  accessUrlDomain,
+  approvedOriginsHttps,
+  webrtcMediaManaged,
+  pstnCarrierManaged,
+  bucketExistsAndOwned,
+  bucketDeniesInsecureTransport,
+  bucketDeniesOldTls,
+  bucketNotPublic,
+  bucketPublicAccessBlock,
+  streamTransferManaged,
+  storageConfigCustomerKey,
+  bucketDefaultCustomerKey,
+  keyMatchesBucketDefault,
+  kmsKeyEnabled,
+  kmsKeySymmetric,
+  kmsKeyRotation,
+  kmsKeyPolicyNotPublic,
+  streamEncryptionNotAudited,
+  loginTlsManaged,
+  directoryActive,
+  ldapsEnabled,
+  ldapsCertificates,
+  radiusMfa,
+  managedAdSecureProtocols,
+  oauthTicketManaged,
+];
+
+export function findRule(id: string): Rule | undefined {
+  return RULES.find((rule) => rule.meta.id === id);
+}
+
+/** Whether a rule judges a hop id, with `storage.*.transfer` patterns standing for every storage type. */
+export function ruleCoversHop(rule: Rule, hopId: string): boolean {
+  return rule.meta.hops.some((pattern) => pattern === hopId || (pattern.includes('*') && new RegExp(`^${pattern.replace(/\./g, '\\.').replace('*', '[a-z-]+')}$`).test(hopId)));
+}

@@ -1,0 +1,492 @@
+/**
+ * IAM resource-policy parsing, normalisation and matching, shared by the bucket- and key-policy rules.
+ * Pure functions: no I/O, no throws on bad input.
+ *
+ * Everything here is built so that an answer it cannot settle leans the cautious way; each helper says
+ * which way that is.
+ */
+
+// ---------------------------------------------------------------------------------------------------
+// Policy model
+// ---------------------------------------------------------------------------------------------------
+
+export type ConditionScalar = string | number | boolean;
+
+/** A principal other than everyone, e.g. `{ type: 'AWS', id: 'arn:aws:iam::111122223333:root' }`. */
+export interface NamedPrincipal {
+  type: string;
+  id: string;
+}
+
+export interface PrincipalElement {
+  /** Written as `NotPrincipal`: the statement applies to everyone except the listed principals. */
+  negated: boolean;
+  /** `"*"`, `{"AWS": "*"}` or `{"AWS": [..., "*", ...]}`. */
+  everyone: boolean;
+  named: NamedPrincipal[];
+}
+
+/** `Action`/`NotAction` or `Resource`/`NotResource`. */
+export interface MatchElement {
+  negated: boolean;
+  patterns: string[];
+}
+
+export type SetQualifier = 'ForAnyValue' | 'ForAllValues';
+
+export interface ConditionOperator {
+  /** As written in the policy, e.g. `ForAnyValue:StringLikeIfExists`. */
+  raw: string;
+  /** Without qualifier and `IfExists`, e.g. `StringLike`. */
+  base: string;
+  ifExists: boolean;
+  setQualifier?: SetQualifier;
+  /** False for operators IAM does not know; operator names are case-sensitive (`bool` is not `Bool`). */
+  recognised: boolean;
+}
+
+/** One `operator → key → values` test; all entries of a statement must hold (AND), values are ORed. */
+export interface ConditionEntry {
+  operator: ConditionOperator;
+  key: string;
+  values: ConditionScalar[];
+}
+
+export interface PolicyStatement {
+  index: number;
+  /** The `Sid`, or `#<zero-based index in Statement>` when the statement has none. */
+  label: string;
+  effect: 'Allow' | 'Deny';
+  principal: PrincipalElement;
+  action: MatchElement;
+  resource: MatchElement;
+  conditions: ConditionEntry[];
+}
+
+export interface PolicyDocument {
+  statements: PolicyStatement[];
+}
+
+export type PolicyParseResult = { kind: 'invalid'; message: string } | { kind: 'policy'; document: PolicyDocument };
+
+// ---------------------------------------------------------------------------------------------------
+// Parsing
+// ---------------------------------------------------------------------------------------------------
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+const parsed = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const problem = <T>(text: string): Parsed<T> => ({ ok: false, problem: text });
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function has(record: Record<string, unknown>, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(record, key);
+}
+
+/**
+ * Parses a resource-based policy (bucket policy, key policy). A document IAM would refuse — bad JSON,
+ * no `Statement`, an `Effect` other than `Allow`/`Deny`, a statement without a principal, action or
+ * resource, ill-typed values — is `invalid` with a message naming the statement, never a throw.
+ */
+export function parsePolicy(text: string): PolicyParseResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { kind: 'invalid', message: `the policy is not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+  }
+  if (!isRecord(json)) return { kind: 'invalid', message: 'the policy is not a JSON object' };
+  if (!has(json, 'Statement')) return { kind: 'invalid', message: 'the policy has no Statement element' };
+  const rawStatements = Array.isArray(json.Statement) ? json.Statement : [json.Statement];
+  const statements: PolicyStatement[] = [];
+  for (const [index, raw] of rawStatements.entries()) {
+    const statement = parseStatement(raw, index);
+    if (!statement.ok) return { kind: 'invalid', message: `policy statement ${statementLabel(raw, index)} ${statement.problem}` };
+    statements.push(statement.value);
+  }
+  return { kind: 'policy', document: { statements } };
+}
+
+function statementLabel(raw: unknown, index: number): string {
+  return isRecord(raw) && typeof raw.Sid === 'string' && raw.Sid !== '' ? raw.Sid : `#${index}`;
+}
+
+function parseStatement(raw: unknown, index: number): Parsed<PolicyStatement> {
+  if (!isRecord(raw)) return problem('is not a JSON object');
+  if (raw.Effect !== 'Allow' && raw.Effect !== 'Deny') {
+    return problem(`has Effect ${JSON.stringify(raw.Effect) ?? 'missing'}; IAM accepts only "Allow" or "Deny" (case-sensitive)`);
+  }
+  const principal = parsePrincipalElement(raw);
+  if (!principal.ok) return principal;
+  const action = parseMatchElement(raw, 'Action', 'NotAction');
+  if (!action.ok) return action;
+  const resource = parseMatchElement(raw, 'Resource', 'NotResource');
+  if (!resource.ok) return resource;
+  const conditions = parseConditionBlock(raw.Condition);
+  if (!conditions.ok) return conditions;
+  return parsed({
+    index,
+    label: statementLabel(raw, index),
+    effect: raw.Effect,
+    principal: principal.value,
+    action: action.value,
+    resource: resource.value,
+    conditions: conditions.value,
+  });
+}
+
+/** Exactly one of `positiveName` / `negatedName` must be present. */
+function pickOneOf(
+  raw: Record<string, unknown>,
+  positiveName: string,
+  negatedName: string,
+): Parsed<{ negated: boolean; name: string; value: unknown }> {
+  const hasPositive = has(raw, positiveName);
+  const hasNegated = has(raw, negatedName);
+  if (hasPositive === hasNegated) {
+    return problem(hasPositive ? `has both ${positiveName} and ${negatedName}` : `has neither ${positiveName} nor ${negatedName}`);
+  }
+  const name = hasPositive ? positiveName : negatedName;
+  return parsed({ negated: hasNegated, name, value: raw[name] });
+}
+
+function parseStringList(value: unknown, elementName: string): Parsed<string[]> {
+  if (typeof value === 'string') return parsed([value]);
+  if (Array.isArray(value) && value.every((item): item is string => typeof item === 'string')) return parsed(value);
+  return problem(`has a ${elementName} that is neither a string nor a list of strings`);
+}
+
+function parseMatchElement(raw: Record<string, unknown>, positiveName: string, negatedName: string): Parsed<MatchElement> {
+  const picked = pickOneOf(raw, positiveName, negatedName);
+  if (!picked.ok) return picked;
+  const patterns = parseStringList(picked.value.value, picked.value.name);
+  if (!patterns.ok) return patterns;
+  return parsed({ negated: picked.value.negated, patterns: patterns.value });
+}
+
+function parsePrincipalElement(raw: Record<string, unknown>): Parsed<PrincipalElement> {
+  const picked = pickOneOf(raw, 'Principal', 'NotPrincipal');
+  if (!picked.ok) return picked;
+  const { negated, name, value } = picked.value;
+  if (value === '*') return parsed({ negated, everyone: true, named: [] });
+  if (!isRecord(value)) return problem(`has a ${name} that is neither "*" nor an object such as {"AWS": ...}`);
+  const principal: PrincipalElement = { negated, everyone: false, named: [] };
+  for (const [type, ids] of Object.entries(value)) {
+    const list = parseStringList(ids, `${name}.${type}`);
+    if (!list.ok) return list;
+    for (const id of list.value) {
+      if (type === 'AWS' && id === '*') principal.everyone = true;
+      else principal.named.push({ type, id });
+    }
+  }
+  return parsed(principal);
+}
+
+function isConditionScalar(value: unknown): value is ConditionScalar {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+function parseConditionBlock(block: unknown): Parsed<ConditionEntry[]> {
+  if (block === undefined) return parsed([]);
+  if (!isRecord(block)) return problem('has a Condition that is not an object');
+  const entries: ConditionEntry[] = [];
+  for (const [operatorText, tests] of Object.entries(block)) {
+    if (!isRecord(tests)) return problem(`has a Condition operator ${operatorText} whose value is not an object`);
+    const operator = parseConditionOperator(operatorText);
+    for (const [key, value] of Object.entries(tests)) {
+      const values = Array.isArray(value) ? value : [value];
+      if (!values.every(isConditionScalar)) {
+        return problem(`has a Condition value for ${key} that is not a string, number, boolean or a list of them`);
+      }
+      entries.push({ operator, key, values });
+    }
+  }
+  return parsed(entries);
+}
+
+const KNOWN_BASE_OPERATORS: ReadonlySet<string> = new Set([
+  'StringEquals', 'StringNotEquals', 'StringEqualsIgnoreCase', 'StringNotEqualsIgnoreCase', 'StringLike', 'StringNotLike',
+  'NumericEquals', 'NumericNotEquals', 'NumericLessThan', 'NumericLessThanEquals', 'NumericGreaterThan', 'NumericGreaterThanEquals',
+  'DateEquals', 'DateNotEquals', 'DateLessThan', 'DateLessThanEquals', 'DateGreaterThan', 'DateGreaterThanEquals',
+  'Bool', 'BinaryEquals', 'IpAddress', 'NotIpAddress', 'ArnEquals', 'ArnLike', 'ArnNotEquals', 'ArnNotLike', 'Null',
+]);
+
+const SET_QUALIFIERS: readonly SetQualifier[] = ['ForAnyValue', 'ForAllValues'];
+const IF_EXISTS = 'IfExists';
+
+/** Splits `ForAnyValue:StringLikeIfExists` into qualifier, base operator and `IfExists`. Case-sensitive, as IAM is. */
+export function parseConditionOperator(raw: string): ConditionOperator {
+  let rest = raw;
+  const setQualifier = SET_QUALIFIERS.find((qualifier) => rest.startsWith(`${qualifier}:`));
+  if (setQualifier) rest = rest.slice(setQualifier.length + 1);
+  const ifExists = rest.endsWith(IF_EXISTS) && rest.length > IF_EXISTS.length;
+  if (ifExists) rest = rest.slice(0, -IF_EXISTS.length);
+  // IAM has no NullIfExists.
+  const recognised = KNOWN_BASE_OPERATORS.has(rest) && !(ifExists && rest === 'Null');
+  return { raw, base: rest, ifExists, ...(setQualifier ? { setQualifier } : {}), recognised };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Principals and conditions
+// ---------------------------------------------------------------------------------------------------
+
+/** True only for a `Principal` (never a `NotPrincipal`) that names everyone. */
+export function principalIsEveryone(principal: PrincipalElement): boolean {
+  return !principal.negated && principal.everyone;
+}
+
+export function describeNamedPrincipals(principal: PrincipalElement): string {
+  const names = principal.named.map((named) => `${named.type}:${named.id}`);
+  if (principal.everyone) names.unshift('*');
+  return names.join(', ');
+}
+
+/** `*`, `AWS:arn:..., Service:...`, or `NotPrincipal AWS:arn:...`. */
+export function describePrincipal(principal: PrincipalElement): string {
+  const names = describeNamedPrincipals(principal) || '(none)';
+  return principal.negated ? `NotPrincipal ${names}` : names;
+}
+
+/** Condition keys are case-insensitive in IAM. */
+export function conditionKeyIs(entry: ConditionEntry, key: string): boolean {
+  return entry.key.toLowerCase() === key.toLowerCase();
+}
+
+export function describeCondition(entry: ConditionEntry): string {
+  const values = entry.values.length === 1 ? JSON.stringify(entry.values[0]) : JSON.stringify(entry.values);
+  return `${entry.operator.raw} ${entry.key} ${values}`;
+}
+
+export function describeConditions(entries: readonly ConditionEntry[]): string {
+  return entries.length === 0 ? 'none' : entries.map(describeCondition).join(' AND ');
+}
+
+/** The element as evidence: a pattern list, or `{ not: [...] }` for `NotAction`/`NotResource`. */
+export function matchElementEvidence(element: MatchElement): string[] | { not: string[] } {
+  return element.negated ? { not: [...element.patterns] } : [...element.patterns];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// IAM wildcards: `*` (any run, possibly empty) and `?` (exactly one character)
+// ---------------------------------------------------------------------------------------------------
+
+type GlobToken = { kind: 'char'; char: string } | { kind: 'one' } | { kind: 'run' };
+
+/** A parsed wildcard pattern. Build with `patternGlob`, `literalGlob` and `concatGlobs`. */
+export interface Glob {
+  readonly tokens: readonly GlobToken[];
+}
+
+/** Actions match case-insensitively, resources case-sensitively. */
+export type MatchKind = 'action' | 'resource';
+
+/**
+ * What a policy variable such as `${aws:username}` stands for. `literal` keeps its text, which can only
+ * shrink what a pattern matches; `wildcard` lets it match anything, which can only grow it. Callers pick
+ * the cautious one: `literal` when a match grants coverage, `wildcard` when a match exempts (`Not...`).
+ */
+export type PolicyVariableReading = 'literal' | 'wildcard';
+
+const ESCAPED_VARIABLES: Readonly<Record<string, string>> = { '*': '*', '?': '?', $: '$' };
+
+function normalise(text: string, kind: MatchKind): string {
+  return kind === 'action' ? text.toLowerCase() : text;
+}
+
+function charTokens(text: string): GlobToken[] {
+  return Array.from(text, (char) => ({ kind: 'char', char }));
+}
+
+export function patternGlob(pattern: string, kind: MatchKind, variables: PolicyVariableReading = 'literal'): Glob {
+  const chars = Array.from(normalise(pattern, kind));
+  const tokens: GlobToken[] = [];
+  for (let i = 0; i < chars.length; i++) {
+    const char = chars[i] as string;
+    if (char === '$' && chars[i + 1] === '{') {
+      const close = chars.indexOf('}', i + 2);
+      if (close > 0) {
+        tokens.push(...variableTokens(chars.slice(i + 2, close).join(''), variables));
+        i = close;
+        continue;
+      }
+    }
+    if (char === '*') tokens.push({ kind: 'run' });
+    else if (char === '?') tokens.push({ kind: 'one' });
+    else tokens.push({ kind: 'char', char });
+  }
+  return { tokens: withoutRepeatedRuns(tokens) };
+}
+
+/** `**` matches what `*` matches; collapsing keeps the automata small. */
+function withoutRepeatedRuns(tokens: readonly GlobToken[]): GlobToken[] {
+  return tokens.filter((token, i) => !(token.kind === 'run' && tokens[i - 1]?.kind === 'run'));
+}
+
+function variableTokens(name: string, variables: PolicyVariableReading): GlobToken[] {
+  const escaped = ESCAPED_VARIABLES[name];
+  if (escaped !== undefined) return [{ kind: 'char', char: escaped }];
+  return variables === 'wildcard' ? [{ kind: 'run' }] : charTokens(`\${${name}}`);
+}
+
+/** A glob that matches exactly `text` (its `*` and `?` are plain characters). */
+export function literalGlob(text: string, kind: MatchKind): Glob {
+  return { tokens: charTokens(normalise(text, kind)) };
+}
+
+export function concatGlobs(...globs: Glob[]): Glob {
+  return { tokens: globs.flatMap((glob) => glob.tokens) };
+}
+
+function globMatchesChars(tokens: readonly GlobToken[], chars: readonly string[]): boolean {
+  let t = 0;
+  let c = 0;
+  let lastRun = -1;
+  let resumeAt = 0;
+  while (c < chars.length) {
+    const token = tokens[t];
+    if (token && (token.kind === 'one' || (token.kind === 'char' && token.char === chars[c]))) {
+      t++;
+      c++;
+    } else if (token?.kind === 'run') {
+      lastRun = t++;
+      resumeAt = c;
+    } else if (lastRun >= 0) {
+      // Let the last `*` swallow one more character and retry from there.
+      t = lastRun + 1;
+      c = ++resumeAt;
+    } else {
+      return false;
+    }
+  }
+  while (tokens[t]?.kind === 'run') t++;
+  return t === tokens.length;
+}
+
+/** Does the IAM pattern match this concrete action or resource? */
+export function patternMatches(pattern: string, value: string, kind: MatchKind, variables: PolicyVariableReading = 'literal'): boolean {
+  return globMatchesChars(patternGlob(pattern, kind, variables).tokens, Array.from(normalise(value, kind)));
+}
+
+// Language questions (does every word of A match one of B? do A and B share a word?) are answered by a
+// breadth-first walk over the product of the patterns' automata. Characters that no pattern names behave
+// alike, so one stand-in covers them all.
+const MAX_EXPLORED_STATES = 10_000;
+
+type StateSet = readonly number[];
+
+function closure(tokens: readonly GlobToken[], positions: Iterable<number>): StateSet {
+  const result = new Set<number>();
+  for (let position of positions) {
+    result.add(position);
+    while (tokens[position]?.kind === 'run') result.add(++position);
+  }
+  return [...result].sort((a, b) => a - b);
+}
+
+function advance(tokens: readonly GlobToken[], states: StateSet, char: string): StateSet {
+  const next: number[] = [];
+  for (const position of states) {
+    const token = tokens[position];
+    if (!token) continue;
+    if (token.kind === 'run') next.push(position);
+    else if (token.kind === 'one' || token.char === char) next.push(position + 1);
+  }
+  return closure(tokens, next);
+}
+
+function alphabetOf(globs: readonly Glob[]): string[] {
+  const named = new Set<string>();
+  for (const glob of globs) for (const token of glob.tokens) if (token.kind === 'char') named.add(token.char);
+  let standIn = 0x61; // prefer a readable letter for witnesses
+  while (named.has(String.fromCodePoint(standIn))) standIn++;
+  return [...named, String.fromCodePoint(standIn)];
+}
+
+/** From a position inside a trailing run of `*`s, every continuation matches. */
+function matchesEveryContinuation(tokens: readonly GlobToken[], states: StateSet): boolean {
+  const last = tokens.length - 1;
+  return tokens[last]?.kind === 'run' && states.includes(last);
+}
+
+interface WordSearch {
+  globs: readonly Glob[];
+  /** Holds at the word sought; `acceptedBy[i]` says whether `globs[i]` matches the word. */
+  wanted(acceptedBy: boolean[]): boolean;
+  /** True when no continuation of the current word can be the one sought. */
+  hopeless(states: readonly StateSet[]): boolean;
+}
+
+type SearchResult = { found: true; witness: string } | { found: false; exhaustive: boolean };
+
+function searchWords({ globs, wanted, hopeless }: WordSearch): SearchResult {
+  const alphabet = alphabetOf(globs);
+  const keyOf = (states: readonly StateSet[]): string => states.map((set) => set.join(',')).join('|');
+  const start = globs.map((glob) => closure(glob.tokens, [0]));
+  const queue: Array<{ states: StateSet[]; word: string }> = [{ states: start, word: '' }];
+  const seen = new Set<string>([keyOf(start)]);
+  for (let head = 0; head < queue.length; head++) {
+    const { states, word } = queue[head] as { states: StateSet[]; word: string };
+    if (hopeless(states)) continue;
+    if (wanted(globs.map((glob, i) => (states[i] as StateSet).includes(glob.tokens.length)))) return { found: true, witness: word };
+    for (const char of alphabet) {
+      const next = globs.map((glob, i) => advance(glob.tokens, states[i] as StateSet, char));
+      const key = keyOf(next);
+      if (seen.has(key)) continue;
+      if (seen.size >= MAX_EXPLORED_STATES) return { found: false, exhaustive: false };
+      seen.add(key);
+      queue.push({ states: next, word: word + char });
+    }
+  }
+  return { found: false, exhaustive: true };
+}
+
+export type CoverageCheck = { covered: true } | { covered: false; example?: string };
+
+/**
+ * Does every word of `target` match at least one of `patterns`? When it does not, `example` is a word
+ * that escapes. A question too large to settle answers "not covered" without an example.
+ */
+export function globsCover(patterns: readonly Glob[], target: Glob): CoverageCheck {
+  const search = searchWords({
+    globs: [target, ...patterns],
+    wanted: ([inTarget, ...inPatterns]) => inTarget === true && !inPatterns.some(Boolean),
+    hopeless: ([targetStates, ...patternStates]) =>
+      targetStates?.length === 0 || patterns.some((pattern, i) => matchesEveryContinuation(pattern.tokens, patternStates[i] as StateSet)),
+  });
+  if (search.found) return { covered: false, example: search.witness };
+  return search.exhaustive ? { covered: true } : { covered: false };
+}
+
+/** Is there a word both globs match? A question too large to settle answers yes. */
+export function globsOverlap(a: Glob, b: Glob): boolean {
+  const search = searchWords({
+    globs: [a, b],
+    wanted: ([inA, inB]) => inA === true && inB === true,
+    hopeless: (states) => states.some((set) => set.length === 0),
+  });
+  return search.found || !search.exhaustive;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Action / Resource elements
+// ---------------------------------------------------------------------------------------------------
+
+/** Does the statement's `Action`/`Resource` (or `Not...`) element apply to this concrete value? */
+export function elementAppliesTo(element: MatchElement, value: string, kind: MatchKind): boolean {
+  if (!element.negated) return element.patterns.some((pattern) => patternMatches(pattern, value, kind, 'literal'));
+  return !element.patterns.some((pattern) => patternMatches(pattern, value, kind, 'wildcard'));
+}
+
+/**
+ * Does the element apply to every value `target` describes (e.g. every `s3:` action, every object of a
+ * bucket)? Build `target` with the same `kind`. Undecidable cases answer no.
+ */
+export function elementAppliesToEvery(element: MatchElement, target: Glob, kind: MatchKind): boolean {
+  if (!element.negated) {
+    return globsCover(element.patterns.map((pattern) => patternGlob(pattern, kind, 'literal')), target).covered;
+  }
+  return !element.patterns.some((pattern) => globsOverlap(patternGlob(pattern, kind, 'wildcard'), target));
+}

@@ -1,0 +1,131 @@
+/** KMS key references as storage configs and buckets write them, resolved through DescribeKey evidence. */
+import { keyLookupId, type KeyEvidence, type KeyMetadata } from '../../evidence/model.js';
+import type { InstanceContext, Outcome, Resource } from '../types.js';
+import { callErrorOutcome, keyResource, outcome } from './outcomes.js';
+import { bucketState, s3BucketName, storageTargets, type StorageTarget } from './storage.js';
+
+/** `alias/aws/s3`, `alias/aws/connect` or their alias ARNs: AWS managed keys by name. */
+export function isAwsManagedAlias(reference: string): boolean {
+  return /(^|:)alias\/aws\//.test(reference);
+}
+
+export type KeyLookup =
+  | { kind: 'resolved'; reference: string; record: KeyEvidence; metadata: KeyMetadata; resource: Resource }
+  | { kind: 'not-found'; reference: string; resource: Resource }
+  | { kind: 'unreadable'; reference: string; resource: Resource; error: { code: string; message: string } };
+
+function referenceResource(ctx: InstanceContext, reference: string, region: string): Resource {
+  const arn = reference.startsWith('arn:') ? reference : `arn:aws:kms:${region}:${ctx.account.accountId}:${reference.startsWith('alias/') ? reference : `key/${reference}`}`;
+  return keyResource(arn, ctx.account.accountId, region);
+}
+
+export function lookupKey(ctx: InstanceContext, reference: string, region: string): KeyLookup {
+  const record = ctx.account.keys[keyLookupId(region, reference)];
+  const fallback = referenceResource(ctx, reference, region);
+  if (!record) return { kind: 'unreadable', reference, resource: fallback, error: { code: 'NotCollected', message: 'the evidence holds no record of this key' } };
+  const described = record.describeKey;
+  if (described.status === 'ok') {
+    const metadata = described.response.KeyMetadata;
+    const arn = metadata.Arn ?? fallback.arn;
+    const keyRegion = /^arn:[^:]+:kms:([^:]+):/.exec(arn)?.[1] ?? region;
+    return { kind: 'resolved', reference, record, metadata, resource: keyResource(arn, metadata.AWSAccountId ?? ctx.account.accountId, keyRegion) };
+  }
+  if (described.status === 'absent' || described.error.code === 'NotFoundException') return { kind: 'not-found', reference, resource: fallback };
+  return { kind: 'unreadable', reference, resource: fallback, error: described.error };
+}
+
+/** A key reference found at an at-rest hop, and where it was found. */
+export interface KeyUse {
+  hop: string;
+  reference: string;
+  region: string;
+  source: string;
+}
+
+/**
+ * Every key an at-rest hop depends on: the storage config's EncryptionConfig and, for S3, the
+ * bucket's default encryption key. The outcomes are what to report where a bucket could not be read.
+ */
+export function atRestKeyUses(ctx: InstanceContext): { uses: KeyUse[]; outcomes: Outcome[] } {
+  const { targets, outcomes } = storageTargets(ctx, 'at-rest', ['S3', 'KINESIS_VIDEO_STREAM']);
+  const uses: KeyUse[] = [];
+  for (const target of targets) {
+    const configured = encryptionConfigKey(target);
+    if (configured) {
+      uses.push({ hop: target.hop, reference: configured, region: ctx.region.region, source: `${target.resourceType} storage config EncryptionConfig` });
+    }
+    const bucketName = s3BucketName(target.config);
+    if (!bucketName) continue;
+    const state = bucketState(ctx, bucketName);
+    if (state.kind !== 'readable') continue;
+    const rule = state.bucket.encryption?.status === 'ok' ? defaultEncryption(state.bucket.encryption.response) : undefined;
+    if (rule?.KMSMasterKeyID) {
+      uses.push({ hop: target.hop, reference: rule.KMSMasterKeyID, region: state.region, source: `bucket ${bucketName} default encryption` });
+    }
+  }
+  return { uses: dedupeUses(uses), outcomes };
+}
+
+function dedupeUses(uses: KeyUse[]): KeyUse[] {
+  const seen = new Set<string>();
+  return uses.filter((use) => {
+    const id = `${use.hop}|${keyLookupId(use.region, use.reference)}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
+export function encryptionConfigKey(target: StorageTarget): string | undefined {
+  return target.config.S3Config?.EncryptionConfig?.KeyId ?? target.config.KinesisVideoStreamConfig?.EncryptionConfig?.KeyId;
+}
+
+type EncryptionResponse = { ServerSideEncryptionConfiguration?: { Rules?: Array<{ ApplyServerSideEncryptionByDefault?: { SSEAlgorithm: string; KMSMasterKeyID?: string | undefined } | undefined }> | undefined } | undefined };
+
+export function defaultEncryption(response: EncryptionResponse): { SSEAlgorithm: string; KMSMasterKeyID?: string | undefined } | undefined {
+  return response.ServerSideEncryptionConfiguration?.Rules?.find((r) => r.ApplyServerSideEncryptionByDefault)?.ApplyServerSideEncryptionByDefault;
+}
+
+/**
+ * Applies a property check to every resolved key an at-rest hop depends on; keys that could not be
+ * resolved become ERROR (or FAIL when the key does not exist: nothing can be encrypted with it).
+ */
+export function judgeKeys(
+  ctx: InstanceContext,
+  property: string,
+  judge: (key: Extract<KeyLookup, { kind: 'resolved' }>, use: KeyUse) => Outcome,
+): Outcome[] {
+  const { uses, outcomes } = atRestKeyUses(ctx);
+  const results = [...outcomes];
+  const judged = new Set<string>();
+  for (const use of uses) {
+    if (isAwsManagedAlias(use.reference) && !ctx.account.keys[keyLookupId(use.region, use.reference)]) continue;
+    const key = lookupKey(ctx, use.reference, use.region);
+    const judgedId = `${use.hop}|${key.resource.arn}`;
+    if (judged.has(judgedId)) continue;
+    judged.add(judgedId);
+    if (key.kind === 'resolved') results.push(judge(key, use));
+    else if (key.kind === 'not-found') {
+      results.push(outcome(use.hop, 'FAIL', key.resource, `KMS key ${use.reference} (${use.source}) does not exist, so ${property} cannot hold.`, { reference: use.reference, source: use.source, exists: false }));
+    } else results.push(callErrorOutcome(use.hop, key.resource, 'kms:DescribeKey', key.error, `KMS key ${use.reference}`));
+  }
+  return results;
+}
+
+/** Whether a key reference is a customer managed key: the verdict of both customer-key rules. */
+export function judgeCustomerKey(ctx: InstanceContext, use: KeyUse): Outcome {
+  const key = lookupKey(ctx, use.reference, use.region);
+  const base = { reference: use.reference, source: use.source };
+  if (isAwsManagedAlias(use.reference)) {
+    return outcome(use.hop, 'FAIL', key.resource, `${use.source} names the AWS managed key ${use.reference}, not a customer managed key.`, { ...base, keyManager: 'AWS' });
+  }
+  if (key.kind === 'not-found') {
+    return outcome(use.hop, 'FAIL', key.resource, `${use.source} names KMS key ${use.reference}, which does not exist.`, { ...base, exists: false });
+  }
+  if (key.kind === 'unreadable') return callErrorOutcome(use.hop, key.resource, 'kms:DescribeKey', key.error, `KMS key ${use.reference}`);
+  const manager = key.metadata.KeyManager;
+  const evidence = { ...base, keyArn: key.resource.arn, keyManager: manager ?? null };
+  if (manager === 'CUSTOMER') return outcome(use.hop, 'PASS', key.resource, `${use.source} uses customer managed key ${key.resource.arn}.`, evidence);
+  if (manager === 'AWS') return outcome(use.hop, 'FAIL', key.resource, `${use.source} uses ${key.resource.arn}, an AWS managed key, not a customer managed key.`, evidence);
+  return callErrorOutcome(use.hop, key.resource, 'kms:DescribeKey', { code: 'MissingField', message: `KeyManager is ${manager ?? 'missing'}` }, `the manager of KMS key ${use.reference}`);
+}

@@ -1,0 +1,147 @@
+/** Where an instance's contact data goes: its storage configs in scope, and the buckets they name. */
+import type { BucketEvidence, InstanceStorageConfig } from '../../evidence/model.js';
+import { storageHopId, type StorageHopKind } from '../../paths/hops.js';
+import type { InstanceContext, Outcome, Resource } from '../types.js';
+import { bucketResource, callErrorOutcome, instanceResource, missingCallOutcome, outcome } from './outcomes.js';
+
+export interface StorageTarget {
+  resourceType: string;
+  hop: string;
+  config: InstanceStorageConfig;
+}
+
+/**
+ * The storage configs of the given storage types (`S3`, `KINESIS_VIDEO_STREAM`, ...) on one kind of
+ * hop, plus the outcomes a rule reports instead where configs could not be listed, and — for rules
+ * about S3 — where the documented recording hop has nothing configured.
+ */
+export function storageTargets(
+  ctx: InstanceContext,
+  kind: StorageHopKind,
+  storageTypes: readonly string[],
+): { targets: StorageTarget[]; outcomes: Outcome[] } {
+  const targets: StorageTarget[] = [];
+  const outcomes: Outcome[] = [];
+  const judgesRecordings = storageTypes.includes('S3');
+  if (judgesRecordings && !ctx.resourceTypes.includes('CALL_RECORDINGS')) {
+    outcomes.push(
+      outcome(storageHopId('CALL_RECORDINGS', kind), 'NOT_APPLICABLE', instanceResource(ctx), 'Call recordings are outside the scope of this run (--resource-types).'),
+    );
+  }
+  for (const resourceType of ctx.resourceTypes) {
+    const hop = storageHopId(resourceType, kind);
+    const call = ctx.evidence.storageConfigs[resourceType];
+    const subject = `the ${resourceType} storage configuration`;
+    if (!call) {
+      outcomes.push(missingCallOutcome(hop, instanceResource(ctx), 'connect:ListInstanceStorageConfigs', subject));
+      continue;
+    }
+    if (call.status === 'error') {
+      outcomes.push(callErrorOutcome(hop, instanceResource(ctx), 'connect:ListInstanceStorageConfigs', call.error, subject));
+      continue;
+    }
+    const configs = call.status === 'ok' ? call.response : [];
+    if (configs.length === 0 && judgesRecordings && resourceType === 'CALL_RECORDINGS') {
+      outcomes.push(outcome(hop, 'NOT_APPLICABLE', instanceResource(ctx), 'The instance has no call recording storage configured.'));
+    }
+    for (const config of configs) {
+      if (storageTypes.includes(config.StorageType)) targets.push({ resourceType, hop, config });
+    }
+  }
+  return { targets, outcomes };
+}
+
+/** S3 reports a bucket's region as an empty constraint for us-east-1 and `EU` for eu-west-1. */
+export function bucketRegion(locationConstraint: string | undefined): string {
+  if (!locationConstraint) return 'us-east-1';
+  if (locationConstraint === 'EU') return 'eu-west-1';
+  return locationConstraint;
+}
+
+export type BucketState =
+  | { kind: 'readable'; name: string; bucket: BucketEvidence; region: string; resource: Resource }
+  | { kind: 'missing'; name: string; resource: Resource }
+  | { kind: 'foreign'; name: string; resource: Resource }
+  | { kind: 'unreadable'; name: string; resource: Resource; error: { code: string; message: string } };
+
+/**
+ * What we know about a bucket. S3 answers 403 both for a missing permission and for a bucket whose
+ * owner is not the ExpectedBucketOwner we sent: the probe without that header tells them apart.
+ */
+export function bucketState(ctx: InstanceContext, name: string): BucketState {
+  const accountId = ctx.account.accountId;
+  const bucket = ctx.account.buckets[name];
+  const unknownRegion = bucketResource(name, accountId, ctx.region.region);
+  if (!bucket) return { kind: 'unreadable', name, resource: unknownRegion, error: { code: 'NotCollected', message: 'the evidence holds no record of this bucket' } };
+  const location = bucket.location;
+  if (location.status === 'ok') {
+    const region = bucketRegion(location.response.LocationConstraint);
+    return { kind: 'readable', name, bucket, region, resource: bucketResource(name, accountId, region) };
+  }
+  if (location.status === 'absent') return { kind: 'missing', name, resource: unknownRegion };
+  if (location.error.httpStatus === 403 || /^AccessDenied/.test(location.error.code)) {
+    if (bucket.ownerProbe?.status === 'ok') {
+      const region = bucketRegion(bucket.ownerProbe.response.LocationConstraint);
+      return { kind: 'foreign', name, resource: bucketResource(name, accountId, region) };
+    }
+  }
+  return { kind: 'unreadable', name, resource: unknownRegion, error: location.error };
+}
+
+/**
+ * For rules that read a bucket's configuration: the outcome to report when the bucket cannot be
+ * judged — it does not exist or belongs to someone else (the data is not protected: FAIL), or it
+ * could not be read (ERROR). Undefined when the bucket is readable.
+ */
+export function unjudgeableBucket(hop: string, state: BucketState, what: string): Outcome | undefined {
+  switch (state.kind) {
+    case 'readable':
+      return undefined;
+    case 'missing':
+      return outcome(hop, 'FAIL', state.resource, `Bucket ${state.name} does not exist, so ${what} cannot hold for the data Connect sends to it.`, {
+        bucket: state.name,
+        exists: false,
+      });
+    case 'foreign':
+      return outcome(hop, 'FAIL', state.resource, `Bucket ${state.name} belongs to another account, so ${what} is outside this account's control.`, {
+        bucket: state.name,
+        ownedByInstanceAccount: false,
+      });
+    case 'unreadable':
+      return callErrorOutcome(hop, state.resource, 's3:GetBucketLocation', state.error, `bucket ${state.name}`);
+  }
+}
+
+export function s3BucketName(config: InstanceStorageConfig): string | undefined {
+  return config.S3Config?.BucketName;
+}
+
+/** Each (hop, bucket) once, however many storage configs of a type name the same bucket. */
+export function bucketsOnHops(targets: readonly StorageTarget[]): Array<{ hop: string; resourceType: string; bucketName: string }> {
+  const seen = new Set<string>();
+  const result: Array<{ hop: string; resourceType: string; bucketName: string }> = [];
+  for (const target of targets) {
+    const bucketName = s3BucketName(target.config);
+    if (!bucketName || seen.has(`${target.hop}|${bucketName}`)) continue;
+    seen.add(`${target.hop}|${bucketName}`);
+    result.push({ hop: target.hop, resourceType: target.resourceType, bucketName });
+  }
+  return result;
+}
+
+/**
+ * The skeleton of every rule about an S3 destination on transfer hops: for each bucket in scope,
+ * report why it cannot be judged, or judge it.
+ */
+export function judgeTransferBuckets(
+  ctx: InstanceContext,
+  what: string,
+  judge: (hop: string, state: Extract<BucketState, { kind: 'readable' }>) => Outcome,
+): Outcome[] {
+  const { targets, outcomes } = storageTargets(ctx, 'transfer', ['S3']);
+  for (const { hop, bucketName } of bucketsOnHops(targets)) {
+    const state = bucketState(ctx, bucketName);
+    outcomes.push(state.kind === 'readable' ? judge(hop, state) : (unjudgeableBucket(hop, state, what) as Outcome));
+  }
+  return outcomes;
+}

@@ -1,0 +1,282 @@
+/**
+ * A small evidence document for the emulator's own tests: three accounts, every kind of record
+ * (`ok`, `absent`, `error`), enough list items to need several pages at page size 2.
+ */
+import { evidenceDocument, keyLookupId } from '../../src/evidence/model.js';
+import type { EvidenceDocument, KeyEvidence } from '../../src/evidence/model.js';
+
+export const MAIN = '111111111111';
+export const SECOND = '222222222222';
+export const UNREACHABLE = '333333333333';
+export const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
+export const KEY_ARN = `arn:aws:kms:us-east-1:${MAIN}:key/${KEY_ID}`;
+export const CREATED = '2024-03-01T12:00:00.000Z';
+
+const denied = (code: string) => ({ status: 'error' as const, error: { code, message: `${code}: not authorized`, httpStatus: 403 } });
+
+function key(record: KeyEvidence): [string, KeyEvidence] {
+  return [keyLookupId(record.region, record.reference), record];
+}
+
+function instance(id: string, region: string, account: string, identity: string) {
+  return {
+    Id: id,
+    Arn: `arn:aws:connect:${region}:${account}:instance/${id}`,
+    IdentityManagementType: identity,
+    InstanceAlias: `alias-${id}`,
+    CreatedTime: CREATED,
+    ServiceRole: `arn:aws:iam::${account}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect`,
+    InstanceStatus: 'ACTIVE',
+    InboundCallsEnabled: true,
+    OutboundCallsEnabled: false,
+    InstanceAccessUrl: `https://alias-${id}.my.connect.aws`,
+    Tags: { team: 'contact-centre' },
+  };
+}
+
+const recordingsConfig = (n: number) => ({
+  AssociationId: `assoc-${n}`,
+  StorageType: 'S3',
+  S3Config: {
+    BucketName: 'rec-bucket',
+    BucketPrefix: `connect/recordings-${n}`,
+    EncryptionConfig: { EncryptionType: 'KMS', KeyId: KEY_ARN },
+  },
+});
+
+export const BUCKET_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: ['arn:aws:s3:::rec-bucket', 'arn:aws:s3:::rec-bucket/*'],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
+  ],
+});
+
+export const KEY_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MAIN}:root` }, Action: 'kms:*', Resource: '*' }],
+});
+
+export function testState(): EvidenceDocument {
+  return evidenceDocument.parse({
+    schemaVersion: '1.0',
+    kind: 'connect-netpath-audit/evidence',
+    collectedAt: '2025-01-15T10:00:00.000Z',
+    accounts: [
+      {
+        accountId: MAIN,
+        regions: [
+          {
+            region: 'us-east-1',
+            instances: {
+              'inst-a': {
+                describeInstance: { status: 'ok', response: { Instance: instance('inst-a', 'us-east-1', MAIN, 'EXISTING_DIRECTORY') } },
+                storageConfigs: {
+                  CALL_RECORDINGS: { status: 'ok', response: [recordingsConfig(1), recordingsConfig(2), recordingsConfig(3)] },
+                  MEDIA_STREAMS: denied('AccessDeniedException'),
+                },
+                approvedOrigins: {
+                  status: 'ok',
+                  response: ['https://a.example.com', 'https://b.example.com', 'https://c.example.com', 'http://d.example.com', 'https://*.example.com'],
+                },
+                attributes: {
+                  status: 'ok',
+                  response: [
+                    { AttributeType: 'INBOUND_CALLS', Value: 'true' },
+                    { AttributeType: 'OUTBOUND_CALLS', Value: 'false' },
+                    { AttributeType: 'CONTACTFLOW_LOGS', Value: 'true' },
+                  ],
+                },
+              },
+              'inst-b': {
+                describeInstance: { status: 'ok', response: { Instance: instance('inst-b', 'us-east-1', MAIN, 'SAML') } },
+                storageConfigs: {},
+                approvedOrigins: denied('AccessDeniedException'),
+                attributes: { status: 'ok', response: [] },
+              },
+              'inst-c': {
+                describeInstance: denied('AccessDeniedException'),
+                storageConfigs: {},
+                approvedOrigins: { status: 'ok', response: [] },
+                attributes: { status: 'ok', response: [] },
+              },
+            },
+            describeDirectories: {
+              status: 'ok',
+              response: [
+                { DirectoryId: 'd-1111111111', Name: 'corp.example.com', Type: 'ADConnector', Stage: 'Active', LaunchTime: CREATED },
+                { DirectoryId: 'd-2222222222', Name: 'simple.example.com', Type: 'SimpleAD', Stage: 'Active', LaunchTime: CREATED },
+                { DirectoryId: 'd-3333333333', Name: 'managed.example.com', Type: 'MicrosoftAD', Stage: 'Impaired', LaunchTime: CREATED },
+              ],
+            },
+            directories: {
+              'd-1111111111': {
+                ldapsSettings: { status: 'ok', response: [{ LDAPSStatus: 'Enabled', LastUpdatedDateTime: CREATED }] },
+                certificates: {
+                  status: 'ok',
+                  response: [1, 2, 3].map((n) => ({
+                    CertificateId: `c-${n}`,
+                    CommonName: `dc${n}.corp.example.com`,
+                    State: 'Registered',
+                    ExpiryDateTime: '2030-01-01T00:00:00.000Z',
+                    Type: 'ClientLDAPS',
+                  })),
+                },
+                settings: { status: 'absent', code: 'UnsupportedOperationException', message: 'Not supported for AD Connector' },
+              },
+              'd-3333333333': {
+                ldapsSettings: denied('AccessDeniedException'),
+                certificates: { status: 'ok', response: [] },
+                settings: {
+                  status: 'ok',
+                  response: [
+                    { Type: 'Protocol', Name: 'TLS_1_0', AppliedValue: 'Enable', RequestStatus: 'Default' },
+                    { Type: 'Protocol', Name: 'TLS_1_1', AppliedValue: 'Disable', RequestStatus: 'Updated' },
+                    { Type: 'Cipher', Name: 'RC4_128/128', AppliedValue: 'Disable', RequestStatus: 'Updated' },
+                  ],
+                },
+              },
+            },
+          },
+          {
+            region: 'eu-west-2',
+            listInstances: {
+              status: 'ok',
+              response: [{ Id: 'inst-eu', Arn: `arn:aws:connect:eu-west-2:${MAIN}:instance/inst-eu`, CreatedTime: CREATED }],
+            },
+            instances: {},
+            directories: {},
+          },
+        ],
+        buckets: {
+          'rec-bucket': {
+            expectedBucketOwner: MAIN,
+            location: { status: 'ok', response: { LocationConstraint: 'eu-west-2' } },
+            encryption: {
+              status: 'ok',
+              response: {
+                ServerSideEncryptionConfiguration: {
+                  Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY_ARN }, BucketKeyEnabled: true }],
+                },
+              },
+            },
+            policy: { status: 'ok', response: { Policy: BUCKET_POLICY } },
+            policyStatus: { status: 'ok', response: { PolicyStatus: { IsPublic: false } } },
+            publicAccessBlock: {
+              status: 'ok',
+              response: {
+                PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: false },
+              },
+            },
+            ownershipControls: { status: 'ok', response: { OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } } },
+          },
+          'bare-bucket': {
+            expectedBucketOwner: MAIN,
+            location: { status: 'ok', response: {} },
+            encryption: { status: 'absent', code: 'ServerSideEncryptionConfigurationNotFoundError' },
+            policy: { status: 'absent', code: 'NoSuchBucketPolicy' },
+            policyStatus: { status: 'absent', code: 'NoSuchBucketPolicy' },
+            publicAccessBlock: { status: 'absent', code: 'NoSuchPublicAccessBlockConfiguration' },
+            ownershipControls: { status: 'absent', code: 'OwnershipControlsNotFoundError' },
+          },
+          'gone-bucket': { expectedBucketOwner: MAIN, location: { status: 'absent', code: 'NoSuchBucket' } },
+          'foreign-bucket': {
+            expectedBucketOwner: MAIN,
+            location: denied('AccessDenied'),
+            ownerProbe: { status: 'ok', response: { LocationConstraint: 'us-west-2' } },
+          },
+          'locked-bucket': { expectedBucketOwner: MAIN, location: denied('AccessDenied'), ownerProbe: denied('AccessDenied') },
+          'shared-bucket': {
+            expectedBucketOwner: MAIN,
+            location: denied('AccessDenied'),
+            ownerProbe: { status: 'ok', response: { LocationConstraint: 'eu-central-1' } },
+          },
+        },
+        keys: Object.fromEntries([
+          key({
+            reference: KEY_ARN,
+            region: 'us-east-1',
+            describeKey: {
+              status: 'ok',
+              response: {
+                KeyMetadata: {
+                  AWSAccountId: MAIN,
+                  KeyId: KEY_ID,
+                  Arn: KEY_ARN,
+                  CreationDate: CREATED,
+                  Enabled: true,
+                  KeyUsage: 'ENCRYPT_DECRYPT',
+                  KeyState: 'Enabled',
+                  Origin: 'AWS_KMS',
+                  KeyManager: 'CUSTOMER',
+                  KeySpec: 'SYMMETRIC_DEFAULT',
+                  MultiRegion: false,
+                },
+              },
+            },
+            rotation: { status: 'ok', response: { KeyRotationEnabled: true, RotationPeriodInDays: 365, NextRotationDate: '2025-03-01T12:00:00.000Z' } },
+            keyPolicy: { status: 'ok', response: { Policy: KEY_POLICY } },
+            aliases: {
+              status: 'ok',
+              response: ['alias/recordings', 'alias/transcripts', 'alias/media'].map((name) => ({
+                AliasName: name,
+                AliasArn: `arn:aws:kms:us-east-1:${MAIN}:${name}`,
+                TargetKeyId: KEY_ID,
+                CreationDate: CREATED,
+                LastUpdatedDate: CREATED,
+              })),
+            },
+          }),
+          key({
+            reference: 'alias/aws/s3',
+            region: 'us-east-1',
+            describeKey: {
+              status: 'ok',
+              response: { KeyMetadata: { KeyId: 'aws-s3-key', Arn: `arn:aws:kms:us-east-1:${MAIN}:key/aws-s3-key`, KeyManager: 'AWS', KeyState: 'Enabled' } },
+            },
+          }),
+          key({ reference: 'alias/missing', region: 'us-east-1', describeKey: { status: 'absent', code: 'NotFoundException', message: "Alias 'alias/missing' is not found." } }),
+          key({ reference: 'denied-key', region: 'us-east-1', describeKey: denied('AccessDeniedException') }),
+        ]),
+      },
+      {
+        accountId: SECOND,
+        regions: [
+          {
+            region: 'us-east-1',
+            instances: {
+              'inst-222': {
+                describeInstance: { status: 'ok', response: { Instance: instance('inst-222', 'us-east-1', SECOND, 'CONNECT_MANAGED') } },
+                storageConfigs: {},
+                approvedOrigins: { status: 'ok', response: [] },
+                attributes: { status: 'ok', response: [] },
+              },
+            },
+            directories: {},
+          },
+        ],
+        buckets: {
+          'shared-bucket': {
+            expectedBucketOwner: SECOND,
+            location: { status: 'ok', response: { LocationConstraint: 'eu-central-1' } },
+            policy: { status: 'absent', code: 'NoSuchBucketPolicy' },
+          },
+        },
+        keys: {},
+      },
+      {
+        accountId: UNREACHABLE,
+        error: { operation: 'sts:AssumeRole', code: 'AccessDenied', message: 'not authorized to perform sts:AssumeRole', httpStatus: 403 },
+        regions: [],
+        buckets: {},
+        keys: {},
+      },
+    ],
+  });
+}

@@ -1,0 +1,2 @@
+export { startEmulator } from './server.js';
+export type { Emulator, EmulatorOptions, Fault, RequestLogEntry, ServiceName } from './types.js';
