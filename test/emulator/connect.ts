@@ -149,8 +149,8 @@ export function connectService(state: EmulatorState, pageSize: number): ServiceM
         status,
         headers: {
           'content-type': 'application/json',
-          'x-amzn-errortype': error.code,
-          'x-amzn-requestid': requestId(),
+          'x-amzn-ErrorType': error.code,
+          'x-amzn-RequestId': requestId(),
         },
         body: JSON.stringify(throttle ? { message: error.message } : { Message: error.message }),
       };

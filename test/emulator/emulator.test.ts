@@ -229,11 +229,14 @@ describe('Connect rate limits', () => {
       new DescribeInstanceCommand({ InstanceId: 'inst-222' }),
     );
 
+    // 2 tokens a second (3 if this machine is slow between the two batches).
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const refilled = await Promise.allSettled(
-      Array.from({ length: 4 }, () => c.connect.send(new DescribeInstanceCommand({ InstanceId: 'inst-a' }))),
+      Array.from({ length: 5 }, () => c.connect.send(new DescribeInstanceCommand({ InstanceId: 'inst-a' }))),
     );
-    expect(refilled.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+    const passed = refilled.filter((r) => r.status === 'fulfilled').length;
+    expect(passed).toBeGreaterThanOrEqual(2);
+    expect(passed).toBeLessThanOrEqual(3);
 
     emu.reset();
     expect(emu.requests).toEqual([]);

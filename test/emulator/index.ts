@@ -1,2 +1,18 @@
+/**
+ * Local AWS emulator for integration tests: Connect, S3, KMS, Directory Service, STS and Organizations
+ * on one port of 127.0.0.1, answering from an evidence document.
+ *
+ * ```ts
+ * const emulator = await startEmulator({ state: evidence });
+ * const connect = new ConnectClient({ endpoint: emulator.url, region: 'us-east-1',
+ *   credentials: { accessKeyId: 'AKID111111111111', secretAccessKey: 'x' } });   // S3: forcePathStyle: true
+ * ...
+ * await emulator.close();
+ * ```
+ * For a child process: `AWS_ENDPOINT_URL=<url>`, `AWS_ACCESS_KEY_ID=AKID<account>`, any secret, `AWS_REGION`.
+ *
+ * Routing: service and region from the SigV4 credential scope; account from the access key id
+ * (`AKID<12 digits>`, anything else = the state's first account). STS AssumeRole returns `AKID<target>`.
+ */
 export { startEmulator } from './server.js';
 export type { Emulator, EmulatorOptions, Fault, RequestLogEntry, ServiceName } from './types.js';

@@ -300,7 +300,7 @@ class AccountRun {
           : [];
     }
     const runs = targets.map((target) => this.collectInstance(region, target));
-    const directories = this.collectDirectories(region, runs);
+    const directories = this.track(this.collectDirectories(region, runs));
     const instances: Record<string, ConnectInstanceEvidence> = {};
     for (const run of runs) instances[run.id] = await run.evidence;
     const { describeDirectories: dirs, directories: directoryRecords } = await directories;
@@ -317,7 +317,7 @@ class AccountRun {
     const ctx = this.ctx;
     const id = target.id;
     const describe = target.describe ?? this.describeOnce(region, id);
-    const identity =
+    const identity: Promise<{ type: string | undefined; arn: string | undefined }> =
       target.identityType !== undefined
         ? Promise.resolve({ type: target.identityType, arn: target.arn })
         : describe.then((d) =>

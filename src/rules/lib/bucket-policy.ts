@@ -170,7 +170,8 @@ function tlsVersionProblem(entry: ConditionEntry, minimumVersion: number): strin
   if (operatorIssue) return operatorIssue;
   const thresholds = entry.values.map(numericValue).filter((value): value is number => value !== undefined);
   if (thresholds.length === 0) return `condition ${describeCondition(entry)} has no numeric TLS version`;
-  if (Math.max(...thresholds) < minimumVersion) {
+  // Written as a negation so that a NaN minimum never counts as met.
+  if (!(Math.max(...thresholds) >= minimumVersion)) {
     return `condition ${describeCondition(entry)} does not hold for every TLS version below ${minimumVersion}`;
   }
   return undefined;

@@ -10,6 +10,11 @@ const ACCOUNT_ROOT = 'arn:aws:iam::111122223333:root';
 
 type Json = Record<string, unknown>;
 
+/** Table rows `[name, policy text, expected verdict kind]` reordered so test titles show the name and the verdict in full. */
+function cases<Kind extends string>(rows: Array<[string, string, Kind]>): Array<[string, Kind, string]> {
+  return rows.map(([name, text, expected]) => [name, expected, text]);
+}
+
 const INSECURE = { Bool: { 'aws:SecureTransport': 'false' } };
 const OLD_TLS = { NumericLessThan: { 's3:TlsVersion': '1.2' } };
 
@@ -44,7 +49,7 @@ function covered(verdict: TransportVerdict): Extract<TransportVerdict, { kind: '
 }
 
 describe('evaluateSecureTransportDeny: verdicts', () => {
-  it.each<[string, string, 'covered' | 'not-covered']>([
+  it.each(cases<'covered' | 'not-covered'>([
     // Principals
     ['Deny s3:* for "*" on the bucket and its objects', policy(deny()), 'covered'],
     ['Principal {"AWS":"*"} means everyone', policy(deny({ Principal: { AWS: '*' } })), 'covered'],
@@ -117,7 +122,7 @@ describe('evaluateSecureTransportDeny: verdicts', () => {
       policy(deny({ Sid: 'Get', Action: 's3:Get*' }), deny({ Sid: 'Rest', Action: undefined, NotAction: 's3:Get*' })),
       'not-covered',
     ],
-  ])('%s → %s', (_name, text, expected) => {
+  ]))('%s → %s', (_name, expected, text) => {
     expect(transport(text).kind).toBe(expected);
   });
 });
@@ -280,7 +285,7 @@ describe('evaluateSecureTransportDeny: invalid policies', () => {
 });
 
 describe('evaluateTlsVersionDeny', () => {
-  it.each<[string, string, 'covered' | 'not-covered']>([
+  it.each(cases<'covered' | 'not-covered'>([
     ['NumericLessThan "1.2"', policy(deny({ Condition: OLD_TLS })), 'covered'],
     ['NumericLessThan 1.2 (JSON number)', policy(deny({ Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } })), 'covered'],
     ['NumericLessThanIfExists "1.2"', policy(deny({ Condition: { NumericLessThanIfExists: { 's3:TlsVersion': '1.2' } } })), 'covered'],
@@ -297,8 +302,12 @@ describe('evaluateTlsVersionDeny', () => {
     ['objects only', policy(deny({ Condition: OLD_TLS, Resource: OBJECTS_ARN })), 'not-covered'],
     ['s3:PutObject only', policy(deny({ Condition: OLD_TLS, Action: 's3:PutObject' })), 'not-covered'],
     ['both rules satisfied by two statements', policy(deny(), deny({ Sid: 'DenyOldTls', Condition: OLD_TLS })), 'covered'],
-  ])('%s → %s', (_name, text, expected) => {
+  ]))('%s → %s', (_name, expected, text) => {
     expect(tls(text).kind).toBe(expected);
+  });
+
+  it('a minimum that is not a number is never met', () => {
+    expect(evaluateTlsVersionDeny(policy(deny({ Condition: OLD_TLS })), BUCKET, Number.NaN).kind).toBe('not-covered');
   });
 
   it('TLS 1.2 threshold is not enough when the minimum is 1.3', () => {
@@ -366,12 +375,12 @@ describe('IAM wildcard and operator semantics the evaluators rely on', () => {
     expect(globsOverlap(patternGlob('ec2:*', 'action'), patternGlob('s3:?*', 'action'))).toBe(false);
   });
 
-  it.each<[string, string, 'covered' | 'not-covered']>([
+  it.each(cases<'covered' | 'not-covered'>([
     ['a pattern whose automaton explodes, next to one that covers everything', policy(deny({ Resource: [BUCKET_ARN, `${BUCKET_ARN}/*a${'?'.repeat(25)}`, OBJECTS_ARN] })), 'covered'],
     ['a pattern whose automaton explodes, alone', policy(deny({ Resource: [BUCKET_ARN, `${BUCKET_ARN}/*a${'?'.repeat(25)}`] })), 'not-covered'],
     ['thousands of stars', policy(deny({ Resource: [BUCKET_ARN, `${BUCKET_ARN}/${'*'.repeat(3000)}`] })), 'covered'],
     ['NotResource whose automaton explodes', policy(deny({ Resource: undefined, NotResource: `arn:aws:s3:::*a${'?'.repeat(25)}b` })), 'not-covered'],
-  ])('pathological pattern: %s → %s', (_name, text, expected) => {
+  ]))('pathological pattern: %s → %s', (_name, expected, text) => {
     expect(transport(text).kind).toBe(expected);
   });
 

@@ -6,6 +6,11 @@ const ACCOUNT_ROOT = `arn:aws:iam::${ACCOUNT}:root`;
 
 type Json = Record<string, unknown>;
 
+/** Table rows `[name, policy text, expected verdict kind]` reordered so test titles show the name and the verdict in full. */
+function cases<Kind extends string>(rows: Array<[string, string, Kind]>): Array<[string, Kind, string]> {
+  return rows.map(([name, text, expected]) => [name, expected, text]);
+}
+
 /** An Allow for everyone with no condition; `overrides` replace fields (`undefined` removes one). */
 function allow(overrides: Json = {}): Json {
   return { Sid: 'Open', Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*', ...overrides };
@@ -37,7 +42,7 @@ const AWS_MANAGED_STYLE = policy(
 const withCondition = (condition: Json, overrides: Json = {}): string => policy(allow({ Principal: { AWS: '*' }, Condition: condition, ...overrides }));
 
 describe('evaluateKeyPolicyPublic: verdicts', () => {
-  it.each<[string, string, 'public' | 'not-public']>([
+  it.each(cases<'public' | 'not-public'>([
     ['typical default key policy (account root principal)', DEFAULT_KEY_POLICY, 'not-public'],
     ['AWS-managed-key style: {"AWS":"*"} with kms:ViaService and kms:CallerAccount', AWS_MANAGED_STYLE, 'not-public'],
     ['Principal "*" Allow with no condition', policy(allow()), 'public'],
@@ -84,7 +89,7 @@ describe('evaluateKeyPolicyPublic: verdicts', () => {
     ['ForAnyValue:StringLike aws:PrincipalOrgPaths with a wildcard organization', withCondition({ 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': '*/r-ab12/*' } }), 'public'],
     ['StringLike kms:ViaService "*" restricts nothing', withCondition({ StringLike: { 'kms:ViaService': '*' } }), 'public'],
     ['one public statement is enough, whatever the others', policy(allow({ Sid: 'Restricted', Condition: { StringEquals: { 'kms:CallerAccount': ACCOUNT } } }), allow()), 'public'],
-  ])('%s → %s', (_name, text, expected) => {
+  ]))('%s → %s', (_name, expected, text) => {
     expect(evaluateKeyPolicyPublic(text).kind).toBe(expected);
   });
 });

@@ -1,0 +1,159 @@
+/**
+ * Evidence for rule tests: `compliantEvidence()` is one fully compliant instance; tests change the
+ * piece they care about and run one rule with `runRule`.
+ */
+import type { Call, EvidenceDocument } from '../../src/evidence/model.js';
+import { keyLookupId } from '../../src/evidence/model.js';
+import { evaluateEvidence } from '../../src/findings/evaluate.js';
+import { STORAGE_RESOURCE_TYPES, type StorageResourceType } from '../../src/paths/hops.js';
+import type { Finding } from '../../src/report/schema.js';
+import type { Rule } from '../../src/rules/types.js';
+
+export const ACCOUNT = '111122223333';
+export const REGION = 'eu-central-1';
+export const INSTANCE_ID = '11111111-2222-4333-8444-555555555555';
+export const INSTANCE_ARN = `arn:aws:connect:${REGION}:${ACCOUNT}:instance/${INSTANCE_ID}`;
+export const BUCKET = 'recordings-bucket';
+export const KEY_ID = '0b7e6f1c-1111-4222-8333-444455556666';
+export const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/${KEY_ID}`;
+export const DIRECTORY_ID = 'd-1234567890';
+export const NOW = new Date('2026-11-28T12:00:00Z');
+
+export const ok = <T>(response: T): Call<T> => ({ status: 'ok', response });
+export const absent = (code: string): Call<never> => ({ status: 'absent', code });
+export const failed = (code: string, httpStatus = 403, message = `${code} for test`): Call<never> => ({ status: 'error', error: { code, message, httpStatus } });
+
+export function tlsPolicy(bucket = BUCKET): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      { Sid: 'DenyOldTls', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`], Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } } },
+    ],
+  });
+}
+
+export function keyPolicy(): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Root', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }] });
+}
+
+export function compliantEvidence(): EvidenceDocument {
+  const instance = {
+    Id: INSTANCE_ID,
+    Arn: INSTANCE_ARN,
+    IdentityManagementType: 'EXISTING_DIRECTORY',
+    InstanceAlias: 'test-instance',
+    InstanceStatus: 'ACTIVE',
+    InstanceAccessUrl: 'https://test-instance.my.connect.aws/',
+  };
+  const storageConfigs = Object.fromEntries(STORAGE_RESOURCE_TYPES.map((t) => [t, ok([])])) as EvidenceDocument['accounts'][number]['regions'][number]['instances'][string]['storageConfigs'];
+  storageConfigs.CALL_RECORDINGS = ok([
+    { AssociationId: 'assoc-1', StorageType: 'S3', S3Config: { BucketName: BUCKET, BucketPrefix: 'connect', EncryptionConfig: { EncryptionType: 'KMS', KeyId: KEY_ARN } } },
+  ]);
+  return {
+    schemaVersion: '1.0',
+    kind: 'connect-netpath-audit/evidence',
+    collectedAt: NOW.toISOString(),
+    accounts: [
+      {
+        accountId: ACCOUNT,
+        regions: [
+          {
+            region: REGION,
+            listInstances: ok([instance]),
+            instances: {
+              [INSTANCE_ID]: {
+                describeInstance: ok({ Instance: instance }),
+                storageConfigs,
+                approvedOrigins: ok(['https://agents.example.com']),
+                attributes: ok([]),
+              },
+            },
+            describeDirectories: ok([
+              {
+                DirectoryId: DIRECTORY_ID,
+                Name: 'corp.example.com',
+                Type: 'ADConnector',
+                Stage: 'Active',
+                RadiusSettings: { RadiusServers: ['10.0.0.5'], RadiusPort: 1812, AuthenticationProtocol: 'MS-CHAPv2' },
+                RadiusStatus: 'Completed',
+              },
+            ]),
+            directories: {
+              [DIRECTORY_ID]: {
+                ldapsSettings: ok([{ LDAPSStatus: 'Enabled' }]),
+                certificates: ok([{ CertificateId: 'c-1', CommonName: 'corp-ca', State: 'Registered', Type: 'ClientLDAPS', ExpiryDateTime: '2028-01-01T00:00:00.000Z' }]),
+                settings: absent('UnsupportedOperationException'),
+              },
+            },
+          },
+        ],
+        buckets: {
+          [BUCKET]: {
+            expectedBucketOwner: ACCOUNT,
+            location: ok({ LocationConstraint: REGION }),
+            encryption: ok({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: KEY_ARN }, BucketKeyEnabled: true }] } }),
+            policy: ok({ Policy: tlsPolicy() }),
+            policyStatus: ok({ PolicyStatus: { IsPublic: false } }),
+            publicAccessBlock: ok({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }),
+            ownershipControls: ok({ OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }),
+          },
+        },
+        keys: {
+          [keyLookupId(REGION, KEY_ARN)]: {
+            reference: KEY_ARN,
+            region: REGION,
+            describeKey: ok({
+              KeyMetadata: { AWSAccountId: ACCOUNT, KeyId: KEY_ID, Arn: KEY_ARN, Enabled: true, KeyUsage: 'ENCRYPT_DECRYPT', KeyState: 'Enabled', KeyManager: 'CUSTOMER', KeySpec: 'SYMMETRIC_DEFAULT' },
+            }),
+            rotation: ok({ KeyRotationEnabled: true, RotationPeriodInDays: 365 }),
+            keyPolicy: ok({ Policy: keyPolicy() }),
+            aliases: ok([{ AliasName: 'alias/connect', TargetKeyId: KEY_ID }]),
+          },
+        },
+      },
+    ],
+  };
+}
+
+/** The pieces tests change most, reachable without walking the document by hand. */
+export function parts(doc: EvidenceDocument) {
+  const account = doc.accounts[0]!;
+  const region = account.regions[0]!;
+  const instance = region.instances[INSTANCE_ID]!;
+  const describe = instance.describeInstance as { status: 'ok'; response: { Instance: Record<string, unknown> } };
+  const bucket = account.buckets[BUCKET]!;
+  const key = account.keys[keyLookupId(REGION, KEY_ARN)]!;
+  const directories = region.describeDirectories as { status: 'ok'; response: Array<Record<string, unknown>> };
+  const directory = region.directories[DIRECTORY_ID]!;
+  return { account, region, instance, instanceRecord: describe.response.Instance, bucket, key, directoryDescription: directories.response[0]!, directories, directory };
+}
+
+export interface RunOptions {
+  resourceTypes?: StorageResourceType[];
+  directoryPins?: Record<string, string>;
+  now?: Date;
+}
+
+/** Findings of one rule on the evidence, through the real engine. */
+export function runRule(rule: Rule, doc: EvidenceDocument, options: RunOptions = {}): Finding[] {
+  return evaluateEvidence(doc, {
+    now: options.now ?? NOW,
+    rules: [rule],
+    resourceTypes: options.resourceTypes ?? [...STORAGE_RESOURCE_TYPES],
+    instanceIds: [],
+    directoryPins: options.directoryPins ?? {},
+    severityOverrides: {},
+  }).findings;
+}
+
+/** The single finding of a rule on a hop; fails the test when there is not exactly one. */
+export function onlyFinding(findings: Finding[], hop?: string): Finding {
+  const matching = hop ? findings.filter((f) => f.hop === hop) : findings;
+  if (matching.length !== 1) throw new Error(`expected one finding${hop ? ` on ${hop}` : ''}, got ${matching.length}: ${JSON.stringify(matching.map((f) => [f.hop, f.status, f.message]))}`);
+  return matching[0]!;
+}
+
+export function policyDoc(...statements: unknown[]): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
