@@ -106,9 +106,9 @@ export function buildProgram(): Command {
 
 export async function main(argv: readonly string[]): Promise<void> {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    // `| head` closes the pipe early: the reader has what it wanted, which is not a failure.
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+    // `| head` closes the pipe early: the reader has what it wanted, which is not a failure; the
+    // exit code still tells the audit's verdict.
+    if (error.code !== 'EPIPE') throw error;
   });
   process.once('SIGINT', () => {
     removePendingTemporaries();

@@ -72,7 +72,7 @@ export function kmsService(state: EmulatorState, pageSize: number): ServiceModul
         case 'GetKeyPolicy': {
           const match = resolve(ctx, keyId, 'keyPolicy');
           sameAccountOnly(ctx, match);
-          if (match.key.keyPolicy) return jsonReply({ PolicyName: 'default', ...answerOf(match.key.keyPolicy) });
+          if (match.key.keyPolicy) return jsonReply(answerOf(match.key.keyPolicy));
           metadataOf(match);
           return jsonReply({ PolicyName: 'default', Policy: defaultKeyPolicy(match.accountId) });
         }

@@ -194,7 +194,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         return throttleReply(module, target);
       }
       const ctx: RequestContext = { service: module.name, caller, request, ...identified };
-      return await Promise.resolve(module.handle(ctx));
+      return module.handle(ctx);
     } catch (error) {
       if (error instanceof ApiError) {
         if (isThrottlingCode(error.code)) entry.throttled = true;

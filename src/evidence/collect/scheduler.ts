@@ -5,7 +5,11 @@
  * - A token bucket per key (account | region | operation). Keys given a rate (Connect's APIs) are
  *   paced under AWS's documented limit; the others run unpaced until they are throttled.
  * - Retries with exponential backoff and full jitter for throttling, 5xx, timeouts and network
- *   errors, up to `maxAttempts` attempts per call.
+ *   errors, up to `maxAttempts` attempts per call. The budget adapts to throttling: a throttled
+ *   attempt is not charged to it when other requests succeeded meanwhile (the service is answering,
+ *   we are only being rate limited) — up to ADAPTIVE_ATTEMPTS_FACTOR × maxAttempts attempts. Under
+ *   sustained throttling of a third of all requests, 8 charged attempts would still fail one call in
+ *   6,500; uncharged ones make that about one in 3·10^11.
  * - Adaptive: a throttled key lowers its rate (multiplicatively, at most once a second) and climbs
  *   back to its base rate linearly over the next seconds without throttling.
  * - Abort: the run's signal rejects waiting and in-flight work promptly with an `AbortError`.
@@ -106,6 +110,9 @@ const NETWORK_CODES = new Set([
   'UND_ERR_SOCKET',
 ]);
 const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
+
+/** With progress elsewhere, a throttled call may use up to this many times `maxAttempts` attempts. */
+export const ADAPTIVE_ATTEMPTS_FACTOR = 3;
 
 interface ErrorLike {
   name?: unknown;
@@ -245,6 +252,8 @@ export class Scheduler {
   private readonly limiters = new Map<string, Limiter>();
   private readonly queues = new Map<string, Waiter[]>();
   private inFlight = 0;
+  /** Requests answered successfully so far: the sign that throttling is rate limiting, not an outage. */
+  private successes = 0;
   private seq = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -270,12 +279,19 @@ export class Scheduler {
    */
   async run<T>(task: TaskOptions, fn: (signal: AbortSignal, attempt: number) => Promise<T>): Promise<T> {
     const limiter = this.limiterFor(task);
+    // Attempts charged to the budget. A throttled attempt is not charged while other requests keep
+    // succeeding (the service is up, we are only being rate limited), up to a hard cap.
+    let charged = 0;
+    const hardCap = this.maxAttempts === 1 ? 1 : this.maxAttempts * ADAPTIVE_ATTEMPTS_FACTOR;
+    let successesBefore = this.successes;
     for (let attempt = 1; ; attempt++) {
       this.throwIfAborted();
       await this.acquire(task.key);
       let error: unknown;
       try {
-        return await this.attempt(fn, attempt);
+        const value = await this.attempt(fn, attempt);
+        this.successes += 1;
+        return value;
       } catch (err) {
         error = err;
       } finally {
@@ -283,17 +299,20 @@ export class Scheduler {
       }
       if (this.options.signal?.aborted) throw createAbortError(this.options.signal);
       const kind = classifyError(error);
+      const progressed = this.successes > successesBefore;
+      successesBefore = this.successes;
       if (kind === 'throttle') {
         this.stats.throttled += 1;
         limiter.onThrottle(this.now());
       }
-      if (kind === 'fatal' || attempt >= this.maxAttempts) throw error;
+      if (!(kind === 'throttle' && progressed)) charged += 1;
+      if (kind === 'fatal' || charged >= this.maxAttempts || attempt >= hardCap) throw error;
       const base = kind === 'throttle' ? (this.options.throttleBaseDelayMs ?? 300) : (this.options.transientBaseDelayMs ?? 100);
-      const ceiling = Math.min(this.options.maxDelayMs ?? 20_000, base * 2 ** (attempt - 1));
+      const ceiling = Math.min(this.options.maxDelayMs ?? 20_000, base * 2 ** Math.min(attempt - 1, 30));
       const delay = Math.floor(this.random() * ceiling);
       this.stats.retries += 1;
       this.options.log?.(
-        `retry ${task.label ?? task.key}: attempt ${attempt}/${this.maxAttempts} failed (${errorName(error)}), next in ${delay} ms`,
+        `retry ${task.label ?? task.key}: attempt ${attempt} failed (${errorName(error)}; ${charged}/${this.maxAttempts} of the budget used), next in ${delay} ms`,
       );
       await this.sleep(delay);
     }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { classifyError, createAbortError, isAbortError, Scheduler } from '../../../src/evidence/collect/scheduler.js';
+import { ADAPTIVE_ATTEMPTS_FACTOR, classifyError, createAbortError, isAbortError, Scheduler } from '../../../src/evidence/collect/scheduler.js';
 
 function sdkError(name: string, httpStatusCode?: number, message = name): Error {
   const error = new Error(message);
@@ -223,6 +223,44 @@ describe('Scheduler: retries', () => {
       }),
     ).rejects.toMatchObject({ name: 'ThrottlingException', message: 'throttled 4' });
     expect(calls).toBe(4);
+  });
+
+  it('does not charge throttling to the budget while other requests succeed, up to a hard cap', async () => {
+    const scheduler = new Scheduler({ concurrency: 4, maxAttempts: 2, random: () => 0 });
+    let calls = 0;
+    const progressThenThrottle = (limit: number) => async () => {
+      calls += 1;
+      await scheduler.run({ key: 'other' }, async () => 'fine');
+      if (calls < limit) throw sdkError('ThrottlingException', 429);
+      return calls;
+    };
+    await expect(scheduler.run({ key: 'a' }, progressThenThrottle(5))).resolves.toBe(5);
+    calls = 0;
+    await expect(scheduler.run({ key: 'b' }, progressThenThrottle(Infinity))).rejects.toMatchObject({ name: 'ThrottlingException' });
+    expect(calls).toBe(2 * ADAPTIVE_ATTEMPTS_FACTOR);
+    // Server errors are always charged, progress or not.
+    calls = 0;
+    await expect(
+      scheduler.run({ key: 'c' }, async () => {
+        calls += 1;
+        await scheduler.run({ key: 'other' }, async () => 'fine');
+        throw sdkError('InternalServiceException', 500);
+      }),
+    ).rejects.toMatchObject({ name: 'InternalServiceException' });
+    expect(calls).toBe(2);
+  });
+
+  it('makes exactly one attempt when maxAttempts is 1', async () => {
+    const scheduler = new Scheduler({ concurrency: 2, maxAttempts: 1 });
+    let calls = 0;
+    await scheduler.run({ key: 'x' }, async () => 'ok');
+    await expect(
+      scheduler.run({ key: 'k' }, async () => {
+        calls += 1;
+        throw sdkError('ThrottlingException', 429);
+      }),
+    ).rejects.toThrow();
+    expect(calls).toBe(1);
   });
 
   it('times out an attempt, aborts its signal, and retries it', async () => {
