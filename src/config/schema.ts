@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../findings/status.js';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a real date');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a real date');
 
 export const waiverSchema = z.strictObject({
   rule: z.string().min(1).describe('rule id, as listed by `connect-netpath-audit rules`'),

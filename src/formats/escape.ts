@@ -4,3 +4,109 @@
 export function stripControl(value: string): string {
   return value.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 }
+
+const ANSI_SEQUENCE = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+
+/** One line of text: control characters, ANSI sequences and Unicode line/paragraph separators become spaces. */
+export function oneLine(value: string): string {
+  return stripControl(value).replace(/[\u2028\u2029]/g, ' ');
+}
+
+const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * Inline GitHub-flavoured Markdown, safe in a paragraph, a heading, a list item or a table cell: one
+ * line; `&`, `<`, `>` as entities so no HTML tag or autolink can open; every other character that
+ * could start emphasis, code, a link, an image, a heading, a table cell, strikethrough or math
+ * backslash-escaped.
+ */
+export function escapeMarkdown(value: string): string {
+  return oneLine(value)
+    .replace(/[&<>]/g, (c) => HTML_ENTITIES[c] ?? c)
+    .replace(/[\\`*_[\]{}()#|~!$]/g, '\\$&');
+}
+
+/** Text and attribute values in HTML (quoted attributes): ANSI sequences and control characters other than tab and newline removed. */
+export function escapeHtml(value: string): string {
+  return value
+    .replace(ANSI_SEQUENCE, '')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, ' ')
+    .replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+}
+
+/**
+ * JSON for a `<script type="application/json">` block: `<`, `>` and `&` as `\u003c`-style escapes (so
+ * `</script>` or `<!--` inside a string cannot end or change the block), as are U+2028 and U+2029.
+ */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * An `https:` URL fit for a link target in Markdown or HTML, or undefined: anything else (other
+ * schemes, relative or malformed URLs) is refused. Parentheses, quotes, angle brackets, backticks and
+ * spaces are percent-encoded so the URL cannot end a Markdown link or an attribute.
+ */
+export function httpsUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' || url.username || url.password) return undefined;
+  return url.href.replace(/[()'"<>`\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+/**
+ * Terminal escape sequences: CSI (`ESC [` or the C1 byte 0x9b), OSC (`ESC ]` … BEL or `ESC \`, e.g.
+ * OSC 8 hyperlinks) and the two-character `ESC` sequences (0x40–0x5f).
+ */
+const TERMINAL_SEQUENCE = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u009b[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-_]/g;
+
+/** Removes terminal escape sequences and control characters, keeping tab, newline and carriage return. */
+export function stripTerminal(value: string): string {
+  return value.replace(TERMINAL_SEQUENCE, '').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '');
+}
+
+/** Code units XML 1.0 forbids even as character references: lone surrogates, U+FFFE and U+FFFF. */
+const XML_ILLEGAL = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]|[\ufffe\uffff]/g;
+
+const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
+
+/**
+ * XML 1.0 character data (element text): terminal sequences and characters illegal in XML 1.0 removed,
+ * `& < > " '` escaped, carriage returns kept as `&#13;` so parsers do not normalise them away.
+ */
+export function xmlText(value: string): string {
+  return stripTerminal(value)
+    .replace(XML_ILLEGAL, '')
+    .replace(/[&<>"'\r]/g, (c) => XML_ENTITIES[c] ?? c);
+}
+
+/** An XML attribute value (inside double quotes): as `xmlText`, with tab and newline as references too. */
+export function xmlAttr(value: string): string {
+  return xmlText(value).replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+}
+
+/**
+ * CSV formula injection (OWASP "CSV Injection"): a spreadsheet runs a cell that starts with `=`, `+`,
+ * `-`, `@`, tab (0x09) or carriage return (0x0d) as a formula (`=HYPERLINK(…)`, DDE `=cmd|…`). OWASP's
+ * rule: prefix such a cell with a single quote `'`, which makes the spreadsheet show it as text. The
+ * full-width forms (U+FF1D ＝, U+FF0B ＋, U+FF0D －, U+FF20 ＠), which some spreadsheets normalise, are
+ * treated the same way.
+ */
+const FORMULA_START = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+
+export function neutralizeFormula(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+/**
+ * One RFC 4180 field: terminal sequences removed first (so an `ESC[31m=…` cannot hide a formula),
+ * formula prefix neutralised, then quoted when it holds `"`, `,`, CR or LF, with `"` doubled.
+ */
+export function csvCell(value: string): string {
+  const text = neutralizeFormula(stripTerminal(value));
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

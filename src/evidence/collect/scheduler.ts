@@ -18,6 +18,8 @@
  * that an S3 or KMS call could use; among the keys that may send now, the oldest request goes first.
  */
 
+import { setMaxListeners } from 'node:events';
+
 export interface RateLimit {
   /** Sustained requests per second. */
   ratePerSecond: number;
@@ -256,6 +258,8 @@ export class Scheduler {
   private successes = 0;
   private seq = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly abortController = new AbortController();
+  private readonly runSignal: AbortSignal;
 
   constructor(private readonly options: SchedulerOptions) {
     if (!(options.concurrency >= 1)) throw new RangeError('concurrency must be at least 1');
@@ -264,7 +268,14 @@ export class Scheduler {
     this.maxAttempts = Math.floor(options.maxAttempts);
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
-    options.signal?.addEventListener('abort', () => this.abortAll(), { once: true });
+    // One listener on the caller's signal; every attempt and sleep listens to our own, which may have
+    // many listeners (one per request in flight or backing off).
+    this.runSignal = this.abortController.signal;
+    setMaxListeners(0, this.runSignal);
+    const outer = options.signal;
+    if (outer?.aborted) this.abortController.abort(outer.reason);
+    outer?.addEventListener('abort', () => this.abortController.abort(outer.reason), { once: true });
+    this.runSignal.addEventListener('abort', () => this.abortAll(), { once: true });
   }
 
   /** The current rate of a key, in requests per second (Infinity: unpaced). For tests and logs. */
@@ -297,7 +308,7 @@ export class Scheduler {
       } finally {
         this.release();
       }
-      if (this.options.signal?.aborted) throw createAbortError(this.options.signal);
+      if (this.runSignal.aborted) throw createAbortError(this.runSignal);
       const kind = classifyError(error);
       const progressed = this.successes > successesBefore;
       successesBefore = this.successes;
@@ -331,7 +342,7 @@ export class Scheduler {
   private async attempt<T>(fn: (signal: AbortSignal, attempt: number) => Promise<T>, attempt: number): Promise<T> {
     this.throwIfAborted();
     const controller = new AbortController();
-    const runSignal = this.options.signal;
+    const runSignal = this.runSignal;
     const timeoutMs = this.options.requestTimeoutMs;
     let timedOut = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -339,11 +350,11 @@ export class Scheduler {
     // Settles when the attempt must stop whatever `fn` does with its signal.
     const stopped = new Promise<never>((_, reject) => {
       onAbort = () => {
-        controller.abort(runSignal?.reason);
+        controller.abort(runSignal.reason);
         reject(createAbortError(runSignal));
       };
-      if (runSignal?.aborted) onAbort();
-      else runSignal?.addEventListener('abort', onAbort, { once: true });
+      if (runSignal.aborted) onAbort();
+      else runSignal.addEventListener('abort', onAbort, { once: true });
       if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
         timer = setTimeout(() => {
           timedOut = true;
@@ -358,17 +369,17 @@ export class Scheduler {
     try {
       return await Promise.race([fn(controller.signal, attempt), stopped]);
     } catch (err) {
-      if (runSignal?.aborted) throw createAbortError(runSignal);
+      if (runSignal.aborted) throw createAbortError(runSignal);
       if (timedOut) throw timeoutError(timeoutMs ?? 0);
       throw err;
     } finally {
       if (timer !== undefined) clearTimeout(timer);
-      if (onAbort) runSignal?.removeEventListener('abort', onAbort);
+      if (onAbort) runSignal.removeEventListener('abort', onAbort);
     }
   }
 
   private throwIfAborted(): void {
-    if (this.options.signal?.aborted) throw createAbortError(this.options.signal);
+    if (this.runSignal.aborted) throw createAbortError(this.runSignal);
   }
 
   private acquire(key: string): Promise<void> {
@@ -391,7 +402,7 @@ export class Scheduler {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.options.signal?.aborted) return;
+    if (this.runSignal.aborted) return;
     while (this.inFlight < this.concurrency) {
       const now = this.now();
       let best: { key: string; waiter: Waiter } | undefined;
@@ -420,13 +431,13 @@ export class Scheduler {
   private abortAll(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    const error = createAbortError(this.options.signal);
+    const error = createAbortError(this.runSignal);
     for (const queue of this.queues.values()) for (const waiter of queue) waiter.fail(error);
     this.queues.clear();
   }
 
   private sleep(ms: number): Promise<void> {
-    const signal = this.options.signal;
+    const signal = this.runSignal;
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {
         reject(createAbortError(signal));

@@ -1,0 +1,253 @@
+/**
+ * SARIF 2.1.0 for GitHub code scanning (and any SARIF viewer).
+ *
+ * - `tool.driver.rules` lists every rule the tool has, with help text (remediation summary, console
+ *   steps, AWS CLI, Terraform), `helpUri`, tags, `precision` and the `security-severity` GitHub uses to
+ *   rank security alerts.
+ * - Results are the findings that need attention: `FAIL`, `ERROR` (the rule could not be evaluated;
+ *   fail closed, so it is an alert too) and `WAIVED` (with `suppressions`). PASS, MANAGED and
+ *   NOT_APPLICABLE are not results: GitHub would open an alert for each.
+ * - GitHub rejects a whole file when one result has no physical location, so every result points at
+ *   `options.artifactPath` (the evidence or config file that was audited; `connect-netpath-audit.json`
+ *   when there is none), line 1, and names the AWS resource in `logicalLocations`.
+ * - Alerts are tracked by fingerprint. `partialFingerprints` carries the finding id (rule + hop +
+ *   resource + instance, stable across runs) both under our own key and as
+ *   `primaryLocationLineHash`: every result sits on line 1 of the same file, so the line hash that
+ *   upload-sarif would compute otherwise would be the same for all of them and alerts would merge.
+ * - GitHub does not act on `suppressions` (a waived result still opens an alert there; dismiss it once
+ *   and, the fingerprint being stable, it stays dismissed). Other SARIF consumers honour them.
+ */
+import { instancesListedMeta } from '../rules/connect/instances-listed.js';
+import { RULES } from '../rules/index.js';
+import type { RuleMeta } from '../rules/types.js';
+import type { Severity } from '../findings/status.js';
+import type { Finding, Report } from '../report/schema.js';
+import { oneLine } from './escape.js';
+import type { Formatter } from './types.js';
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+export const DEFAULT_SARIF_ARTIFACT = 'connect-netpath-audit.json';
+export const FINGERPRINT_KEY = 'connectNetpathAudit/v1';
+const INFORMATION_URI = 'https://www.npmjs.com/package/connect-netpath-audit';
+
+type Level = 'error' | 'warning' | 'note';
+
+/** GitHub: over 9.0 critical, 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low (formats.md §1.3). */
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '2.0', info: '0.0' };
+const LEVEL: Record<Severity, Level> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+
+/** GitHub keeps 10 tags per rule and rejects more than 20. */
+const MAX_TAGS = 10;
+
+/** Every rule the tool can report, including the engine's own "instances could be listed" rule. */
+export function sarifRuleMetas(): RuleMeta[] {
+  const metas = RULES.map((rule) => rule.meta);
+  return metas.some((m) => m.id === instancesListedMeta.id) ? metas : [...metas, instancesListedMeta];
+}
+
+/** `s3-bucket-denies-insecure-transport` → `S3BucketDeniesInsecureTransport`. */
+function pascalCase(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+function helpText(meta: RuleMeta): string {
+  const { summary, console: steps, cli, terraform } = meta.remediation;
+  return [
+    summary,
+    ...(steps.length > 0 ? ['', 'Console:', ...steps.map((step, i) => `${i + 1}. ${step}`)] : []),
+    ...(cli ? ['', 'AWS CLI:', cli] : []),
+    ...(terraform ? ['', 'Terraform:', terraform] : []),
+    ...(meta.references.length > 0 ? ['', 'References:', ...meta.references] : []),
+  ].join('\n');
+}
+
+/** A fence longer than any backtick run in the content, so the content cannot close it. */
+function fence(content: string, info: string): string {
+  const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = '`'.repeat(longest + 1);
+  return `${ticks}${info}\n${content}\n${ticks}`;
+}
+
+function helpMarkdown(meta: RuleMeta): string {
+  const { summary, console: steps, cli, terraform } = meta.remediation;
+  return [
+    summary,
+    ...(steps.length > 0 ? ['', '**Console**', '', ...steps.map((step, i) => `${i + 1}. ${step}`)] : []),
+    ...(cli ? ['', '**AWS CLI**', '', fence(cli, 'sh')] : []),
+    ...(terraform ? ['', '**Terraform**', '', fence(terraform, 'hcl')] : []),
+    ...(meta.references.length > 0 ? ['', '**References**', '', ...meta.references.map((url) => `- <${url}>`)] : []),
+    ...(meta.compliance.length > 0
+      ? ['', '**Compliance**', '', ...meta.compliance.map((c) => `- ${c.framework}: ${c.controls.join(', ')}`)]
+      : []),
+  ].join('\n');
+}
+
+function ruleDescriptor(meta: RuleMeta) {
+  const tags = [...new Set(['security', 'aws', 'amazon-connect', ...meta.hops, ...meta.compliance.map((c) => c.framework)])].slice(0, MAX_TAGS);
+  return {
+    id: meta.id,
+    name: pascalCase(meta.id),
+    shortDescription: { text: meta.title },
+    fullDescription: { text: meta.rationale },
+    help: { text: helpText(meta), markdown: helpMarkdown(meta) },
+    ...(meta.references[0] ? { helpUri: meta.references[0] } : {}),
+    defaultConfiguration: { level: LEVEL[meta.severity] },
+    properties: {
+      tags,
+      precision: 'high',
+      'security-severity': SECURITY_SEVERITY[meta.severity],
+      hops: [...meta.hops],
+      severity: meta.severity,
+    },
+  };
+}
+
+/** A rule a report mentions that the tool does not know (a report from another version): described from the finding. */
+function metaFromFinding(finding: Finding): RuleMeta {
+  return {
+    id: finding.ruleId,
+    title: finding.title,
+    hops: [finding.hop],
+    severity: finding.severity,
+    rationale: finding.title,
+    evidenceUsed: [],
+    remediation: { summary: finding.remediation || finding.title, console: [] },
+    references: finding.references,
+    compliance: finding.compliance,
+  };
+}
+
+/**
+ * A valid, repository-relative `uri-reference` for the audited file: backslashes become `/`, `./` is
+ * dropped, each segment is percent-encoded (GitHub rejects spaces); an absolute path becomes a
+ * `file:` URI, which upload-sarif makes relative to the checkout.
+ */
+export function artifactUri(path: string | undefined): string {
+  const raw = (path ?? '').trim().replace(/\\/g, '/');
+  if (raw === '') return DEFAULT_SARIF_ARTIFACT;
+  const drive = /^([A-Za-z]):\//.exec(raw);
+  const encode = (p: string) => p.split('/').map((segment) => encodeURIComponent(segment)).join('/');
+  if (drive) return `file:///${drive[1]}:/${encode(raw.slice(3))}`;
+  if (raw.startsWith('/')) return `file://${encode(raw)}`;
+  const relative = encode(raw.replace(/^(\.\/)+/, ''));
+  return relative === '' ? DEFAULT_SARIF_ARTIFACT : relative;
+}
+
+function resultMessage(finding: Finding): string {
+  const text = oneLine(finding.message).trim() || finding.title;
+  if (finding.status !== 'WAIVED' || !finding.waiver) return text;
+  return `${text} (waived until ${finding.waiver.expires}: ${oneLine(finding.waiver.reason)})`;
+}
+
+/** Accounts and regions the report covers, as the run's category: two scopes uploaded to one repository must not overwrite each other. */
+function automationId(report: Report): string {
+  const accounts = new Set<string>();
+  const regions = new Set<string>();
+  for (const item of [...report.instances, ...report.findings.map((f) => f.resource)]) {
+    accounts.add(item.accountId);
+    regions.add(item.region);
+  }
+  const part = (values: Set<string>) => [...values].sort().join('+') || 'none';
+  return `connect-netpath-audit/${part(accounts)}/${part(regions)}/`;
+}
+
+const RESULT_STATUSES = new Set(['FAIL', 'ERROR', 'WAIVED']);
+
+export function renderSarif(report: Report, artifactPath: string | undefined): string {
+  const metas = sarifRuleMetas();
+  for (const finding of report.findings) {
+    if (!metas.some((m) => m.id === finding.ruleId)) metas.push(metaFromFinding(finding));
+  }
+  const ruleIndex = new Map(metas.map((meta, index) => [meta.id, index]));
+  const uri = artifactUri(artifactPath);
+
+  const results = report.findings
+    .filter((finding) => RESULT_STATUSES.has(finding.status))
+    .map((finding) => ({
+      ruleId: finding.ruleId,
+      ruleIndex: ruleIndex.get(finding.ruleId) ?? 0,
+      level: LEVEL[finding.severity],
+      message: { text: resultMessage(finding) },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri },
+            region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 2 },
+          },
+          logicalLocations: [{ name: finding.resource.arn.split(/[:/]/).pop() || finding.resource.arn, fullyQualifiedName: finding.resource.arn, kind: 'resource' }],
+        },
+      ],
+      partialFingerprints: {
+        [FINGERPRINT_KEY]: finding.id,
+        primaryLocationLineHash: `${finding.id}:1`,
+      },
+      ...(finding.status === 'WAIVED' && finding.waiver
+        ? {
+            suppressions: [
+              {
+                kind: 'external',
+                status: 'accepted',
+                justification: `${oneLine(finding.waiver.reason)} (expires ${finding.waiver.expires}${finding.waiver.ticket ? `, ticket ${oneLine(finding.waiver.ticket)}` : ''})`,
+              },
+            ],
+          }
+        : {}),
+      properties: {
+        hop: finding.hop,
+        instanceArn: finding.instanceArn,
+        status: finding.status,
+        severity: finding.severity,
+        'security-severity': SECURITY_SEVERITY[finding.severity],
+        resourceType: finding.resource.type,
+        accountId: finding.resource.accountId,
+        region: finding.resource.region,
+        compliance: finding.compliance.map((c) => ({ framework: c.framework, controls: [...c.controls] })),
+        ...(finding.waiver ? { originalStatus: finding.waiver.originalStatus } : {}),
+      },
+    }));
+
+  const sarif = {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: report.tool.name,
+            version: report.tool.version,
+            semanticVersion: report.tool.version,
+            informationUri: INFORMATION_URI,
+            rules: metas.map(ruleDescriptor),
+          },
+        },
+        automationDetails: { id: automationId(report) },
+        invocations: [
+          {
+            executionSuccessful: true,
+            startTimeUtc: report.run.startedAt,
+            endTimeUtc: report.run.finishedAt,
+            toolExecutionNotifications: report.errors.map((e) => ({
+              level: 'error',
+              message: { text: oneLine(`${e.service}:${e.operation} on ${e.resource} failed with ${e.code}: ${e.message}`) },
+            })),
+          },
+        ],
+        columnKind: 'utf16CodeUnits',
+        results,
+        properties: { summary: report.summary, mode: report.run.mode },
+      },
+    ],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}
+
+export const sarif: Formatter = {
+  id: 'sarif',
+  description: 'SARIF 2.1.0 for GitHub code scanning (FAIL, ERROR and waived findings as results)',
+  extension: '.sarif',
+  render: (report, options) => renderSarif(report, options.artifactPath),
+};

@@ -1,0 +1,562 @@
+/**
+ * The live collector against the local AWS emulator: the real SDK clients, real HTTP, real paging.
+ * The emulator answers from an evidence document; collecting it back must give the same records.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { collectEvidence, type CollectOptions } from '../../../src/evidence/collect/index.js';
+import { evidenceDocument, keyLookupId, type EvidenceDocument, type KeyEvidence, type RegionEvidence } from '../../../src/evidence/model.js';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/index.js';
+
+const ACCOUNT = '111111111111';
+const CREATED = '2024-03-01T12:00:00.000Z';
+const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
+const KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/${KEY_ID}`;
+const EU_KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key/eu-key-0001`;
+const DELETED_KEY_ARN = `arn:aws:kms:us-east-1:${ACCOUNT}:key/deleted-0001`;
+const RESOURCE_TYPES = ['CALL_RECORDINGS', 'CHAT_TRANSCRIPTS', 'MEDIA_STREAMS', 'CONTACT_TRACE_RECORDS'] as const;
+
+const denied = (code: string, message = `${code}: not authorized`) => ({ status: 'error' as const, error: { code, message, httpStatus: 403 } });
+const s3Denied = denied('AccessDenied', 'Access Denied');
+
+function instance(id: string, region: string, identity: string) {
+  return {
+    Id: id,
+    Arn: `arn:aws:connect:${region}:${ACCOUNT}:instance/${id}`,
+    IdentityManagementType: identity,
+    InstanceAlias: `alias-${id}`,
+    CreatedTime: CREATED,
+    ServiceRole: `arn:aws:iam::${ACCOUNT}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect`,
+    InstanceStatus: 'ACTIVE',
+    InboundCallsEnabled: true,
+    OutboundCallsEnabled: false,
+    InstanceAccessUrl: `https://alias-${id}.my.connect.aws`,
+    Tags: { team: 'contact-centre' },
+  };
+}
+
+const s3Config = (association: string, bucket: string, keyId?: string) => ({
+  AssociationId: association,
+  StorageType: 'S3',
+  S3Config: {
+    BucketName: bucket,
+    BucketPrefix: `connect/${association}`,
+    ...(keyId ? { EncryptionConfig: { EncryptionType: 'KMS', KeyId: keyId } } : {}),
+  },
+});
+
+const tlsOnlyPolicy = (bucket: string) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ],
+  });
+
+const KEY_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }],
+});
+
+const customerKey = {
+  AWSAccountId: ACCOUNT,
+  KeyId: KEY_ID,
+  Arn: KEY_ARN,
+  CreationDate: CREATED,
+  Enabled: true,
+  KeyUsage: 'ENCRYPT_DECRYPT',
+  KeyState: 'Enabled',
+  Origin: 'AWS_KMS',
+  KeyManager: 'CUSTOMER',
+  KeySpec: 'SYMMETRIC_DEFAULT',
+  MultiRegion: false,
+};
+
+/** The customer key, under whichever reference named it: each record carries the same details. */
+function customerKeyRecord(reference: string): KeyEvidence {
+  return {
+    reference,
+    region: 'us-east-1',
+    describeKey: { status: 'ok', response: { KeyMetadata: customerKey } },
+    rotation: { status: 'ok', response: { KeyId: KEY_ARN, KeyRotationEnabled: true, RotationPeriodInDays: 365, NextRotationDate: '2025-03-01T12:00:00.000Z' } },
+    keyPolicy: { status: 'ok', response: { Policy: KEY_POLICY, PolicyName: 'default' } },
+    aliases: {
+      status: 'ok',
+      response: ['alias/connect', 'alias/recordings', 'alias/transcripts'].map((name) => ({
+        AliasName: name,
+        AliasArn: `arn:aws:kms:us-east-1:${ACCOUNT}:${name}`,
+        TargetKeyId: KEY_ID,
+        CreationDate: CREATED,
+        LastUpdatedDate: CREATED,
+      })),
+    },
+  };
+}
+
+const keyEntry = (record: KeyEvidence): [string, KeyEvidence] => [keyLookupId(record.region, record.reference), record];
+
+function state(): EvidenceDocument {
+  return evidenceDocument.parse({
+    schemaVersion: '1.0',
+    kind: 'connect-netpath-audit/evidence',
+    collectedAt: '2025-01-15T10:00:00.000Z',
+    accounts: [
+      {
+        accountId: ACCOUNT,
+        regions: [
+          {
+            region: 'us-east-1',
+            instances: {
+              'inst-1': {
+                describeInstance: { status: 'ok', response: { Instance: instance('inst-1', 'us-east-1', 'EXISTING_DIRECTORY') } },
+                storageConfigs: {
+                  CALL_RECORDINGS: {
+                    status: 'ok',
+                    response: [s3Config('a-1', 'rec-east', KEY_ARN), s3Config('a-2', 'shared-bucket'), s3Config('a-3', 'locked-bucket')],
+                  },
+                  CHAT_TRANSCRIPTS: { status: 'ok', response: [s3Config('a-4', 'shared-bucket', 'alias/transcripts')] },
+                  MEDIA_STREAMS: {
+                    status: 'ok',
+                    response: [
+                      {
+                        AssociationId: 'a-5',
+                        StorageType: 'KINESIS_VIDEO_STREAM',
+                        KinesisVideoStreamConfig: { Prefix: 'media', RetentionPeriodHours: 24, EncryptionConfig: { EncryptionType: 'KMS', KeyId: DELETED_KEY_ARN } },
+                      },
+                    ],
+                  },
+                  CONTACT_TRACE_RECORDS: {
+                    status: 'ok',
+                    response: [{ AssociationId: 'a-6', StorageType: 'KINESIS_STREAM', KinesisStreamConfig: { StreamArn: `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/ctr` } }],
+                  },
+                },
+                approvedOrigins: { status: 'ok', response: ['https://a.example.com', 'https://b.example.com', 'http://c.example.com'] },
+                attributes: {
+                  status: 'ok',
+                  response: [
+                    { AttributeType: 'INBOUND_CALLS', Value: 'true' },
+                    { AttributeType: 'OUTBOUND_CALLS', Value: 'false' },
+                    { AttributeType: 'CONTACTFLOW_LOGS', Value: 'true' },
+                  ],
+                },
+              },
+              'inst-2': {
+                describeInstance: { status: 'ok', response: { Instance: instance('inst-2', 'us-east-1', 'SAML') } },
+                storageConfigs: {
+                  CALL_RECORDINGS: { status: 'ok', response: [s3Config('b-1', 'shared-bucket')] },
+                  CHAT_TRANSCRIPTS: { status: 'ok', response: [s3Config('b-2', 'rec-east', 'alias/aws/connect')] },
+                  MEDIA_STREAMS: denied('AccessDeniedException', 'You do not have sufficient access to perform this action.'),
+                  CONTACT_TRACE_RECORDS: { status: 'ok', response: [] },
+                },
+                approvedOrigins: { status: 'ok', response: [] },
+                attributes: denied('AccessDeniedException', 'You do not have sufficient access to perform this action.'),
+              },
+            },
+            describeDirectories: {
+              status: 'ok',
+              response: [
+                { DirectoryId: 'd-1111111111', Name: 'corp.example.com', Type: 'ADConnector', Stage: 'Active', LaunchTime: CREATED },
+                { DirectoryId: 'd-2222222222', Name: 'simple.example.com', Type: 'SimpleAD', Stage: 'Active', LaunchTime: CREATED },
+                { DirectoryId: 'd-3333333333', Name: 'managed.example.com', Type: 'MicrosoftAD', Stage: 'Active', LaunchTime: CREATED },
+              ],
+            },
+            directories: {
+              'd-1111111111': {
+                ldapsSettings: { status: 'ok', response: [{ LDAPSStatus: 'Enabled', LastUpdatedDateTime: CREATED }] },
+                certificates: {
+                  status: 'ok',
+                  response: [1, 2, 3].map((n) => ({
+                    CertificateId: `c-${n}`,
+                    CommonName: `dc${n}.corp.example.com`,
+                    State: 'Registered',
+                    ExpiryDateTime: '2030-01-01T00:00:00.000Z',
+                    Type: 'ClientLDAPS',
+                  })),
+                },
+                settings: { status: 'absent', code: 'UnsupportedOperationException' },
+              },
+              // Pinned to inst-1 although it is Simple AD: pinned directories are read whatever their type.
+              'd-2222222222': {
+                ldapsSettings: { status: 'absent', code: 'UnsupportedOperationException', message: 'LDAPS is not supported for Simple AD.' },
+                certificates: { status: 'ok', response: [] },
+                settings: { status: 'absent', code: 'UnsupportedOperationException' },
+              },
+              'd-3333333333': {
+                ldapsSettings: { status: 'ok', response: [{ LDAPSStatus: 'Disabled', LastUpdatedDateTime: CREATED }] },
+                certificates: { status: 'error', error: { code: 'AccessDeniedException', message: 'User is not authorized.', httpStatus: 403 } },
+                settings: {
+                  status: 'ok',
+                  response: [
+                    { Type: 'Protocol', Name: 'TLS_1_0', AppliedValue: 'Enable', RequestStatus: 'Default' },
+                    { Type: 'Protocol', Name: 'TLS_1_1', AppliedValue: 'Disable', RequestStatus: 'Updated' },
+                    { Type: 'Cipher', Name: 'RC4_128/128', AppliedValue: 'Disable', RequestStatus: 'Updated' },
+                  ],
+                },
+              },
+            },
+          },
+          {
+            region: 'eu-west-1',
+            instances: {
+              'inst-3': {
+                describeInstance: { status: 'ok', response: { Instance: instance('inst-3', 'eu-west-1', 'CONNECT_MANAGED') } },
+                storageConfigs: {
+                  CALL_RECORDINGS: { status: 'ok', response: [s3Config('c-1', 'rec-eu', EU_KEY_ARN)] },
+                  CHAT_TRANSCRIPTS: { status: 'ok', response: [s3Config('c-2', 'gone-bucket')] },
+                  MEDIA_STREAMS: { status: 'ok', response: [] },
+                  CONTACT_TRACE_RECORDS: { status: 'ok', response: [s3Config('c-3', 'foreign-bucket')] },
+                },
+                approvedOrigins: { status: 'ok', response: ['https://eu.example.com'] },
+                attributes: { status: 'ok', response: [] },
+              },
+            },
+            directories: {},
+          },
+        ],
+        buckets: {
+          'rec-east': {
+            expectedBucketOwner: ACCOUNT,
+            location: { status: 'ok', response: {} },
+            encryption: {
+              status: 'ok',
+              response: {
+                ServerSideEncryptionConfiguration: {
+                  Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'alias/recordings' }, BucketKeyEnabled: true }],
+                },
+              },
+            },
+            policy: { status: 'ok', response: { Policy: tlsOnlyPolicy('rec-east') } },
+            policyStatus: { status: 'ok', response: { PolicyStatus: { IsPublic: false } } },
+            publicAccessBlock: {
+              status: 'ok',
+              response: {
+                PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+              },
+            },
+            ownershipControls: { status: 'ok', response: { OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } } },
+          },
+          'shared-bucket': {
+            expectedBucketOwner: ACCOUNT,
+            location: { status: 'ok', response: { LocationConstraint: 'us-west-2' } },
+            encryption: {
+              status: 'ok',
+              response: { ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }] } },
+            },
+            policy: { status: 'absent', code: 'NoSuchBucketPolicy', message: 'The bucket policy does not exist' },
+            policyStatus: { status: 'absent', code: 'NoSuchBucketPolicy', message: 'The bucket policy does not exist' },
+            publicAccessBlock: { status: 'absent', code: 'NoSuchPublicAccessBlockConfiguration', message: 'The public access block configuration was not found' },
+            ownershipControls: { status: 'absent', code: 'OwnershipControlsNotFoundError', message: 'The bucket ownership controls were not found' },
+          },
+          'rec-eu': {
+            expectedBucketOwner: ACCOUNT,
+            location: { status: 'ok', response: { LocationConstraint: 'EU' } },
+            encryption: {
+              status: 'ok',
+              response: {
+                ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: EU_KEY_ARN } }] },
+              },
+            },
+            policy: { status: 'ok', response: { Policy: tlsOnlyPolicy('rec-eu') } },
+            policyStatus: { status: 'ok', response: { PolicyStatus: { IsPublic: false } } },
+            publicAccessBlock: {
+              status: 'ok',
+              response: {
+                PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+              },
+            },
+            ownershipControls: { status: 'ok', response: { OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] } } },
+          },
+          'gone-bucket': { expectedBucketOwner: ACCOUNT, location: { status: 'absent', code: 'NoSuchBucket', message: 'The specified bucket does not exist' } },
+          'foreign-bucket': {
+            expectedBucketOwner: ACCOUNT,
+            location: s3Denied,
+            ownerProbe: { status: 'ok', response: { LocationConstraint: 'us-west-2' } },
+          },
+          // Refused both ways: the configuration is still asked for (in the instance's region).
+          'locked-bucket': {
+            expectedBucketOwner: ACCOUNT,
+            location: s3Denied,
+            ownerProbe: s3Denied,
+            encryption: s3Denied,
+            policy: s3Denied,
+            policyStatus: s3Denied,
+            publicAccessBlock: s3Denied,
+            ownershipControls: s3Denied,
+          },
+        },
+        keys: Object.fromEntries([
+          keyEntry(customerKeyRecord(KEY_ARN)),
+          keyEntry(customerKeyRecord('alias/transcripts')),
+          keyEntry(customerKeyRecord('alias/recordings')),
+          keyEntry({
+            reference: 'alias/aws/connect',
+            region: 'us-east-1',
+            describeKey: {
+              status: 'ok',
+              response: { KeyMetadata: { KeyId: 'aws-connect-key', Arn: `arn:aws:kms:us-east-1:${ACCOUNT}:key/aws-connect-key`, KeyManager: 'AWS', KeyState: 'Enabled' } },
+            },
+          }),
+          keyEntry({
+            reference: DELETED_KEY_ARN,
+            region: 'us-east-1',
+            describeKey: { status: 'error', error: { code: 'NotFoundException', message: `Key '${DELETED_KEY_ARN}' does not exist`, httpStatus: 400 } },
+          }),
+          keyEntry({
+            reference: EU_KEY_ARN,
+            region: 'eu-west-1',
+            describeKey: {
+              status: 'ok',
+              response: {
+                KeyMetadata: { ...customerKey, KeyId: 'eu-key-0001', Arn: EU_KEY_ARN, Origin: 'EXTERNAL' },
+              },
+            },
+            rotation: { status: 'absent', code: 'UnsupportedOperationException', message: 'Keys with imported key material cannot rotate automatically.' },
+            keyPolicy: { status: 'ok', response: { Policy: KEY_POLICY, PolicyName: 'default' } },
+            aliases: { status: 'ok', response: [] },
+          }),
+        ]),
+      },
+    ],
+  });
+}
+
+let emulator: Emulator | undefined;
+
+async function start(options: Omit<EmulatorOptions, 'state'> = {}): Promise<Emulator> {
+  emulator = await startEmulator({ state: state(), ...options });
+  return emulator;
+}
+
+function options(url: string, overrides: Partial<CollectOptions> = {}): CollectOptions {
+  return {
+    regions: ['us-east-1', 'eu-west-1'],
+    resourceTypes: RESOURCE_TYPES,
+    directoryPins: { 'inst-1': 'd-2222222222' },
+    endpointUrl: url,
+    concurrency: 8,
+    maxAttempts: 8,
+    requestTimeoutMs: 10_000,
+    connectRate: { ratePerSecond: 1.8, burst: 5 },
+    signal: new AbortController().signal,
+    ...overrides,
+  };
+}
+
+/** Directory settings are not requested for types other than Managed Microsoft AD: compare the code only. */
+function comparableDirectories(region: RegionEvidence | undefined) {
+  const out: Record<string, unknown> = {};
+  for (const [id, directory] of Object.entries(region?.directories ?? {})) {
+    out[id] = {
+      ...directory,
+      settings: directory.settings.status === 'absent' ? { status: 'absent', code: directory.settings.code } : directory.settings,
+    };
+  }
+  return out;
+}
+
+function count(requests: Emulator['requests'], operation: string, resource?: string): number {
+  return requests.filter((r) => r.operation === operation && (resource === undefined || r.resource === resource)).length;
+}
+
+beforeAll(() => {
+  vi.stubEnv('AWS_ACCESS_KEY_ID', `AKID${ACCOUNT}`);
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'emulator-secret');
+  vi.stubEnv('AWS_SESSION_TOKEN', undefined);
+  vi.stubEnv('AWS_PROFILE', undefined);
+  vi.stubEnv('AWS_REGION', 'us-east-1');
+  vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+  vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
+  vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws-credentials');
+  vi.stubEnv('AWS_ENDPOINT_URL', undefined);
+});
+
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
+
+afterEach(async () => {
+  await emulator?.close();
+  emulator = undefined;
+});
+
+describe('collectEvidence against the emulator', () => {
+  let logLines: string[] = [];
+  beforeEach(() => {
+    logLines = [];
+  });
+
+  it('collects back exactly the state: instances, buckets, keys, directories', async () => {
+    const emu = await start();
+    const doc = await collectEvidence(options(emu.url, { log: (line) => logLines.push(line), tool: { name: 'connect-netpath-audit', version: '0.0.0-test' } }));
+    expect(evidenceDocument.safeParse(doc).success).toBe(true);
+    const expected = state();
+    const [account] = doc.accounts;
+    const [expectedAccount] = expected.accounts;
+    expect(doc.accounts).toHaveLength(1);
+    expect(account?.accountId).toBe(ACCOUNT);
+    expect(account?.error).toBeUndefined();
+    expect(doc.collectedBy).toEqual({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/emulator`, UserId: `AIDAEMULATOR${ACCOUNT}` });
+    expect(doc.directoryPins).toEqual({ 'inst-1': 'd-2222222222' });
+    expect(doc.tool).toEqual({ name: 'connect-netpath-audit', version: '0.0.0-test' });
+
+    expect(account?.regions.map((r) => r.region)).toEqual(['us-east-1', 'eu-west-1']);
+    for (const expectedRegion of expectedAccount?.regions ?? []) {
+      const region = account?.regions.find((r) => r.region === expectedRegion.region);
+      expect(region?.instances, expectedRegion.region).toEqual(expectedRegion.instances);
+      expect(comparableDirectories(region), expectedRegion.region).toEqual(comparableDirectories(expectedRegion));
+      expect(region?.describeDirectories).toEqual(expectedRegion.describeDirectories);
+      expect(region?.listInstances?.status).toBe('ok');
+    }
+    expect(account?.buckets).toEqual(expectedAccount?.buckets);
+    expect(account?.keys).toEqual(expectedAccount?.keys);
+
+    const requests = emu.requests;
+    // No throttling with the default pacing, and nothing the emulator could not answer.
+    expect(requests.filter((r) => r.throttled)).toEqual([]);
+    expect(requests.filter((r) => r.operation === 'Unknown')).toEqual([]);
+
+    // Each bucket read once (the location twice where the owner had to be probed).
+    for (const bucket of ['rec-east', 'shared-bucket', 'rec-eu', 'locked-bucket']) {
+      for (const operation of ['GetBucketEncryption', 'GetBucketPolicy', 'GetBucketPolicyStatus', 'GetPublicAccessBlock', 'GetBucketOwnershipControls']) {
+        expect(count(requests, operation, bucket), `${operation} ${bucket}`).toBe(1);
+      }
+    }
+    expect(count(requests, 'GetBucketLocation', 'rec-east')).toBe(1);
+    expect(count(requests, 'GetBucketLocation', 'shared-bucket')).toBe(1);
+    expect(count(requests, 'GetBucketLocation', 'gone-bucket')).toBe(1);
+    expect(count(requests, 'GetBucketLocation', 'foreign-bucket')).toBe(2);
+    expect(count(requests, 'GetBucketLocation', 'locked-bucket')).toBe(2);
+    expect(requests.filter((r) => r.service === 's3' && ['gone-bucket', 'foreign-bucket'].includes(r.resource ?? '') && r.operation !== 'GetBucketLocation')).toEqual([]);
+    // The bucket's own region: rec-eu is read through eu-west-1 (location `EU`), shared-bucket through us-west-2.
+    expect(new Set(requests.filter((r) => r.resource === 'rec-eu' && r.operation !== 'GetBucketLocation').map((r) => r.region))).toEqual(new Set(['eu-west-1']));
+    expect(new Set(requests.filter((r) => r.resource === 'shared-bucket' && r.operation !== 'GetBucketLocation').map((r) => r.region))).toEqual(new Set(['us-west-2']));
+    expect(new Set(requests.filter((r) => r.resource === 'rec-east' && r.operation !== 'GetBucketLocation').map((r) => r.region))).toEqual(new Set(['us-east-1']));
+
+    // Each key reference described once; each resolved key's details read once.
+    for (const reference of [KEY_ARN, 'alias/transcripts', 'alias/recordings', 'alias/aws/connect', DELETED_KEY_ARN, EU_KEY_ARN]) {
+      expect(count(requests, 'DescribeKey', reference), reference).toBe(1);
+    }
+    expect(count(requests, 'DescribeKey')).toBe(6);
+    expect(count(requests, 'GetKeyRotationStatus')).toBe(2);
+    expect(count(requests, 'GetKeyPolicy')).toBe(2);
+    expect(count(requests, 'ListAliases', KEY_ARN)).toBe(2); // three aliases at page size 2
+    expect(count(requests, 'ListAliases', EU_KEY_ARN)).toBe(1);
+    expect(requests.filter((r) => r.operation === 'DescribeKey' && r.resource === EU_KEY_ARN).map((r) => r.region)).toEqual(['eu-west-1']);
+
+    // Connect: one DescribeInstance per instance; DS only where a directory instance lives.
+    expect(count(requests, 'DescribeInstance')).toBe(3);
+    expect(count(requests, 'GetCallerIdentity')).toBe(1);
+    expect(requests.filter((r) => r.service === 'ds' && r.region === 'eu-west-1')).toEqual([]);
+    expect(count(requests, 'DescribeDirectories')).toBe(2);
+    expect(count(requests, 'DescribeSettings', 'd-1111111111')).toBe(0);
+    expect(count(requests, 'DescribeSettings', 'd-2222222222')).toBe(0);
+    expect(count(requests, 'DescribeSettings', 'd-3333333333')).toBe(2);
+    for (const directory of ['d-1111111111', 'd-2222222222', 'd-3333333333']) {
+      expect(count(requests, 'DescribeLDAPSSettings', directory)).toBe(1);
+    }
+
+    // The verbose log names calls but never the credentials.
+    expect(logLines.some((l) => l.includes('connect:DescribeInstance us-east-1 inst-1'))).toBe(true);
+    expect(logLines.join('\n')).not.toContain('emulator-secret');
+    expect(logLines.join('\n')).not.toContain(`AKID${ACCOUNT}`);
+  });
+
+  it('with pinned instance ids: no ListInstances, ARNs in their region, bare ids where they exist', async () => {
+    const emu = await start();
+    const doc = await collectEvidence(
+      options(emu.url, {
+        regions: ['us-east-1', 'eu-west-1'],
+        instanceIds: ['inst-1', `arn:aws:connect:eu-west-1:${ACCOUNT}:instance/inst-3`, `arn:aws:connect:us-east-1:999999999999:instance/other`],
+        accountId: ACCOUNT,
+      }),
+    );
+    const expected = state().accounts[0];
+    const [account] = doc.accounts;
+    expect(count(emu.requests, 'ListInstances')).toBe(0);
+    expect(count(emu.requests, 'GetCallerIdentity')).toBe(0);
+    expect(doc.collectedBy).toBeUndefined();
+    const east = account?.regions.find((r) => r.region === 'us-east-1');
+    const eu = account?.regions.find((r) => r.region === 'eu-west-1');
+    expect(east?.listInstances).toBeUndefined();
+    expect(Object.keys(east?.instances ?? {})).toEqual(['inst-1']);
+    expect(east?.instances['inst-1']).toEqual(expected?.regions[0]?.instances['inst-1']);
+    expect(Object.keys(eu?.instances ?? {})).toEqual(['inst-3']);
+    expect(eu?.instances['inst-3']).toEqual(expected?.regions[1]?.instances['inst-3']);
+    // inst-1 was looked for in eu-west-1 and not found there; nothing else was asked about it there.
+    expect(emu.requests.filter((r) => r.region === 'eu-west-1' && r.resource === 'inst-1').map((r) => r.operation)).toEqual(['DescribeInstance']);
+    expect(emu.requests.filter((r) => r.resource === 'other')).toEqual([]);
+    // rec-east is no longer named by inst-2, but still by inst-1.
+    expect(Object.keys(account?.buckets ?? {}).sort()).toEqual(['foreign-bucket', 'gone-bucket', 'locked-bucket', 'rec-east', 'rec-eu', 'shared-bucket']);
+  });
+
+  it('gets through a third of all requests throttled without a single error record', async () => {
+    const emu = await start({ throttle: { fraction: 1 / 3, seed: 7 } });
+    const doc = await collectEvidence(options(emu.url));
+    const expected = state().accounts[0];
+    const [account] = doc.accounts;
+    expect(emu.requests.filter((r) => r.throttled).length).toBeGreaterThan(10);
+    for (const expectedRegion of expected?.regions ?? []) {
+      const region = account?.regions.find((r) => r.region === expectedRegion.region);
+      expect(region?.instances).toEqual(expectedRegion.instances);
+      expect(comparableDirectories(region)).toEqual(comparableDirectories(expectedRegion));
+    }
+    expect(account?.buckets).toEqual(expected?.buckets);
+    expect(account?.keys).toEqual(expected?.keys);
+  }, 120_000);
+
+  it('records errors per call and goes on (faults, 5xx retried, malformed answers)', async () => {
+    const emu = await start({
+      faults: [
+        { service: 'connect', operation: 'DescribeInstance', resource: 'inst-2', kind: 'AccessDenied' },
+        { service: 's3', operation: 'GetBucketPolicy', resource: 'rec-east', kind: 'InternalError', times: 2 },
+        { service: 'kms', operation: 'GetKeyPolicy', kind: 'Malformed' },
+        { service: 'ds', operation: 'DescribeDirectories', kind: 'Throttle', times: 1 },
+      ],
+    });
+    const doc = await collectEvidence(options(emu.url, { maxAttempts: 3 }));
+    const expected = state().accounts[0];
+    const [account] = doc.accounts;
+    const east = account?.regions.find((r) => r.region === 'us-east-1');
+    expect(east?.instances['inst-2']?.describeInstance).toEqual({
+      status: 'error',
+      error: { code: 'AccessDeniedException', message: 'You do not have sufficient access to perform this action.', httpStatus: 403 },
+    });
+    // The rest of inst-2 was still read.
+    expect(east?.instances['inst-2']?.storageConfigs).toEqual(expected?.regions[0]?.instances['inst-2']?.storageConfigs);
+    // Two 500s, then the answer.
+    expect(account?.buckets['rec-east']?.policy).toEqual(expected?.buckets['rec-east']?.policy);
+    expect(count(emu.requests, 'GetBucketPolicy', 'rec-east')).toBe(3);
+    // DS "Rate exceeded" retried.
+    expect(east?.describeDirectories).toEqual(expected?.regions[0]?.describeDirectories);
+    // An unparseable answer is an error record, not a crash.
+    const keyPolicy = account?.keys[keyLookupId('us-east-1', KEY_ARN)]?.keyPolicy;
+    expect(keyPolicy?.status).toBe('error');
+    expect(evidenceDocument.safeParse(doc).success).toBe(true);
+  });
+
+  it('aborts promptly with an AbortError', async () => {
+    const emu = await start({ latencyMs: 5_000 });
+    const controller = new AbortController();
+    const started = Date.now();
+    const run = collectEvidence(options(emu.url, { signal: controller.signal }));
+    setTimeout(() => controller.abort(), 100);
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('records an account it cannot identify instead of throwing', async () => {
+    const emu = await start({ faults: [{ service: 'sts', operation: 'GetCallerIdentity', kind: 'AccessDenied' }] });
+    const doc = await collectEvidence(options(emu.url));
+    expect(doc.accounts).toHaveLength(1);
+    expect(doc.accounts[0]?.error).toMatchObject({ operation: 'sts:GetCallerIdentity', httpStatus: 403 });
+    expect(doc.accounts[0]?.regions).toEqual([]);
+    expect(evidenceDocument.safeParse(doc).success).toBe(true);
+    expect(emu.requests.filter((r) => r.service !== 'sts')).toEqual([]);
+  });
+});
