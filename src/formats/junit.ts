@@ -1,0 +1,179 @@
+/**
+ * JUnit XML for CI test reports (GitLab, Jenkins, Azure DevOps, …): one `<testsuite>` per Connect
+ * instance, one `<testcase>` per finding.
+ *
+ * - `FAIL` → `<failure type="SEVERITY">`, `ERROR` → `<error type="ErrorCode">`, `NOT_APPLICABLE` →
+ *   `<skipped>`; `PASS`, `MANAGED` and `WAIVED` are plain test cases (waivers are listed in the suite's
+ *   `<system-out>`: the strict Ant schema allows no `<system-out>` inside a test case).
+ * - `classname` is the hop and `name` is rule id + resource ARN, so (classname, name) is unique within
+ *   a suite (GitLab keeps only the first of duplicates and shows `classname` as the suite).
+ * - The document validates against both the Jenkins xUnit schema (`junit-10.xsd`) and the strict Apache
+ *   Ant schema: a bare `<testsuites>`, then per suite `package`, `id`, `hostname`, a time-zone-less
+ *   `timestamp`, `<properties>`, the test cases, `<system-out>` and `<system-err>` in that order, and
+ *   `time` on every test case with at most three decimals.
+ * - The report does not time rules one by one: test cases take `time="0"`; a suite's time is the run's.
+ * - JUnit reports do not gate a job by themselves: the exit code does.
+ */
+import type { Finding, HopResult, InstanceInfo, Report } from '../report/schema.js';
+import { oneLine, xmlAttr, xmlText } from './escape.js';
+import type { Formatter } from './types.js';
+
+const PACKAGE = 'connect-netpath-audit';
+
+interface Suite {
+  instanceArn: string;
+  instance: InstanceInfo | undefined;
+  findings: Finding[];
+  hops: HopResult[];
+}
+
+function suitesOf(report: Report): Suite[] {
+  const arns = [...new Set([...report.instances.map((i) => i.instanceArn), ...report.findings.map((f) => f.instanceArn)])];
+  return arns.map((instanceArn) => ({
+    instanceArn,
+    instance: report.instances.find((i) => i.instanceArn === instanceArn),
+    findings: report.findings.filter((f) => f.instanceArn === instanceArn),
+    hops: report.hops.filter((h) => h.instanceArn === instanceArn),
+  }));
+}
+
+/** The instance alias when it is printable and unique in the report; the ARN otherwise. */
+function suiteNames(suites: readonly Suite[]): string[] {
+  const aliases = suites.map((s) => oneLine(s.instance?.instanceAlias ?? '').trim());
+  return suites.map((suite, index) => {
+    const alias = aliases[index] ?? '';
+    return alias !== '' && aliases.filter((a) => a === alias).length === 1 ? alias : suite.instanceArn;
+  });
+}
+
+/** `2026-11-28T12:00:00.000Z` → `2026-11-28T12:00:00` (UTC; the Ant schema allows no zone or fraction). */
+function timestamp(iso: string): string {
+  const time = Date.parse(iso);
+  return (Number.isNaN(time) ? new Date(0) : new Date(time)).toISOString().slice(0, 19);
+}
+
+/** Seconds with three decimals at most (the xUnit schema's SUREFIRE_TIME). */
+function duration(report: Report): string {
+  const ms = Date.parse(report.run.finishedAt) - Date.parse(report.run.startedAt);
+  return Number.isFinite(ms) && ms > 0 ? (ms / 1000).toFixed(3) : '0.000';
+}
+
+function hostname(suite: Suite): string {
+  const region = suite.instance?.region ?? suite.findings[0]?.resource.region ?? '';
+  return /^[a-z0-9-]+$/.test(region) ? `connect.${region}.amazonaws.com` : 'localhost';
+}
+
+function details(finding: Finding): string {
+  const compliance = finding.compliance.map((c) => `${c.framework}: ${c.controls.join(', ')}`).join('; ');
+  return [
+    `Rule: ${finding.ruleId} - ${finding.title}`,
+    `Hop: ${finding.hop}`,
+    `Status: ${finding.status}`,
+    `Severity: ${finding.severity.toUpperCase()}`,
+    `Resource: ${finding.resource.arn} (${finding.resource.type}, account ${finding.resource.accountId}, ${finding.resource.region})`,
+    `Instance: ${finding.instanceArn}`,
+    `Message: ${finding.message}`,
+    `Remediation: ${finding.remediation}`,
+    ...(finding.references.length > 0 ? [`References: ${finding.references.join(' ')}`] : []),
+    ...(compliance ? [`Compliance: ${compliance}`] : []),
+    `Evidence: ${JSON.stringify(finding.evidence, null, 2)}`,
+    `Finding id: ${finding.id}`,
+  ].join('\n');
+}
+
+function errorType(finding: Finding): string {
+  const code = finding.evidence.errorCode;
+  return typeof code === 'string' && oneLine(code).trim() !== '' ? oneLine(code).trim() : 'EvaluationError';
+}
+
+function testcase(finding: Finding): string {
+  const open = `    <testcase classname="${xmlAttr(finding.hop)}" name="${xmlAttr(`${finding.ruleId} ${finding.resource.arn}`)}" time="0"`;
+  const message = xmlAttr(oneLine(finding.message));
+  switch (finding.status) {
+    case 'FAIL':
+      return `${open}>\n      <failure message="${message}" type="${finding.severity.toUpperCase()}">${xmlText(details(finding))}</failure>\n    </testcase>`;
+    case 'ERROR':
+      return `${open}>\n      <error message="${message}" type="${xmlAttr(errorType(finding))}">${xmlText(details(finding))}</error>\n    </testcase>`;
+    case 'NOT_APPLICABLE':
+      return `${open}>\n      <skipped message="${message}"/>\n    </testcase>`;
+    default:
+      return `${open}/>`;
+  }
+}
+
+function property(name: string, value: string): string {
+  return `      <property name="${xmlAttr(name)}" value="${xmlAttr(value)}"/>`;
+}
+
+function properties(report: Report, suite: Suite): string[] {
+  const i = suite.instance;
+  const entries: Array<[string, string | undefined]> = [
+    ['tool.name', report.tool.name],
+    ['tool.version', report.tool.version],
+    ['run.mode', report.run.mode],
+    ['run.startedAt', report.run.startedAt],
+    ['run.finishedAt', report.run.finishedAt],
+    ['run.source', report.run.source],
+    ['summary.result', report.summary.result],
+    ['summary.failOn', report.summary.failOn],
+    ['instance.arn', suite.instanceArn],
+    ['instance.id', i?.instanceId],
+    ['instance.alias', i?.instanceAlias],
+    ['instance.accountId', i?.accountId ?? suite.findings[0]?.resource.accountId],
+    ['instance.region', i?.region ?? suite.findings[0]?.resource.region],
+    ['instance.identityManagementType', i?.identityManagementType],
+    ['instance.accessUrl', i?.accessUrl],
+    ['instance.directoryId', i?.directory?.directoryId],
+    ['instance.directoryResolvedBy', i?.directory?.resolvedBy],
+  ];
+  return entries.filter((e): e is [string, string] => e[1] !== undefined).map(([name, value]) => property(name, value));
+}
+
+function systemOut(suite: Suite): string {
+  const lines = [
+    ...suite.hops.map((h) => `hop ${h.hop}: ${h.status} (${h.protection}; ${h.responsibility})`),
+    ...suite.findings
+      .filter((f) => f.status === 'WAIVED' && f.waiver)
+      .map((f) => `WAIVED ${f.ruleId} ${f.resource.arn} (was ${f.waiver?.originalStatus}): ${f.waiver?.reason} (expires ${f.waiver?.expires}${f.waiver?.ticket ? `, ticket ${f.waiver.ticket}` : ''})`),
+  ];
+  return lines.length > 0 ? `    <system-out>${xmlText(lines.join('\n'))}</system-out>` : '    <system-out/>';
+}
+
+export function renderJunit(report: Report): string {
+  const suites = suitesOf(report);
+  const names = suiteNames(suites);
+  const time = duration(report);
+  const stamp = timestamp(report.run.startedAt);
+  const body = suites.map((suite, index) => {
+    const count = (status: Finding['status']) => suite.findings.filter((f) => f.status === status).length;
+    const attributes = [
+      `package="${PACKAGE}"`,
+      `id="${index}"`,
+      `name="${xmlAttr(names[index] ?? suite.instanceArn)}"`,
+      `timestamp="${stamp}"`,
+      `hostname="${hostname(suite)}"`,
+      `tests="${suite.findings.length}"`,
+      `failures="${count('FAIL')}"`,
+      `errors="${count('ERROR')}"`,
+      `skipped="${count('NOT_APPLICABLE')}"`,
+      `time="${time}"`,
+    ];
+    const props = properties(report, suite);
+    return [
+      `  <testsuite ${attributes.join(' ')}>`,
+      props.length > 0 ? ['    <properties>', ...props, '    </properties>'].join('\n') : '    <properties/>',
+      ...suite.findings.map(testcase),
+      systemOut(suite),
+      '    <system-err/>',
+      '  </testsuite>',
+    ].join('\n');
+  });
+  return ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites>', ...body, '</testsuites>', ''].join('\n');
+}
+
+export const junit: Formatter = {
+  id: 'junit',
+  description: 'JUnit XML: a test suite per instance, a test case per finding',
+  extension: '.xml',
+  render: (report) => renderJunit(report),
+};
