@@ -6,11 +6,15 @@
  * `BatchImportFindings` accepts 1 to 100 findings per call (each at most 240 KB); a report with more
  * findings is split into batches of 100 with `jq` before importing (recipe in the README):
  *
- *     jq -c '_nwise(100)' findings.asff.json | while read -r batch; do
- *       aws securityhub batch-import-findings --findings "$batch" --query 'FailedCount'
+ *     jq -c '. as $f | range(0; length; 100) as $i | $f[$i:$i+100]' findings.asff.json | split -l 1 - asff-batch-
+ *     for batch in asff-batch-*; do
+ *       [ -e "$batch" ] || continue
+ *       aws securityhub batch-import-findings --findings "file://$batch" --query '{failed: FailedCount, imported: SuccessCount}'
  *     done
  *
- * Partial failures come back in the response (`FailedCount`, `FailedFindings`), not as an error.
+ * (Each batch goes through a file: 100 findings can exceed the 128 KB a single command-line argument
+ * may hold.) Partial failures come back in the response (`FailedCount`, `FailedFindings`), not as an
+ * error.
  *
  * Mapping:
  * - `ProductArn` is the account's default custom-integration product,

@@ -5,8 +5,6 @@ export function stripControl(value: string): string {
   return value.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 }
 
-const ANSI_SEQUENCE = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
-
 /** One line of text: control characters, ANSI sequences and Unicode line/paragraph separators become spaces. */
 export function oneLine(value: string): string {
   return stripControl(value).replace(/[\u2028\u2029]/g, ' ');
@@ -16,22 +14,19 @@ const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&l
 
 /**
  * Inline GitHub-flavoured Markdown, safe in a paragraph, a heading, a list item or a table cell: one
- * line; `&`, `<`, `>` as entities so no HTML tag or autolink can open; every other character that
- * could start emphasis, code, a link, an image, a heading, a table cell, strikethrough or math
+ * line; `&`, `<`, `>` as entities so no HTML tag or `<…>` autolink can open; the characters that
+ * could start emphasis, code, a link or image, a heading, a table cell, strikethrough or math
  * backslash-escaped.
  */
 export function escapeMarkdown(value: string): string {
   return oneLine(value)
     .replace(/[&<>]/g, (c) => HTML_ENTITIES[c] ?? c)
-    .replace(/[\\`*_[\]{}()#|~!$]/g, '\\$&');
+    .replace(/[\\`*_[\]#|~$]/g, '\\$&');
 }
 
-/** Text and attribute values in HTML (quoted attributes): ANSI sequences and control characters other than tab and newline removed. */
+/** HTML text and (quoted) attribute values: terminal sequences and control characters removed (see `stripTerminal`), `& < > " '` as entities. */
 export function escapeHtml(value: string): string {
-  return value
-    .replace(ANSI_SEQUENCE, '')
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, ' ')
-    .replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+  return stripTerminal(value).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }
 
 /**

@@ -66,6 +66,7 @@ function summarySection(report: Report): string {
     '',
     `Hop colours: ${STATUSES.map((s) => status(s)).join(' · ')}`,
     '',
+    '',
   ].join('\n');
 }
 
@@ -92,6 +93,7 @@ function instanceSection(instance: InstanceInfo, hops: readonly HopResult[]): st
       ['Hop', 'Status', 'Protection', 'Responsibility'],
       hops.map((h) => [code(h.hop), status(h.status), md(h.protection), md(h.responsibility)]),
     ),
+    '',
     '',
   ].join('\n');
 }
@@ -122,6 +124,7 @@ function errorsSection(errors: readonly ErrorEntry[]): string {
       ['Call', 'Resource', 'Code', 'Grant'],
       errors.map((e) => [`${md(e.service)}:${md(e.operation)}`, code(e.resource), md(e.code), e.iamAction ? code(e.iamAction) : '']),
     ),
+    '',
     '',
   ].join('\n');
 }

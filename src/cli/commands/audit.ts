@@ -5,6 +5,7 @@ import { InputError } from '../../errors.js';
 import type { EvidenceDocument } from '../../evidence/model.js';
 import { loadEvidence } from '../../evidence/snapshot.js';
 import { findFormatter, type FormatOptions, type Formatter } from '../../formats/index.js';
+import { parseOcsfVersion } from '../../formats/ocsf.js';
 import { audit } from '../../index.js';
 import { resolveScope, type Scope, type ScopeFlags } from '../../scope/resolve.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
@@ -97,6 +98,7 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
   const scope = resolveScope(flags, config);
   const stdoutFormatter = findFormatter(flags.format ?? 'text') as Formatter;
   const outputs = (flags.output ?? []).map(parseOutputSpec);
+  const ocsfVersion = parseOcsfVersion(flags.ocsfVersion);
   const evidence = flags.snapshot ? loadEvidence(flags.snapshot) : await collectLive(flags, scope, runSignal(flags));
   const report = audit({
     evidence,
@@ -116,7 +118,7 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
     color: useColor(flags),
     unicode: canDrawUnicode(),
     artifactPath: flags.sarifArtifact ?? flags.snapshot ?? flags.config,
-    ocsfVersion: flags.ocsfVersion,
+    ocsfVersion,
   };
   if (!flags.quiet) for (const warning of report.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
   for (const { formatter, file } of outputs) writeFileAtomic(file, formatter.render(report, { ...options, color: false }));

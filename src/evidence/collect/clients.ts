@@ -43,6 +43,35 @@ export function s3NeedsPathStyle(settings: ClientSettings): boolean {
   return Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
 }
 
+/** Credentials this close to expiry are fetched again. */
+const REFRESH_BEFORE_EXPIRY_MS = 5 * 60_000;
+
+/**
+ * One credentials fetch shared by every client (an assume-role provider would otherwise run once per
+ * client), fetched again shortly before they expire or after a failure.
+ */
+export function memoizeCredentials(provider: AwsCredentialIdentityProvider, now: () => number = Date.now): AwsCredentialIdentityProvider {
+  let cached: ReturnType<AwsCredentialIdentityProvider> | undefined;
+  let expiresAt = Infinity;
+  const memoized = ((...args: Parameters<AwsCredentialIdentityProvider>) => {
+    if (!cached || now() >= expiresAt - REFRESH_BEFORE_EXPIRY_MS) {
+      const pending = provider(...args);
+      cached = pending;
+      expiresAt = Infinity;
+      pending.then(
+        (identity) => {
+          if (cached === pending) expiresAt = identity.expiration?.getTime() ?? Infinity;
+        },
+        () => {
+          if (cached === pending) cached = undefined;
+        },
+      );
+    }
+    return cached;
+  }) as AwsCredentialIdentityProvider;
+  return memoized;
+}
+
 export class ClientFactory {
   private readonly cache = new Map<string, Promise<Loaded<Destroyable, unknown>>>();
   private readonly created: Destroyable[] = [];
@@ -50,7 +79,7 @@ export class ClientFactory {
   private destroyed = false;
 
   constructor(private readonly settings: ClientSettings) {
-    this.sharedCredentials = settings.credentials;
+    this.sharedCredentials = settings.credentials ? memoizeCredentials(settings.credentials) : undefined;
   }
 
   connect(region: string): Promise<Loaded<ConnectSdk.ConnectClient, typeof ConnectSdk>> {

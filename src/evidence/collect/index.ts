@@ -185,7 +185,14 @@ class AccountRun {
   async collect(): Promise<{ account: AccountEvidence; collectedBy: CallerIdentity | undefined }> {
     const options = this.options;
     const pins = options.instanceIds && options.instanceIds.length > 0 ? unique(options.instanceIds).map(parseInstancePin) : undefined;
+    const baseRegions = unique(options.regions);
     let collectedBy: CallerIdentity | undefined;
+    // ListInstances needs no account id: it goes out together with GetCallerIdentity.
+    const listings = new Map<string, Promise<RegionEvidence['listInstances']>>();
+    if (!pins) {
+      const early = { ...this.ctx, accountId: this.ctx.accountId || 'caller' };
+      for (const region of baseRegions) listings.set(region, this.track(connect.listInstances(early, region)));
+    }
     if (!this.ctx.accountId) {
       const firstRegion = options.regions[0] ?? 'us-east-1';
       const identity = await getCallerIdentity({ ...this.ctx, accountId: 'caller' }, firstRegion);
@@ -198,6 +205,7 @@ class AccountRun {
             : { code: 'MalformedResponse', message: 'GetCallerIdentity returned no 12-digit account id.' };
         const pinAccounts = unique((pins ?? []).flatMap((p) => (p.arn ? [p.arn.account] : [])));
         this.ctx.log(`sts:GetCallerIdentity failed (${error.code}): the account cannot be read`);
+        await Promise.allSettled(listings.values());
         return {
           account: {
             accountId: pinAccounts.length === 1 && pinAccounts[0] ? pinAccounts[0] : UNKNOWN_ACCOUNT_ID,
@@ -214,7 +222,6 @@ class AccountRun {
     const accountId = this.ctx.accountId;
     this.ctx.log(`collecting account ${accountId} in ${options.regions.join(', ')}`);
 
-    const baseRegions = unique(options.regions);
     let regionTasks: Promise<RegionEvidence | undefined>[];
     if (pins) {
       const own = pins.filter((p) => {
@@ -227,12 +234,15 @@ class AccountRun {
       const bare = own.filter((p) => !p.arn);
       const regions = unique([...baseRegions, ...own.flatMap((p) => (p.arn ? [p.arn.region] : []))]);
       regionTasks = regions.map((region) => {
-        const here = own.filter((p) => (p.arn ? p.arn.region === region : baseRegions.includes(region)));
+        // ARN pins first: when an instance is named both ways, its ARN is kept.
+        const here = own
+          .filter((p) => (p.arn ? p.arn.region === region : baseRegions.includes(region)))
+          .sort((a, b) => Number(Boolean(b.arn)) - Number(Boolean(a.arn)));
         if (here.length === 0) return Promise.resolve(undefined);
         return this.collectRegion(region, this.pinnedTargets(region, here, bare.length > 0 ? baseRegions : []));
       });
     } else {
-      regionTasks = baseRegions.map((region) => this.collectRegion(region, undefined));
+      regionTasks = baseRegions.map((region) => this.collectRegion(region, undefined, listings.get(region)));
     }
     const regions = (await Promise.all(regionTasks)).filter((r): r is RegionEvidence => r !== undefined);
     for (let batch = this.pending.splice(0); batch.length > 0; batch = this.pending.splice(0)) await Promise.all(batch);
@@ -284,18 +294,28 @@ class AccountRun {
         return { id: pin.id, arn: undefined, identityType: undefined, describe: Promise.resolve(here) };
       }),
     );
-    return targets.filter((t): t is InstanceTarget => t !== undefined);
+    // The same instance named by id and by ARN is read once.
+    const seen = new Set<string>();
+    return targets.filter((t): t is InstanceTarget => {
+      if (t === undefined || seen.has(t.id)) return false;
+      seen.add(t.id);
+      return true;
+    });
   }
 
-  private async collectRegion(region: string, pinned: Promise<InstanceTarget[]> | undefined): Promise<RegionEvidence> {
+  private async collectRegion(
+    region: string,
+    pinned: Promise<InstanceTarget[]> | undefined,
+    listing?: Promise<RegionEvidence['listInstances']>,
+  ): Promise<RegionEvidence> {
     let listed: RegionEvidence['listInstances'];
     let targets: InstanceTarget[];
     if (pinned) {
       targets = await pinned;
     } else {
-      listed = await connect.listInstances(this.ctx, region);
+      listed = await (listing ?? connect.listInstances(this.ctx, region));
       targets =
-        listed.status === 'ok'
+        listed?.status === 'ok'
           ? listed.response.map((s) => ({ id: s.Id, arn: s.Arn, identityType: s.IdentityManagementType, describe: undefined }))
           : [];
     }

@@ -472,7 +472,12 @@ describe('collectEvidence against the emulator', () => {
     const doc = await collectEvidence(
       options(emu.url, {
         regions: ['us-east-1', 'eu-west-1'],
-        instanceIds: ['inst-1', `arn:aws:connect:eu-west-1:${ACCOUNT}:instance/inst-3`, `arn:aws:connect:us-east-1:999999999999:instance/other`],
+        instanceIds: [
+          'inst-1',
+          `arn:aws:connect:us-east-1:${ACCOUNT}:instance/inst-1`,
+          `arn:aws:connect:eu-west-1:${ACCOUNT}:instance/inst-3`,
+          `arn:aws:connect:us-east-1:999999999999:instance/other`,
+        ],
         accountId: ACCOUNT,
       }),
     );
@@ -491,6 +496,19 @@ describe('collectEvidence against the emulator', () => {
     // inst-1 was looked for in eu-west-1 and not found there; nothing else was asked about it there.
     expect(emu.requests.filter((r) => r.region === 'eu-west-1' && r.resource === 'inst-1').map((r) => r.operation)).toEqual(['DescribeInstance']);
     expect(emu.requests.filter((r) => r.resource === 'other')).toEqual([]);
+    // Named by id and by ARN, inst-1 is still read once: four resource types, one of them two pages.
+    expect(emu.requests.filter((r) => r.region === 'us-east-1' && r.resource === 'inst-1').map((r) => r.operation).sort()).toEqual([
+      'DescribeInstance',
+      'ListApprovedOrigins',
+      'ListApprovedOrigins',
+      'ListInstanceAttributes',
+      'ListInstanceAttributes',
+      'ListInstanceStorageConfigs',
+      'ListInstanceStorageConfigs',
+      'ListInstanceStorageConfigs',
+      'ListInstanceStorageConfigs',
+      'ListInstanceStorageConfigs',
+    ]);
     // rec-east is no longer named by inst-2, but still by inst-1.
     expect(Object.keys(account?.buckets ?? {}).sort()).toEqual(['foreign-bucket', 'gone-bucket', 'locked-bucket', 'rec-east', 'rec-eu', 'shared-bucket']);
   });
@@ -557,6 +575,7 @@ describe('collectEvidence against the emulator', () => {
     expect(doc.accounts[0]?.error).toMatchObject({ operation: 'sts:GetCallerIdentity', httpStatus: 403 });
     expect(doc.accounts[0]?.regions).toEqual([]);
     expect(evidenceDocument.safeParse(doc).success).toBe(true);
-    expect(emu.requests.filter((r) => r.service !== 'sts')).toEqual([]);
+    // ListInstances goes out together with GetCallerIdentity; nothing else is asked.
+    expect(emu.requests.filter((r) => r.service !== 'sts' && r.operation !== 'ListInstances')).toEqual([]);
   });
 });

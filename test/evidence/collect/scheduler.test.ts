@@ -11,16 +11,6 @@ function networkError(code: string): Error {
   return Object.assign(new Error(`connect ${code} 127.0.0.1:1`), { code });
 }
 
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
 afterEach(() => {
   vi.useRealTimers();
 });

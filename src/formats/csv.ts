@@ -1,0 +1,74 @@
+/**
+ * CSV (RFC 4180) for spreadsheets and auditors: a header row, then one record per finding in report
+ * order; CRLF line endings; a field holding `"`, `,`, CR or LF is quoted, with `"` doubled.
+ *
+ * Safe to open in a spreadsheet: terminal escape sequences and control characters (but tab and line
+ * breaks) are removed, and a field that would start with `=`, `+`, `-`, `@`, tab or carriage return,
+ * which a spreadsheet would run as a formula, is prefixed with `'` (OWASP, "CSV Injection"). See
+ * `csvCell` in escape.ts.
+ *
+ * `compliance` is `framework: control, control; framework: …`.
+ */
+import type { Finding, Report } from '../report/schema.js';
+import { csvCell } from './escape.js';
+import type { Formatter } from './types.js';
+
+export const CSV_COLUMNS = [
+  'id',
+  'status',
+  'severity',
+  'ruleId',
+  'title',
+  'hop',
+  'instanceArn',
+  'resourceArn',
+  'resourceType',
+  'accountId',
+  'region',
+  'message',
+  'remediation',
+  'compliance',
+  'waiverReason',
+  'waiverExpires',
+] as const;
+export type CsvColumn = (typeof CSV_COLUMNS)[number];
+
+/** The unescaped value of every column for a finding. */
+export function csvValues(finding: Finding): Record<CsvColumn, string> {
+  return {
+    id: finding.id,
+    status: finding.status,
+    severity: finding.severity,
+    ruleId: finding.ruleId,
+    title: finding.title,
+    hop: finding.hop,
+    instanceArn: finding.instanceArn,
+    resourceArn: finding.resource.arn,
+    resourceType: finding.resource.type,
+    accountId: finding.resource.accountId,
+    region: finding.resource.region,
+    message: finding.message,
+    remediation: finding.remediation,
+    compliance: finding.compliance.map((c) => `${c.framework}: ${c.controls.join(', ')}`).join('; '),
+    waiverReason: finding.waiver?.reason ?? '',
+    waiverExpires: finding.waiver?.expires ?? '',
+  };
+}
+
+export function renderCsv(report: Report): string {
+  const rows = [
+    CSV_COLUMNS.map(csvCell).join(','),
+    ...report.findings.map((finding) => {
+      const values = csvValues(finding);
+      return CSV_COLUMNS.map((column) => csvCell(values[column])).join(',');
+    }),
+  ];
+  return rows.map((row) => `${row}\r\n`).join('');
+}
+
+export const csv: Formatter = {
+  id: 'csv',
+  description: 'CSV (RFC 4180), one row per finding, safe against spreadsheet formula injection',
+  extension: '.csv',
+  render: (report) => renderCsv(report),
+};

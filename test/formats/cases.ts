@@ -1,0 +1,34 @@
+/** The reports every format test renders: the demo evidence, and the hostile-strings evidence with hostile waivers. */
+import type { Waiver } from '../../src/findings/waivers.js';
+import type { Report } from '../../src/report/schema.js';
+import { DEMO_EVIDENCE, INJECTION_EVIDENCE, reportFor } from '../helpers/report.js';
+
+/** Every hostile string of the injection fixture is built from these pieces. */
+export const HOSTILE = {
+  ansi: '\u001b[31m',
+  script: '<script>alert(1)</script>',
+  formula: '=HYPERLINK("http://evil","x")',
+  mermaid: '"]-->x[(',
+  xml: `&<>"'`,
+} as const;
+
+/** A waiver reason and ticket are user text too: one FAIL and one ERROR are waived with hostile ones. */
+export const HOSTILE_WAIVERS: Waiver[] = [
+  { rule: 'directory-active', resource: '*', reason: `${HOSTILE.ansi}${HOSTILE.formula} ${HOSTILE.script}\n${HOSTILE.mermaid}${HOSTILE.xml}`, expires: '2099-12-31', ticket: `-SEC-1|${HOSTILE.script}` },
+  { rule: 'connect-instances-discovered', resource: 'arn:aws:connect:eu-west-2:*', reason: '@accepted: region not used', expires: '2099-12-31' },
+];
+
+export interface Case {
+  name: string;
+  report: Report;
+}
+
+export function cases(): Case[] {
+  return [
+    { name: 'demo evidence', report: reportFor(DEMO_EVIDENCE) },
+    { name: 'injection evidence', report: reportFor(INJECTION_EVIDENCE, { waivers: HOSTILE_WAIVERS }) },
+  ];
+}
+
+/** C0 and C1 control characters other than tab, LF and CR. */
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;

@@ -1,0 +1,353 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEVERITIES, STATUSES, type Status } from '../../src/findings/status.js';
+import { escapeHtml, scriptJson } from '../../src/formats/escape.js';
+import { HTML_CSP, html, renderHtml } from '../../src/formats/html.js';
+import { findFormatter } from '../../src/formats/index.js';
+import { STATUS_COLOURS } from '../../src/formats/mermaid.js';
+import type { FormatOptions } from '../../src/formats/types.js';
+import { DOCUMENTED_HOPS } from '../../src/paths/hops.js';
+import type { Report } from '../../src/report/schema.js';
+import { ROOT } from '../helpers/cli.js';
+import { DEMO_EVIDENCE, reportFor } from '../helpers/report.js';
+import { cases, HOSTILE } from './cases.js';
+
+const OPTIONS: FormatOptions = { color: false, unicode: true };
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = resolve(ROOT, 'test-artifacts/html-report.png');
+
+/** Breaks out of text, attributes, the JSON block and the script if anything is left unescaped. */
+const EVIL = `</script><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">' " & <!-- ]]> \u2028 ${HOSTILE.mermaid}`;
+
+/** Every start tag with its attributes (values unescaped as a browser would read them). */
+function startTags(text: string): Array<{ name: string; attributes: Map<string, string> }> {
+  const tags: Array<{ name: string; attributes: Map<string, string> }> = [];
+  for (const match of text.matchAll(/<([a-zA-Z][\w-]*)((?:\s+[^\s=>]+(?:="[^"]*")?)*)\s*\/?>/g)) {
+    const attributes = new Map<string, string>();
+    for (const attribute of (match[2] ?? '').matchAll(/([^\s=>]+)(?:="([^"]*)")?/g)) {
+      attributes.set((attribute[1] ?? '').toLowerCase(), attribute[2] ?? '');
+    }
+    tags.push({ name: (match[1] ?? '').toLowerCase(), attributes });
+  }
+  return tags;
+}
+
+/** The page without the embedded JSON, which is checked on its own. */
+function withoutData(text: string): string {
+  return text.replace(/<script type="application\/json" id="report-data">[^<]*<\/script>/, '');
+}
+
+function hostileReport(): Report {
+  const report = structuredClone(reportFor(DEMO_EVIDENCE));
+  for (const instance of report.instances) {
+    instance.instanceAlias = `${instance.instanceAlias ?? ''}${EVIL}`;
+    instance.accessUrl = `javascript:alert(1)//${EVIL}`;
+  }
+  report.findings = report.findings.map((f) => ({
+    ...f,
+    message: `${f.message} ${EVIL}`,
+    remediation: EVIL,
+    resource: { ...f.resource, arn: `${f.resource.arn}${EVIL}` },
+    references: [...f.references, 'javascript:alert(1)', `http://insecure.example/${EVIL}`],
+    evidence: { ...f.evidence, injected: EVIL },
+  }));
+  report.errors = [{ service: 'connect', operation: 'ListApprovedOrigins', resource: EVIL, code: EVIL, message: EVIL, iamAction: EVIL }];
+  report.warnings = [EVIL];
+  return report;
+}
+
+describe('html: the file itself', () => {
+  const report = reportFor(DEMO_EVIDENCE);
+  const text = html.render(report, OPTIONS);
+
+  it('is registered as a format', () => {
+    expect(findFormatter('html')).toBe(html);
+    expect(html.extension).toBe('.html');
+    expect(text).toBe(renderHtml(report));
+  });
+
+  it('is one document with a strict Content Security Policy and no external resource', () => {
+    expect(text.startsWith('<!DOCTYPE html>\n<html lang="en">')).toBe(true);
+    expect(text).toContain(`<meta http-equiv="Content-Security-Policy" content="${HTML_CSP}">`);
+    expect(HTML_CSP).toBe("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:");
+    for (const tag of startTags(text)) {
+      expect(tag.attributes.has('src'), `<${tag.name}> loads nothing`).toBe(false);
+      for (const name of ['href', 'xlink:href', 'action', 'formaction', 'poster', 'data', 'srcset']) {
+        const value = tag.attributes.get(name);
+        if (value === undefined) continue;
+        if (tag.name === 'link') {
+          expect(value, 'only the empty data: icon').toBe('data:,');
+        } else {
+          // Reference links are anchors a person may follow; they are never loaded by the page.
+          expect(tag.name, `${name}=${value}`).toBe('a');
+          expect(value).toMatch(/^https:\/\//);
+          expect(tag.attributes.get('rel')).toBe('noreferrer');
+        }
+      }
+    }
+    expect(text).not.toMatch(/@import|url\(|<iframe|<object|<embed|<base/i);
+    expect(text.match(/<script/g)).toHaveLength(2);
+  });
+
+  it('embeds the whole report as JSON that cannot close its script element', () => {
+    const match = /<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(text);
+    expect(match).not.toBeNull();
+    expect(JSON.parse(match?.[1] ?? '')).toEqual(report);
+  });
+
+  it('draws the 10 documented hops per instance and one table row per finding', () => {
+    const tags = startTags(text);
+    const hops = tags.filter((t) => t.name === 'g' && t.attributes.get('class') === 'hop selectable');
+    expect(hops).toHaveLength(report.instances.length * DOCUMENTED_HOPS.length);
+    for (const instance of report.instances) {
+      for (const hop of DOCUMENTED_HOPS) {
+        const drawn = hops.filter((t) => t.attributes.get('data-instance') === instance.instanceArn && t.attributes.get('data-hop') === hop.id);
+        const result = report.hops.find((h) => h.instanceArn === instance.instanceArn && h.hop === hop.id);
+        expect(drawn).toHaveLength(1);
+        expect(drawn[0]?.attributes.get('data-status')).toBe(result?.status);
+        expect(drawn[0]?.attributes.get('tabindex')).toBe('0');
+      }
+    }
+    const rows = tags.filter((t) => t.name === 'tr' && t.attributes.get('class') === 'finding');
+    expect(rows.map((r) => r.attributes.get('data-id'))).toEqual(report.findings.map((f) => f.id));
+  });
+});
+
+describe.each([...cases(), { name: 'report with hostile strings everywhere', report: hostileReport() }])('html for the $name', ({ report }) => {
+  const text = html.render(report, OPTIONS);
+  const page = withoutData(text);
+
+  it('escapes every account string: no tag, attribute or script comes from the account', () => {
+    expect(text.match(/<script/gi)).toHaveLength(2);
+    expect(text.match(/<\/script/gi)).toHaveLength(2);
+    expect(page).not.toMatch(/<script>(?!\s*\(function)/);
+    expect(page).not.toMatch(/<img|onerror|<!--|javascript:[^<]*"/i);
+    expect(text).not.toContain('\u2028');
+    const data = /<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(text)?.[1] ?? '';
+    expect(data).toBe(scriptJson(report));
+    expect(JSON.parse(data)).toEqual(report);
+    for (const instance of report.instances) {
+      expect(page).toContain(escapeHtml(instance.instanceAlias || instance.instanceId));
+    }
+  });
+});
+
+describe('html in a real browser (Chromium, headless)', () => {
+  let browser: Browser;
+  let dir: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: the HTML report is tested in Debian's Chromium (apt-get install -y chromium); no browser is downloaded`);
+    }
+    dir = mkdtempSync(join(tmpdir(), 'cna-html-'));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  interface Opened {
+    page: Page;
+    url: string;
+    problems: string[];
+    requests: string[];
+  }
+
+  async function open(report: Report, name: string): Promise<Opened> {
+    const file = join(dir, name);
+    writeFileSync(file, html.render(report, OPTIONS));
+    const url = pathToFileURL(file).href;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const opened: Opened = { page, url, problems: [], requests: [] };
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') opened.problems.push(`console ${message.type()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => opened.problems.push(`page error: ${error.message}`));
+    page.on('dialog', (dialog) => {
+      opened.problems.push(`dialog: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    page.on('request', (request) => opened.requests.push(request.url()));
+    await page.goto(url, { waitUntil: 'load' });
+    return opened;
+  }
+
+  /** Rows of the findings table the user can see. */
+  async function visibleRows(page: Page): Promise<Array<{ id: string; status: string; severity: string; hop: string; instance: string }>> {
+    return page.locator('tr.finding').evaluateAll((rows) =>
+      rows
+        .filter((row) => (row as HTMLElement).offsetParent !== null)
+        .map((row) => {
+          const data = (row as HTMLElement).dataset;
+          return { id: data.id ?? '', status: data.status ?? '', severity: data.severity ?? '', hop: data.hop ?? '', instance: data.instance ?? '' };
+        }),
+    );
+  }
+
+  function rgb(hex: string): string {
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    return `rgb(${r}, ${g}, ${b})`;
+  }
+
+  it('loads with no errors and no request but the file; draws every hop in the colour of its status; filters, sorts; screenshot', async () => {
+    const report = reportFor(DEMO_EVIDENCE);
+    const { page, url, problems, requests } = await open(report, 'demo.html');
+
+    // Every documented hop of every instance, coloured by its status (line, arrow head and status text).
+    const drawn = await page.locator('svg.diagram g.hop').evaluateAll((groups) =>
+      groups.map((g) => {
+        const style = (selector: string) => getComputedStyle(g.querySelector(selector) as Element);
+        return {
+          instance: g.getAttribute('data-instance'),
+          hop: g.getAttribute('data-hop'),
+          status: g.getAttribute('data-status'),
+          stroke: style('.edge').stroke,
+          head: style('.head').fill,
+          label: style('.hop-status').fill,
+          dashed: style('.edge').strokeDasharray,
+          visible: (g as SVGGraphicsElement).getBBox().width > 0,
+        };
+      }),
+    );
+    expect(drawn).toHaveLength(report.instances.length * DOCUMENTED_HOPS.length);
+    for (const instance of report.instances) {
+      for (const hop of DOCUMENTED_HOPS) {
+        const status = report.hops.find((h) => h.instanceArn === instance.instanceArn && h.hop === hop.id)?.status as Status;
+        const element = drawn.find((d) => d.instance === instance.instanceArn && d.hop === hop.id);
+        expect(element, `${instance.instanceAlias} ${hop.id}`).toMatchObject({ status, stroke: rgb(STATUS_COLOURS[status]), head: rgb(STATUS_COLOURS[status]), label: rgb(STATUS_COLOURS[status]), visible: true });
+        if (status === 'NOT_APPLICABLE') expect(element?.dashed).not.toBe('none');
+      }
+    }
+    expect(new Set(drawn.map((d) => d.stroke)).size).toBeGreaterThanOrEqual(4);
+    // The legend shows every status in its colour.
+    const legend = await page.locator('.legend .swatch').evaluateAll((swatches) => swatches.map((s) => [s.getAttribute('data-status'), getComputedStyle(s).borderTopColor]));
+    expect(legend).toEqual(STATUSES.map((s) => [s, rgb(STATUS_COLOURS[s])]));
+
+    const all = await visibleRows(page);
+    expect(all.map((r) => r.id)).toEqual(report.findings.map((f) => f.id));
+    await expect.poll(() => page.locator('#filter-summary').textContent()).toBe(`Showing ${report.findings.length} of ${report.findings.length} findings`);
+
+    // Clicking a hop filters the table to that instance and hop.
+    const legacy = report.instances.find((i) => i.instanceAlias === 'acme-legacy');
+    expect(legacy).toBeDefined();
+    const arn = legacy?.instanceArn ?? '';
+    const hop = page.locator(`g.hop[data-hop="voice.recording-to-s3"][data-instance="${arn}"]`);
+    await hop.click();
+    const expected = report.findings.filter((f) => f.instanceArn === arn && f.hop === 'voice.recording-to-s3');
+    expect(expected.length).toBeGreaterThan(1);
+    let rows = await visibleRows(page);
+    expect(rows.map((r) => r.id)).toEqual(expected.map((f) => f.id));
+    expect(await hop.getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('#filter-summary').textContent()).toContain('hop voice.recording-to-s3 of acme-legacy');
+
+    // A storage hop (listed beside the diagram) filters the same way.
+    const storageHop = report.hops.find((h) => h.hop.startsWith('storage.'));
+    expect(storageHop).toBeDefined();
+    await page.locator(`button.chip[data-hop="${storageHop?.hop}"][data-instance="${storageHop?.instanceArn}"]`).click();
+    rows = await visibleRows(page);
+    expect(rows.map((r) => r.id)).toEqual(report.findings.filter((f) => f.instanceArn === storageHop?.instanceArn && f.hop === storageHop?.hop).map((f) => f.id));
+
+    // "Show all" resets; the keyboard selects a hop too (Tab to it, Enter).
+    await page.locator('#show-all').click();
+    expect(await visibleRows(page)).toHaveLength(report.findings.length);
+    const saml = report.instances.find((i) => i.identityManagementType === 'SAML')?.instanceArn ?? '';
+    const directoryHop = page.locator(`g.hop[data-hop="auth.ad-connector-to-active-directory"][data-instance="${saml}"]`);
+    await directoryHop.focus();
+    await page.keyboard.press('Enter');
+    rows = await visibleRows(page);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.instance === saml && r.hop === 'auth.ad-connector-to-active-directory' && r.status === 'NOT_APPLICABLE')).toBe(true);
+    await page.keyboard.press('Enter');
+    expect(await visibleRows(page)).toHaveLength(report.findings.length);
+
+    // Status select and text box.
+    await page.locator('#filter-status').selectOption('FAIL');
+    rows = await visibleRows(page);
+    expect(rows).toHaveLength(report.summary.counts.FAIL);
+    expect(rows.every((r) => r.status === 'FAIL')).toBe(true);
+    await page.locator('#filter-status').selectOption('attention');
+    expect(await visibleRows(page)).toHaveLength(report.summary.counts.FAIL + report.summary.counts.ERROR + report.summary.counts.WAIVED);
+    await page.locator('#filter-text').fill('ldaps');
+    rows = await visibleRows(page);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.length).toBeLessThan(report.findings.length);
+    await page.locator('#filter-text').fill('no finding says this');
+    expect(await visibleRows(page)).toHaveLength(0);
+    expect(await page.locator('#no-match').isVisible()).toBe(true);
+    await page.locator('#show-all').click();
+
+    // Sorting by a header, then the other way round.
+    const severityHeader = page.locator('th:has(button[data-sort="severity"])');
+    await page.locator('button[data-sort="severity"]').click();
+    let ranks = (await visibleRows(page)).map((r) => SEVERITIES.indexOf(r.severity as (typeof SEVERITIES)[number]));
+    expect(ranks).toHaveLength(report.findings.length);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(ranks[0]).toBe(0);
+    expect(await severityHeader.getAttribute('aria-sort')).toBe('ascending');
+    await page.locator('button[data-sort="severity"]').click();
+    ranks = (await visibleRows(page)).map((r) => SEVERITIES.indexOf(r.severity as (typeof SEVERITIES)[number]));
+    expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
+    expect(await severityHeader.getAttribute('aria-sort')).toBe('descending');
+    await page.locator('button[data-sort="status"]').click();
+    const statuses = (await visibleRows(page)).map((r) => STATUSES.indexOf(r.status as Status));
+    expect(statuses).toEqual([...statuses].sort((a, b) => a - b));
+    expect((await visibleRows(page))[0]?.status).toBe('FAIL');
+
+    // Details of a finding come from the embedded JSON, its references as plain links.
+    await page.locator('tr.finding button.expand').first().click();
+    const detail = page.locator('tr.detail');
+    await expect.poll(() => detail.count()).toBe(1);
+    const links = await detail.locator('a').evaluateAll((anchors) => anchors.map((a) => [a.getAttribute('href'), a.getAttribute('rel')]));
+    expect(links.length).toBeGreaterThan(0);
+    for (const [href, rel] of links) {
+      expect(href).toMatch(/^https:\/\//);
+      expect(rel).toBe('noreferrer');
+    }
+    await page.locator('tr.finding button.expand').first().click();
+    await page.locator('button[data-sort="status"]').click();
+    await page.locator('#show-all').click();
+
+    mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(existsSync(SCREENSHOT)).toBe(true);
+
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([url]);
+    await page.close();
+  });
+
+  it('shows hostile account strings as text: no script runs, nothing is loaded', async () => {
+    const report = hostileReport();
+    const { page, url, problems, requests } = await open(report, 'hostile.html');
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.locator('script').count()).toBe(2);
+    const first = report.instances[0];
+    const heading = await page.locator('section.instance h2').first().textContent();
+    expect(heading).toContain((first?.instanceAlias ?? '').replace(/\u2028/g, '\u2028'));
+    // Details render the hostile evidence and references as text; only https references become links.
+    await page.locator('tr.finding button.expand').first().click();
+    const detail = page.locator('tr.detail');
+    expect(await detail.textContent()).toContain('</script><script>window.__pwned=1</script>');
+    const hrefs = await detail.locator('a').evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href') ?? ''));
+    expect(hrefs.length).toBeGreaterThan(0);
+    expect(hrefs.every((href) => href.startsWith('https://'))).toBe(true);
+    await page.locator('g.hop').first().click();
+    expect(await visibleRows(page)).not.toHaveLength(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([url]);
+    await page.close();
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * Reports built in-process from an evidence file, the way `audit --snapshot FILE` builds them (every
+ * rule, every storage resource type, `--fail-on low`), with a fixed clock so output is reproducible.
+ */
+import { resolve } from 'node:path';
+import { loadEvidence } from '../../src/evidence/snapshot.js';
+import type { Waiver } from '../../src/findings/waivers.js';
+import { audit } from '../../src/index.js';
+import { STORAGE_RESOURCE_TYPES } from '../../src/paths/hops.js';
+import type { Report } from '../../src/report/schema.js';
+import { RULES } from '../../src/rules/index.js';
+import { ROOT } from './cli.js';
+
+export const DEMO_EVIDENCE = resolve(ROOT, 'fixtures/demo-evidence.json');
+export const INJECTION_EVIDENCE = resolve(ROOT, 'fixtures/injection-evidence.json');
+
+export interface ReportOptions {
+  /** Defaults to 2026-11-28T12:00:00Z; `now` (for waiver expiry and certificate dates) is the same instant. */
+  startedAt?: Date;
+  /** Defaults to one second after `startedAt`. */
+  finishedAt?: Date;
+  waivers?: Waiver[];
+}
+
+export function reportFor(fixturePath: string, options: ReportOptions = {}): Report {
+  const startedAt = options.startedAt ?? new Date('2026-11-28T12:00:00.000Z');
+  const finishedAt = options.finishedAt ?? new Date(startedAt.getTime() + 1000);
+  return audit({
+    evidence: loadEvidence(fixturePath),
+    mode: 'snapshot',
+    source: fixturePath,
+    startedAt,
+    now: startedAt,
+    failOn: 'low',
+    rules: RULES,
+    resourceTypes: STORAGE_RESOURCE_TYPES,
+    instanceIds: [],
+    directoryPins: {},
+    severityOverrides: {},
+    waivers: options.waivers ?? [],
+    clock: () => finishedAt,
+  });
+}
