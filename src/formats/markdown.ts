@@ -7,7 +7,7 @@
 import { STATUSES, type Status } from '../findings/status.js';
 import type { ErrorEntry, Finding, HopResult, InstanceInfo, Report } from '../report/schema.js';
 import { escapeMarkdown, httpsUrl } from './escape.js';
-import { pathsMermaid, STATUS_SYMBOLS } from './mermaid.js';
+import { pathsMermaid } from './mermaid.js';
 import type { FormatOptions, Formatter } from './types.js';
 
 /** GitHub refuses step summaries over 1 MiB; this leaves room for anything else the job appends. */

@@ -72,8 +72,17 @@ function tables(prose: string[]): string[][] {
 }
 
 /** What a Mermaid flowchart line of ours may look like: labels only in double quotes, with no quote inside. */
-const MERMAID_LINE =
-  /^(?:flowchart LR|  accTitle: [\w .,]+|  accDescr: [\w .,]+|  subgraph \w+\["[^"]*"\]|  end|    \w+(?:\["[^"[\]`|<>]*"\])? -->\|"[^"[\]`|<>]*"\| \w+(?:\["[^"[\]`|<>]*"\])?|  linkStyle \d+ stroke:#[0-9a-f]{6},stroke-width:3px(?:,stroke-dasharray:6 4)?)$/;
+const MERMAID_LINE = new RegExp(
+  [
+    '^(?:flowchart LR',
+    ' {2}accTitle: [\\w .,]+',
+    ' {2}accDescr: [\\w .,]+',
+    ' {2}subgraph \\w+\\["[^"]*"\\]',
+    ' {2}end',
+    ' {4}\\w+(?:\\["[^"[\\]`|<>]*"\\])? -->\\|"[^"[\\]`|<>]*"\\| \\w+(?:\\["[^"[\\]`|<>]*"\\])?',
+    ' {2}linkStyle \\d+ stroke:#[0-9a-f]{6},stroke-width:3px(?:,stroke-dasharray:6 4)?)$',
+  ].join('|'),
+);
 
 function hopStatuses(report: Report, instanceArn: string): Map<string, Status> {
   return new Map(report.hops.filter((h) => h.instanceArn === instanceArn).map((h) => [h.hop, h.status]));
@@ -204,7 +213,7 @@ describe('markdown with hostile account strings', () => {
     expect(parsed.mermaid).toEqual(parse(markdown.render(clean, OPTIONS)).mermaid);
     // Newlines and line separators in values did not start new lines: every line is one of ours.
     for (const line of parsed.prose) {
-      expect(line, line).toMatch(/^(?:$|## |### |\| |- |  - |> |_|connect-netpath-audit |Hop colours: |`arn:|account `|FAIL, ERROR and WAIVED )/);
+      expect(line, line).toMatch(/^(?:$|## |### |\| |- | {2}- |> |_|connect-netpath-audit |Hop colours: |`arn:|account `|FAIL, ERROR and WAIVED )/);
     }
     expect(text).not.toMatch(/^# heading/m);
   });

@@ -27,7 +27,7 @@ import { ClientFactory, type AwsCredentialIdentityProvider } from './clients.js'
 import * as connect from './connect.js';
 import type { CollectContext } from './context.js';
 import { AUDITED_DIRECTORY_TYPES, collectDirectory, describeDirectories } from './directory.js';
-import { collectKey, keyDetails, type KeyDetails } from './kms.js';
+import { collectKey, isAwsManagedAlias, keyDetails, type KeyDetails } from './kms.js';
 import { redact } from './record.js';
 import { bucketKeyReferences, collectBucket } from './s3.js';
 import { createAbortError, Scheduler, type RateLimit } from './scheduler.js';
@@ -381,7 +381,9 @@ class AccountRun {
 
   private ensureKey(reference: string, contextRegion: string): void {
     const lookup = keyLookupId(contextRegion, reference);
-    if (this.keys.has(lookup)) return;
+    // The name alone says "AWS managed", and DescribeKey on a predefined alias can create the key:
+    // an audit must not change the account.
+    if (this.keys.has(lookup) || isAwsManagedAlias(reference)) return;
     const read = collectKey(this.ctx, reference, contextRegion, (keyArn, region) => {
       let details = this.keyDetails.get(keyArn);
       if (!details) {

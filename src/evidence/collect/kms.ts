@@ -66,7 +66,7 @@ export async function collectKey(
   const region = kmsArnRegion(reference) ?? contextRegion;
   const described = await describeKey(ctx, reference, region);
   const evidence: KeyEvidence = { reference, region, describeKey: described };
-  if (described.status !== 'ok' || isAwsManagedAlias(reference)) return evidence;
+  if (described.status !== 'ok') return evidence;
   const metadata = described.response.KeyMetadata;
   const keyArn = metadata.Arn ?? metadata.KeyId;
   return { ...evidence, ...(await details(keyArn, kmsArnRegion(keyArn) ?? region)) };
