@@ -31,6 +31,8 @@ function scopeOptions(command: Command): Command {
     .option('--concurrency <n>', 'requests in flight at most', '8')
     .option('--timeout <seconds>', 'whole-run time limit', '900')
     .option('--max-attempts <n>', 'attempts per call for throttling, 5xx and network errors', '8')
+    .option('--connect-rate <rps>', 'Connect requests per second per API, account and region (AWS default quota: 2)', '1.8')
+    .option('--connect-burst <n>', 'Connect requests sent at once before pacing starts (AWS default burst: 5)', '5')
     .option('--config <file>', 'config file (see `schema config`)')
     .option('--verbose', 'log AWS calls to stderr (never credentials)')
     .option('--quiet', 'no warnings on stderr');

@@ -21,6 +21,8 @@ export interface AuditFlags extends ScopeFlags {
   concurrency?: string;
   timeout?: string;
   maxAttempts?: string;
+  connectRate?: string;
+  connectBurst?: string;
   verbose?: boolean;
   quiet?: boolean;
   color?: boolean;
@@ -32,6 +34,13 @@ function positiveInteger(text: string | undefined, flag: string, fallback: numbe
   if (text === undefined) return fallback;
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) throw new InputError(`${flag} ${text}: expected a whole number of at least 1`);
+  return value;
+}
+
+function positiveNumber(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new InputError(`${flag} ${text}: expected a positive number`);
   return value;
 }
 
@@ -77,7 +86,7 @@ async function collectLive(flags: AuditFlags, scope: Scope, signal: AbortSignal)
     concurrency: positiveInteger(flags.concurrency, '--concurrency', 8),
     maxAttempts: positiveInteger(flags.maxAttempts, '--max-attempts', 8),
     requestTimeoutMs: 30_000,
-    connectRate: { ratePerSecond: 1.8, burst: 5 },
+    connectRate: { ratePerSecond: positiveNumber(flags.connectRate, '--connect-rate', 1.8), burst: positiveInteger(flags.connectBurst, '--connect-burst', 5) },
     signal,
     log: log(flags),
   });
