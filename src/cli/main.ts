@@ -106,7 +106,19 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** The SDK warns that future releases will need Node 22; on Node 20 today that is noise in every run. */
+function quietSdkNodeVersionWarning(): void {
+  const original = process.emitWarning.bind(process);
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const text = typeof warning === 'string' ? warning : warning.message;
+    const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
+    if (type === 'NodeVersionSupportWarning' || /NodeVersionSupportWarning/.test(text)) return;
+    (original as (...args: unknown[]) => void)(warning, ...rest);
+  }) as typeof process.emitWarning;
+}
+
 export async function main(argv: readonly string[]): Promise<void> {
+  quietSdkNodeVersionWarning();
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     // `| head` closes the pipe early: the reader has what it wanted, which is not a failure; the
     // exit code still tells the audit's verdict.

@@ -72,21 +72,28 @@ function log(flags: AuditFlags): (line: string) => void {
   };
 }
 
-async function collectLive(flags: AuditFlags, scope: Scope, signal: AbortSignal): Promise<EvidenceDocument> {
-  const regions = scope.regions.length > 0 ? scope.regions : [await defaultRegion(flags.profile)];
-  const { collectEvidence } = await import('../../evidence/collect/index.js');
-  const pins = Object.fromEntries(Object.entries(scope.directoryPins));
-  return collectEvidence({
-    regions,
-    instanceIds: scope.instanceIds,
-    resourceTypes: scope.resourceTypes,
-    directoryPins: pins,
-    profile: flags.profile,
-    endpointUrl: flags.endpointUrl,
+/** Tuning flags, checked before anything is loaded or sent. */
+function liveTuning(flags: AuditFlags) {
+  return {
     concurrency: positiveInteger(flags.concurrency, '--concurrency', 8),
     maxAttempts: positiveInteger(flags.maxAttempts, '--max-attempts', 8),
     requestTimeoutMs: 30_000,
     connectRate: { ratePerSecond: positiveNumber(flags.connectRate, '--connect-rate', 1.8), burst: positiveInteger(flags.connectBurst, '--connect-burst', 5) },
+  };
+}
+
+async function collectLive(flags: AuditFlags, scope: Scope, signal: AbortSignal): Promise<EvidenceDocument> {
+  const tuning = liveTuning(flags);
+  const regions = scope.regions.length > 0 ? scope.regions : [await defaultRegion(flags.profile)];
+  const { collectEvidence } = await import('../../evidence/collect/index.js');
+  return collectEvidence({
+    ...tuning,
+    regions,
+    instanceIds: scope.instanceIds,
+    resourceTypes: scope.resourceTypes,
+    directoryPins: { ...scope.directoryPins },
+    profile: flags.profile,
+    endpointUrl: flags.endpointUrl,
     signal,
     log: log(flags),
   });
