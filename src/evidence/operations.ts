@@ -5,6 +5,10 @@
 
 export const OPERATIONS = {
   'sts:GetCallerIdentity': { service: 'sts', operation: 'GetCallerIdentity', iamAction: undefined },
+  // Granted to the caller (and trusted by the audited account's role), not part of the read-only policy.
+  'sts:AssumeRole': { service: 'sts', operation: 'AssumeRole', iamAction: undefined },
+  // Needed only in the management or delegated-administrator account, for --org.
+  'organizations:ListAccounts': { service: 'organizations', operation: 'ListAccounts', iamAction: 'organizations:ListAccounts' },
   'connect:ListInstances': { service: 'connect', operation: 'ListInstances', iamAction: 'connect:ListInstances' },
   'connect:DescribeInstance': { service: 'connect', operation: 'DescribeInstance', iamAction: 'connect:DescribeInstance' },
   'connect:ListInstanceStorageConfigs': {

@@ -157,3 +157,14 @@ export function onlyFinding(findings: Finding[], hop?: string): Finding {
 export function policyDoc(...statements: unknown[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
+
+export type EvidenceParts = ReturnType<typeof parts>;
+
+/** A case's evidence: the compliant document with one change applied to its parts. */
+export function changed(change: (p: EvidenceParts, doc: EvidenceDocument) => void): () => EvidenceDocument {
+  return () => {
+    const doc = compliantEvidence();
+    change(parts(doc), doc);
+    return doc;
+  };
+}

@@ -8,6 +8,7 @@
 import type * as ConnectSdk from '@aws-sdk/client-connect';
 import type * as DirectorySdk from '@aws-sdk/client-directory-service';
 import type * as KmsSdk from '@aws-sdk/client-kms';
+import type * as OrganizationsSdk from '@aws-sdk/client-organizations';
 import type * as S3Sdk from '@aws-sdk/client-s3';
 import type * as StsSdk from '@aws-sdk/client-sts';
 
@@ -116,6 +117,14 @@ export class ClientFactory {
     return this.cached('sts', region, async () => {
       const sdk = await import('@aws-sdk/client-sts');
       return { sdk, client: new sdk.STSClient(this.baseConfig(region)) };
+    });
+  }
+
+  /** Organizations is a global service: the SDK sends every region's calls to its one endpoint. */
+  organizations(region: string): Promise<Loaded<OrganizationsSdk.OrganizationsClient, typeof OrganizationsSdk>> {
+    return this.cached('organizations', region, async () => {
+      const sdk = await import('@aws-sdk/client-organizations');
+      return { sdk, client: new sdk.OrganizationsClient(this.baseConfig(region)) };
     });
   }
 

@@ -28,12 +28,14 @@ import * as connect from './connect.js';
 import type { CollectContext } from './context.js';
 import { AUDITED_DIRECTORY_TYPES, collectDirectory, describeDirectories } from './directory.js';
 import { collectKey, isAwsManagedAlias, keyDetails, type KeyDetails } from './kms.js';
+import { ProgressTracker, type ProgressListener } from './progress.js';
 import { redact } from './record.js';
 import { bucketKeyReferences, collectBucket } from './s3.js';
 import { createAbortError, Scheduler, type RateLimit } from './scheduler.js';
 import { getCallerIdentity, type CallerIdentity } from './sts.js';
 
 export type { AwsCredentialIdentityProvider } from './clients.js';
+export { ProgressTracker, type CollectProgress, type ProgressListener } from './progress.js';
 export { classifyError, createAbortError, isAbortError, Scheduler, type RateLimit, type SchedulerStats } from './scheduler.js';
 
 export interface CollectOptions {
@@ -70,6 +72,13 @@ export interface CollectOptions {
   accountId?: string;
   /** A scheduler shared by several collections (e.g. one per account), so that the concurrency cap is global. */
   scheduler?: Scheduler;
+  /**
+   * Called whenever the collection moves on (an instance or account done, a request sent, a throttle
+   * seen); often, so the listener should only store it or redraw at its own pace.
+   */
+  onProgress?: ProgressListener;
+  /** A tracker shared by several collections, like `scheduler`; its own listener is used, not `onProgress`. */
+  progress?: ProgressTracker;
   /** Recorded as the document's `tool`. */
   tool?: { name: string; version: string };
   /** Environment consulted for endpoint overrides; default process.env. */
@@ -88,6 +97,8 @@ export async function collectEvidence(options: CollectOptions): Promise<Evidence
   const collectedAt = (options.now?.() ?? new Date()).toISOString();
   const userLog = options.log;
   const log = userLog ? (line: string) => userLog(redact(line)) : () => undefined;
+  const progress = options.progress ?? new ProgressTracker(options.onProgress);
+  if (!options.progress) progress.addAccounts(1);
   const scheduler =
     options.scheduler ??
     new Scheduler({
@@ -96,6 +107,7 @@ export async function collectEvidence(options: CollectOptions): Promise<Evidence
       requestTimeoutMs: options.requestTimeoutMs,
       signal,
       log,
+      onStats: progress.onStats,
     });
   const clients = new ClientFactory({
     profile: options.profile,
@@ -110,24 +122,35 @@ export async function collectEvidence(options: CollectOptions): Promise<Evidence
   });
   aborted.catch(() => undefined);
   try {
-    const run = new AccountRun(options, { accountId: options.accountId ?? '', scheduler, clients, connectRate: options.connectRate, log });
+    const run = new AccountRun(options, { accountId: options.accountId ?? '', scheduler, clients, connectRate: options.connectRate, log }, progress);
     const work = run.collect();
     work.catch(() => undefined);
     const { account, collectedBy } = await Promise.race([work, aborted]);
-    const pins = options.directoryPins && Object.keys(options.directoryPins).length > 0 ? { ...options.directoryPins } : undefined;
-    return {
-      schemaVersion: EVIDENCE_SCHEMA_VERSION,
-      kind: EVIDENCE_KIND,
-      collectedAt,
-      ...(options.tool ? { tool: { ...options.tool } } : {}),
-      ...(collectedBy ? { collectedBy } : {}),
-      ...(pins ? { directoryPins: pins } : {}),
-      accounts: [account],
-    };
+    progress.accountDone();
+    return evidenceDocumentOf(options, collectedAt, collectedBy, [account]);
   } finally {
     if (onAbort) signal.removeEventListener('abort', onAbort);
     clients.destroy();
   }
+}
+
+/** The document around collected accounts: when, by whom, with which tool and directory pins. */
+export function evidenceDocumentOf(
+  options: Pick<CollectOptions, 'tool' | 'directoryPins'>,
+  collectedAt: string,
+  collectedBy: CallerIdentity | undefined,
+  accounts: AccountEvidence[],
+): EvidenceDocument {
+  const pins = options.directoryPins && Object.keys(options.directoryPins).length > 0 ? { ...options.directoryPins } : undefined;
+  return {
+    schemaVersion: EVIDENCE_SCHEMA_VERSION,
+    kind: EVIDENCE_KIND,
+    collectedAt,
+    ...(options.tool ? { tool: { ...options.tool } } : {}),
+    ...(collectedBy ? { collectedBy } : {}),
+    ...(pins ? { directoryPins: pins } : {}),
+    accounts,
+  };
 }
 
 // ---- planning -----------------------------------------------------------------------------
@@ -180,6 +203,7 @@ class AccountRun {
   constructor(
     private readonly options: CollectOptions,
     private readonly ctx: CollectContext,
+    private readonly progress: ProgressTracker,
   ) {}
 
   async collect(): Promise<{ account: AccountEvidence; collectedBy: CallerIdentity | undefined }> {
@@ -320,6 +344,8 @@ class AccountRun {
           : [];
     }
     const runs = targets.map((target) => this.collectInstance(region, target));
+    this.progress.addInstances(runs.length);
+    for (const run of runs) run.evidence.then(() => this.progress.instanceDone(), () => undefined);
     const directories = this.track(this.collectDirectories(region, runs));
     const instances: Record<string, ConnectInstanceEvidence> = {};
     for (const run of runs) instances[run.id] = await run.evidence;

@@ -50,6 +50,8 @@ export interface SchedulerOptions {
   random?: () => number;
   now?: () => number;
   log?: ((line: string) => void) | undefined;
+  /** Called whenever `requests`, `retries` or `throttled` change (for a progress display). */
+  onStats?: ((stats: Readonly<SchedulerStats>) => void) | undefined;
 }
 
 export interface TaskOptions {
@@ -314,6 +316,7 @@ export class Scheduler {
       successesBefore = this.successes;
       if (kind === 'throttle') {
         this.stats.throttled += 1;
+        this.options.onStats?.(this.stats);
         limiter.onThrottle(this.now());
       }
       if (!(kind === 'throttle' && progressed)) charged += 1;
@@ -322,6 +325,7 @@ export class Scheduler {
       const ceiling = Math.min(this.options.maxDelayMs ?? 20_000, base * 2 ** Math.min(attempt - 1, 30));
       const delay = Math.floor(this.random() * ceiling);
       this.stats.retries += 1;
+      this.options.onStats?.(this.stats);
       this.options.log?.(
         `retry ${task.label ?? task.key}: attempt ${attempt} failed (${errorName(error)}; ${charged}/${this.maxAttempts} of the budget used), next in ${delay} ms`,
       );
@@ -366,6 +370,7 @@ export class Scheduler {
     });
     stopped.catch(() => undefined);
     this.stats.requests += 1;
+    this.options.onStats?.(this.stats);
     try {
       return await Promise.race([fn(controller.signal, attempt), stopped]);
     } catch (err) {

@@ -2,7 +2,8 @@
 import type { BucketEvidence, InstanceStorageConfig } from '../../evidence/model.js';
 import { storageHopId, type StorageHopKind } from '../../paths/hops.js';
 import type { InstanceContext, Outcome, Resource } from '../types.js';
-import { bucketResource, callErrorOutcome, instanceResource, missingCallOutcome, outcome } from './outcomes.js';
+import type { TransportVerdict } from './bucket-policy.js';
+import { bucketResource, callErrorOutcome, instanceResource, missingCallOutcome, outcome, readCall } from './outcomes.js';
 
 export interface StorageTarget {
   resourceType: string;
@@ -144,4 +145,26 @@ export function judgeTransferBuckets(
     outcomes.push(state.kind === 'readable' ? judge(hop, state) : (unjudgeableBucket(hop, state, what) as Outcome));
   }
   return outcomes;
+}
+
+/**
+ * The skeleton of the bucket-policy rules: read the policy of each bucket in scope, ask `evaluate`
+ * whether it denies the offending requests, and report the verdict with its coverage evidence.
+ * `denies` completes "The policy of bucket B ..." (e.g. "denies every request without TLS").
+ */
+export function judgeBucketPolicyDeny(ctx: InstanceContext, what: string, denies: string, evaluate: (policy: string | undefined, bucket: string) => TransportVerdict): Outcome[] {
+  return judgeTransferBuckets(ctx, what, (hop, { name, bucket, resource }) => {
+    const subject = `the policy of bucket ${name}`;
+    const policy = readCall(bucket.policy, (error) => callErrorOutcome(hop, resource, 's3:GetBucketPolicy', error, subject));
+    if (!policy.ok) return policy.outcome;
+    const verdict = evaluate(policy.value?.Policy, name);
+    switch (verdict.kind) {
+      case 'invalid':
+        return callErrorOutcome(hop, resource, 's3:GetBucketPolicy', { code: 'InvalidPolicyDocument', message: verdict.message }, subject);
+      case 'covered':
+        return outcome(hop, 'PASS', resource, `The policy of bucket ${name} ${denies} (${verdict.statements.join(', ')}).`, { ...verdict.evidence });
+      case 'not-covered':
+        return outcome(hop, 'FAIL', resource, `The policy of bucket ${name} does not ${denies.replace(/^denies/, 'deny')}: ${verdict.reason}`, { ...verdict.evidence });
+    }
+  });
 }

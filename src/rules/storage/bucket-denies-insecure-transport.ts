@@ -1,8 +1,7 @@
 import { NETWORK_PATHS_DOC } from '../../paths/hops.js';
 import { ENCRYPTION_IN_TRANSIT } from '../frameworks.js';
 import { evaluateSecureTransportDeny } from '../lib/bucket-policy.js';
-import { callErrorOutcome, outcome, readCall } from '../lib/outcomes.js';
-import { judgeTransferBuckets } from '../lib/storage.js';
+import { judgeBucketPolicyDeny } from '../lib/storage.js';
 import type { Rule } from '../types.js';
 
 export const bucketDeniesInsecureTransport: Rule = {
@@ -31,18 +30,6 @@ export const bucketDeniesInsecureTransport: Rule = {
     compliance: ENCRYPTION_IN_TRANSIT,
   },
   evaluate(ctx) {
-    return judgeTransferBuckets(ctx, 'a TLS-only bucket policy', (hop, { name, bucket, resource }) => {
-      const policy = readCall(bucket.policy, (error) => callErrorOutcome(hop, resource, 's3:GetBucketPolicy', error, `the policy of bucket ${name}`));
-      if (!policy.ok) return policy.outcome;
-      const verdict = evaluateSecureTransportDeny(policy.value?.Policy, name);
-      switch (verdict.kind) {
-        case 'invalid':
-          return callErrorOutcome(hop, resource, 's3:GetBucketPolicy', { code: 'InvalidPolicyDocument', message: verdict.message }, `the policy of bucket ${name}`);
-        case 'covered':
-          return outcome(hop, 'PASS', resource, `The policy of bucket ${name} denies every request without TLS (${verdict.statements.join(', ')}).`, { ...verdict.evidence });
-        case 'not-covered':
-          return outcome(hop, 'FAIL', resource, `The policy of bucket ${name} does not deny every request without TLS: ${verdict.reason}`, { ...verdict.evidence });
-      }
-    });
+    return judgeBucketPolicyDeny(ctx, 'a TLS-only bucket policy', 'denies every request without TLS', (policy, bucket) => evaluateSecureTransportDeny(policy, bucket));
   },
 };

@@ -1,7 +1,6 @@
 import { ENCRYPTION_IN_TRANSIT } from '../frameworks.js';
 import { evaluateTlsVersionDeny } from '../lib/bucket-policy.js';
-import { callErrorOutcome, outcome, readCall } from '../lib/outcomes.js';
-import { judgeTransferBuckets } from '../lib/storage.js';
+import { judgeBucketPolicyDeny } from '../lib/storage.js';
 import type { Rule } from '../types.js';
 
 export const bucketDeniesOldTls: Rule = {
@@ -22,18 +21,6 @@ export const bucketDeniesOldTls: Rule = {
     compliance: ENCRYPTION_IN_TRANSIT,
   },
   evaluate(ctx) {
-    return judgeTransferBuckets(ctx, 'a minimum TLS version', (hop, { name, bucket, resource }) => {
-      const policy = readCall(bucket.policy, (error) => callErrorOutcome(hop, resource, 's3:GetBucketPolicy', error, `the policy of bucket ${name}`));
-      if (!policy.ok) return policy.outcome;
-      const verdict = evaluateTlsVersionDeny(policy.value?.Policy, name);
-      switch (verdict.kind) {
-        case 'invalid':
-          return callErrorOutcome(hop, resource, 's3:GetBucketPolicy', { code: 'InvalidPolicyDocument', message: verdict.message }, `the policy of bucket ${name}`);
-        case 'covered':
-          return outcome(hop, 'PASS', resource, `The policy of bucket ${name} denies TLS below 1.2 (${verdict.statements.join(', ')}).`, { ...verdict.evidence });
-        case 'not-covered':
-          return outcome(hop, 'FAIL', resource, `The policy of bucket ${name} does not deny TLS below 1.2: ${verdict.reason}`, { ...verdict.evidence });
-      }
-    });
+    return judgeBucketPolicyDeny(ctx, 'a minimum TLS version', 'denies TLS below 1.2', (policy, bucket) => evaluateTlsVersionDeny(policy, bucket));
   },
 };

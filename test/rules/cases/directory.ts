@@ -1,22 +1,11 @@
 import { expect } from 'vitest';
-import type { EvidenceDocument } from '../../../src/evidence/model.js';
 import { directoryActive } from '../../../src/rules/directory/directory-active.js';
 import { ldapsCertificates } from '../../../src/rules/directory/ldaps-certificates.js';
 import { ldapsEnabled } from '../../../src/rules/directory/ldaps-enabled.js';
 import { managedAdSecureProtocols } from '../../../src/rules/directory/managed-ad-secure-protocols.js';
 import { radiusMfa } from '../../../src/rules/directory/radius-mfa.js';
-import { absent, compliantEvidence, DIRECTORY_ID, failed, ok, parts } from '../../helpers/evidence.js';
+import { absent, changed, compliantEvidence, DIRECTORY_ID, failed, ok } from '../../helpers/evidence.js';
 import type { RuleCase } from './types.js';
-
-type Parts = ReturnType<typeof parts>;
-
-function changed(change: (p: Parts, doc: EvidenceDocument) => void) {
-  return () => {
-    const doc = compliantEvidence();
-    change(parts(doc), doc);
-    return doc;
-  };
-}
 
 const secondDirectory = { DirectoryId: 'd-2222222222', Name: 'other.example.com', Type: 'MicrosoftAD', Stage: 'Active' };
 const twoCandidates = changed((p) => {

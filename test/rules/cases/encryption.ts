@@ -1,5 +1,4 @@
 import { expect } from 'vitest';
-import type { EvidenceDocument } from '../../../src/evidence/model.js';
 import { keyLookupId } from '../../../src/evidence/model.js';
 import { bucketDefaultCustomerKey } from '../../../src/rules/encryption/bucket-default-customer-key.js';
 import { keyMatchesBucketDefault } from '../../../src/rules/encryption/key-matches-bucket-default.js';
@@ -8,18 +7,8 @@ import { kmsKeyPolicyNotPublic } from '../../../src/rules/encryption/kms-key-pol
 import { kmsKeyRotation } from '../../../src/rules/encryption/kms-key-rotation.js';
 import { kmsKeySymmetric } from '../../../src/rules/encryption/kms-key-symmetric.js';
 import { storageConfigCustomerKey } from '../../../src/rules/encryption/storage-config-customer-key.js';
-import { absent, ACCOUNT, BUCKET, compliantEvidence, failed, KEY_ARN, ok, parts, policyDoc, REGION } from '../../helpers/evidence.js';
+import { absent, ACCOUNT, BUCKET, changed, compliantEvidence, failed, KEY_ARN, ok, parts, policyDoc, REGION } from '../../helpers/evidence.js';
 import type { RuleCase } from './types.js';
-
-type Parts = ReturnType<typeof parts>;
-
-function changed(change: (p: Parts, doc: EvidenceDocument) => void) {
-  return () => {
-    const doc = compliantEvidence();
-    change(parts(doc), doc);
-    return doc;
-  };
-}
 
 function recordingsKey(keyId: string | undefined) {
   return changed((p) => {

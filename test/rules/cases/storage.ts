@@ -6,18 +6,13 @@ import { bucketNotPublic } from '../../../src/rules/storage/bucket-not-public.js
 import { bucketPublicAccessBlock } from '../../../src/rules/storage/bucket-public-access-block.js';
 import { streamEncryptionNotAudited } from '../../../src/rules/storage/stream-encryption-not-audited.js';
 import { streamTransferManaged } from '../../../src/rules/storage/stream-transfer-managed.js';
-import type { EvidenceDocument } from '../../../src/evidence/model.js';
-import { absent, ACCOUNT, BUCKET, compliantEvidence, failed, ok, parts, policyDoc } from '../../helpers/evidence.js';
+import { absent, ACCOUNT, BUCKET, changed, compliantEvidence, failed, ok, parts, policyDoc } from '../../helpers/evidence.js';
 import type { RuleCase } from './types.js';
 
 type Bucket = ReturnType<typeof parts>['bucket'];
 
-function withBucket(change: (bucket: Bucket, doc: EvidenceDocument) => void) {
-  return () => {
-    const doc = compliantEvidence();
-    change(parts(doc).bucket, doc);
-    return doc;
-  };
+function withBucket(change: (bucket: Bucket) => void) {
+  return changed((p) => change(p.bucket));
 }
 
 const missingBucket = withBucket((b) => {
