@@ -80,14 +80,11 @@ class TextWriter {
 
   diagram(hops: Map<string, HopResult>): void {
     for (const chain of CHAINS) {
-      let line = '';
-      chain.nodes.forEach((node, i) => {
-        line += node;
+      const line = chain.nodes.map((node, i) => {
         const hop = chain.links[i];
-        if (hop) line += `\u0000${hop}\u0000`;
+        return hop ? `${node}${this.link(hops.get(hop)?.status)}` : node;
       });
-      const colored = line.replace(/\u0000([^\u0000]*)\u0000/g, (_m, hop: string) => this.link(hops.get(hop)?.status));
-      this.lines.push(`  ${chain.title.padEnd(6)}${colored}`);
+      this.lines.push(`  ${chain.title.padEnd(6)}${line.join('')}`);
       for (const branch of chain.branches) {
         const indent = ' '.repeat(8 + this.offsetOf(chain, branch.from, hops));
         const corner = this.unicode ? '┗' : '\\';
@@ -108,9 +105,7 @@ class TextWriter {
   }
 }
 
-function clean(value: string): string {
-  return stripControl(value);
-}
+const clean = stripControl;
 
 function renderInstance(w: TextWriter, instance: InstanceInfo, hops: HopResult[], findings: Finding[]): void {
   const { chalk } = w;
