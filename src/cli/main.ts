@@ -1,21 +1,23 @@
 /** The command line: parses flags, runs a command, maps errors to exit codes. The only code touching `process`. */
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { InputError } from '../errors.js';
-import { FORMATTERS } from '../formats/index.js';
 import { EXIT } from '../report/exit-code.js';
 import { TOOL_VERSION } from '../version.js';
-import { runAudit, runCollect, type AuditFlags } from './commands/audit.js';
+import { runAudit, runCollect, type AuditFlags, type CollectFlags } from './commands/audit.js';
 import { runExplain, runPaths, runRules } from './commands/catalog.js';
 import { runDiff } from './commands/diff.js';
+import { runMerge } from './commands/merge.js';
 import { runSchema } from './commands/schema.js';
 import { removePendingTemporaries } from './output.js';
+import { clearProgressLines } from './progress.js';
+import { reportOptions, type ReportOutputFlags } from './report-output.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
   0    every finding at or above --fail-on passed, is managed, not applicable or waived
   1    at least one FAIL at or above --fail-on
   2    usage or input error (bad flag, unreadable or invalid file): nothing was audited
-  3    incomplete: an ERROR at or above --fail-on and no such FAIL
+  3    incomplete: an ERROR at or above --fail-on and no such FAIL (or --timeout stopped the run)
   130  interrupted (SIGINT); no partial output file is left behind`;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -25,6 +27,10 @@ function scopeOptions(command: Command): Command {
     .option('--instance-id <id>', 'Connect instance id or ARN (repeatable; default: every instance)', collect)
     .option('--region <region>', 'AWS region (repeatable; default: from the AWS config chain)', collect)
     .option('--profile <name>', 'AWS shared config / SSO profile')
+    .option('--accounts <ids|file>', 'audit these accounts: comma-separated ids, or a file (one id a line, or a JSON array)')
+    .option('--org', 'audit every ACTIVE account of the organization (Organizations ListAccounts; run from the management or delegated-administrator account)')
+    .option('--role-arn <arn>', "role to assume in each account, {accountId} standing for its id, e.g. 'arn:aws:iam::{accountId}:role/ConnectAuditor' (the caller's own account is read directly)")
+    .option('--external-id <id>', 'ExternalId sent with AssumeRole')
     .option('--directory-id <id>', 'directory that authenticates the instance(s) agents')
     .option('--resource-types <types>', 'storage resource types to audit, e.g. CALL_RECORDINGS,chat-transcripts (default: all)')
     .option('--endpoint-url <url>', 'send every AWS call to this endpoint (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are honoured too)')
@@ -48,23 +54,18 @@ export function buildProgram(): Command {
     .showSuggestionAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-  scopeOptions(program.command('audit').description('judge every hop of every instance, live or from an evidence file'))
+  reportOptions(scopeOptions(program.command('audit').description('judge every hop of every instance, live or from an evidence file')))
     .option('--snapshot <file>', 'audit a saved evidence file instead of the live account')
-    .addOption(new Option('--format <format>', 'report format on stdout').choices(FORMATTERS.map((f) => f.id)).default('text'))
-    .option('--output <format=file>', 'also write FORMAT to FILE (repeatable)', collect)
-    .option('--fail-on <severity>', 'lowest severity that fails the run: critical, high, medium, low, info (default low)')
     .option('--framework <name>', 'run only rules mapped to this framework: pci, hipaa, nist, iso, soc2')
-    .option('--ocsf-version <version>', 'OCSF schema version for --format ocsf (1.1.0 or 1.6.0)', '1.1.0')
-    .option('--sarif-artifact <path>', 'file SARIF results point at (default: the evidence or config file)')
-    .option('--no-color', 'no colours (NO_COLOR is honoured too)')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (flags: AuditFlags) => {
       process.exitCode = await runAudit(flags);
     });
 
   scopeOptions(program.command('collect').description('save the evidence of a live account for a later, offline audit'))
-    .requiredOption('--out <file>', 'evidence file to write')
-    .action(async (flags: AuditFlags & { out: string }) => {
+    .option('--out <file>', 'evidence file to write (every account in one file)')
+    .option('--out-dir <dir>', 'write one evidence file per account, <dir>/<accountId>.json')
+    .action(async (flags: CollectFlags) => {
       process.exitCode = await runCollect(flags);
     });
 
@@ -97,6 +98,18 @@ export function buildProgram(): Command {
       process.exitCode = await runDiff(oldFile, newFile, flags);
     });
 
+  reportOptions(
+    program
+      .command('merge')
+      .description('join JSON reports of sharded runs (e.g. one per account) into one report')
+      .argument('<reports...>', 'reports written with --format json'),
+  )
+    .option('--quiet', 'no warnings on stderr')
+    .addHelpText('after', EXIT_CODES_HELP)
+    .action(async (files: string[], flags: ReportOutputFlags) => {
+      process.exitCode = await runMerge(files, flags);
+    });
+
   program
     .command('schema')
     .description('JSON Schema of a file format')
@@ -126,6 +139,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   });
   process.once('SIGINT', () => {
     removePendingTemporaries();
+    clearProgressLines();
     process.stderr.write('interrupted\n');
     process.exit(EXIT.interrupted);
   });
@@ -139,6 +153,13 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (error instanceof InputError) {
       process.stderr.write(`connect-netpath-audit: ${error.message}\n`);
       process.exitCode = EXIT.usage;
+      return;
+    }
+    if (error instanceof Error && error.name === 'AbortError') {
+      // Only the whole-run timeout aborts a collection (SIGINT exits 130 in its handler): the audit is
+      // incomplete and nothing was reported — never a verdict.
+      process.stderr.write('connect-netpath-audit: the run did not finish within --timeout; nothing was reported (raise --timeout for large scopes)\n');
+      process.exitCode = EXIT.incomplete;
       return;
     }
     throw error;

@@ -66,5 +66,10 @@ export function recordedErrors(doc: EvidenceDocument): RecordedError[] {
       note(key.aliases, 'kms:ListAliases', resource);
     }
   }
-  return errors.sort((a, b) => `${a.service}${a.operation}${a.resource}${a.code}`.localeCompare(`${b.service}${b.operation}${b.resource}${b.code}`));
+  return errors.sort(compareErrors);
+}
+
+/** The order of a report's `errors`. */
+export function compareErrors(a: RecordedError, b: RecordedError): number {
+  return `${a.service}${a.operation}${a.resource}${a.code}`.localeCompare(`${b.service}${b.operation}${b.resource}${b.code}`);
 }

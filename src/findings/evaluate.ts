@@ -78,14 +78,16 @@ function pinFor(doc: EvidenceDocument, options: EvaluateOptions, instanceId: str
   return pins[instanceId] ?? pins[instanceArn] ?? pins['*'];
 }
 
-function unreachableFinding(options: EvaluateOptions, accountId: string, region: string, code: string, message: string, operation: string): Finding {
+/** `scope` says what could not be searched: the whole account, or one of its regions. */
+function unreachableFinding(options: EvaluateOptions, accountId: string, region: string, code: string, message: string, operation: string, scope: 'account' | 'region'): Finding {
   const meta = instancesListedMeta;
+  const what = scope === 'account' ? `Could not audit account ${accountId} at all` : `Could not list the Connect instances of ${accountId} in ${region}`;
   const instanceArn = `arn:aws:connect:${region}:${accountId}:instance/*`;
   return toFinding(meta, options.severityOverrides[meta.id] ?? meta.severity, instanceArn, {
     hop: meta.hops[0] ?? 'voice.agent-browser-to-connect',
     status: 'ERROR',
     resource: { arn: instanceArn, type: 'AwsConnectInstance', accountId, region },
-    message: `Could not list the Connect instances of ${accountId} in ${region}: ${operation} failed with ${code}: ${message}`,
+    message: `${what}: ${operation} failed with ${code}: ${message}`,
     evidence: { operation, errorCode: code },
   });
 }
@@ -101,14 +103,14 @@ export function evaluateEvidence(doc: EvidenceDocument, options: EvaluateOptions
   for (const account of doc.accounts) {
     if (account.error) {
       for (const region of account.regions.length > 0 ? account.regions.map((r) => r.region) : ['global']) {
-        add(unreachableFinding(options, account.accountId, region, account.error.code, account.error.message, account.error.operation));
+        add(unreachableFinding(options, account.accountId, region, account.error.code, account.error.message, account.error.operation, 'account'));
       }
       continue;
     }
     for (const region of account.regions) {
       if (region.listInstances?.status === 'error') {
         const { code, message } = region.listInstances.error;
-        add(unreachableFinding(options, account.accountId, region.region, code, message, 'connect:ListInstances'));
+        add(unreachableFinding(options, account.accountId, region.region, code, message, 'connect:ListInstances', 'region'));
       }
       for (const instanceId of Object.keys(region.instances).sort()) {
         const evidence = region.instances[instanceId];

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { evidenceDocument, type EvidenceDocument } from '../../src/evidence/model.js';
 import type { Finding, Report } from '../../src/report/schema.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
+import { emulatorEnv } from '../helpers/accounts.js';
 import { DEMO, runCli, type CliOptions } from '../helpers/cli.js';
 
 const ACCOUNT = '111122223333';
@@ -32,16 +33,7 @@ async function start(options: Partial<EmulatorOptions> = {}): Promise<Emulator> 
 function live(emu: Emulator, args: string[], options: CliOptions = {}) {
   return runCli(args, {
     ...options,
-    env: {
-      AWS_ENDPOINT_URL: emu.url,
-      AWS_ACCESS_KEY_ID: `AKID${ACCOUNT}`,
-      AWS_SECRET_ACCESS_KEY: 'test-secret-not-real',
-      AWS_REGION: 'eu-central-1',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_CONFIG_FILE: '/nonexistent',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-      ...options.env,
-    },
+    env: { ...emulatorEnv(emu.url, ACCOUNT), ...options.env },
   });
 }
 

@@ -3,6 +3,7 @@
  * rule, every storage resource type, `--fail-on low`), with a fixed clock so output is reproducible.
  */
 import { resolve } from 'node:path';
+import type { EvidenceDocument } from '../../src/evidence/model.js';
 import { loadEvidence } from '../../src/evidence/snapshot.js';
 import type { Waiver } from '../../src/findings/waivers.js';
 import { audit } from '../../src/index.js';
@@ -20,15 +21,21 @@ export interface ReportOptions {
   /** Defaults to one second after `startedAt`. */
   finishedAt?: Date;
   waivers?: Waiver[];
+  /** Defaults to `snapshot`. */
+  mode?: 'live' | 'snapshot';
 }
 
 export function reportFor(fixturePath: string, options: ReportOptions = {}): Report {
+  return reportForEvidence(loadEvidence(fixturePath), options, fixturePath);
+}
+
+export function reportForEvidence(evidence: EvidenceDocument, options: ReportOptions = {}, source?: string): Report {
   const startedAt = options.startedAt ?? new Date('2026-11-28T12:00:00.000Z');
   const finishedAt = options.finishedAt ?? new Date(startedAt.getTime() + 1000);
   return audit({
-    evidence: loadEvidence(fixturePath),
-    mode: 'snapshot',
-    source: fixturePath,
+    evidence,
+    mode: options.mode ?? 'snapshot',
+    source,
     startedAt,
     now: startedAt,
     failOn: 'low',

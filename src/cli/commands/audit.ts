@@ -1,20 +1,23 @@
-/** `audit` and `collect`: scope → evidence (file or live) → report → every requested format. */
+/** `audit` and `collect`: scope → evidence (file or live, one account or many) → report → every requested format. */
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { InputError } from '../../errors.js';
+import type { CollectProgress } from '../../evidence/collect/progress.js';
 import type { EvidenceDocument } from '../../evidence/model.js';
 import { loadEvidence } from '../../evidence/snapshot.js';
-import { findFormatter, type FormatOptions, type Formatter } from '../../formats/index.js';
-import { parseOcsfVersion } from '../../formats/ocsf.js';
+import { oneLine } from '../../formats/escape.js';
 import { audit } from '../../index.js';
+import { resolveAccountScope, type AccountFlags, type AccountScope } from '../../scope/accounts.js';
 import { resolveScope, type Scope, type ScopeFlags } from '../../scope/resolve.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
-import { checkWritable, parseOutputSpec, writeFileAtomic, writeStdout } from '../output.js';
+import { checkWritable, writeFileAtomic } from '../output.js';
+import { createProgressLine, type ProgressLine } from '../progress.js';
+import { emitReport, prepareReportOutputs, type ReportOutputFlags } from '../report-output.js';
 
-export interface AuditFlags extends ScopeFlags {
+export interface AuditFlags extends ScopeFlags, AccountFlags, ReportOutputFlags {
   snapshot?: string;
-  format?: string;
-  output?: string[];
   config?: string;
   profile?: string;
   endpointUrl?: string;
@@ -25,9 +28,11 @@ export interface AuditFlags extends ScopeFlags {
   connectBurst?: string;
   verbose?: boolean;
   quiet?: boolean;
-  color?: boolean;
-  ocsfVersion?: string;
-  sarifArtifact?: string;
+}
+
+export interface CollectFlags extends AuditFlags {
+  out?: string;
+  outDir?: string;
 }
 
 function positiveInteger(text: string | undefined, flag: string, fallback: number): number {
@@ -44,17 +49,6 @@ function positiveNumber(text: string | undefined, flag: string, fallback: number
   return value;
 }
 
-function useColor(flags: AuditFlags): boolean {
-  if (flags.color === false || process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
-  return process.stdout.isTTY === true;
-}
-
-function canDrawUnicode(): boolean {
-  const locale = `${process.env.LC_ALL ?? ''}${process.env.LC_CTYPE ?? ''}${process.env.LANG ?? ''}`;
-  if (process.env.TERM === 'dumb') return false;
-  return process.platform === 'win32' ? Boolean(process.env.WT_SESSION) : /utf-?8/i.test(locale);
-}
-
 async function defaultRegion(profile: string | undefined): Promise<string> {
   const fromEnv = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (fromEnv) return fromEnv;
@@ -66,10 +60,17 @@ async function defaultRegion(profile: string | undefined): Promise<string> {
   }
 }
 
-function log(flags: AuditFlags): (line: string) => void {
+function log(flags: AuditFlags, progress: ProgressLine | undefined): (line: string) => void {
   return (line) => {
-    if (flags.verbose) process.stderr.write(`${line}\n`);
+    if (!flags.verbose) return;
+    if (progress) progress.log(line);
+    else process.stderr.write(`${line}\n`);
   };
+}
+
+/** Progress only on a terminal: never in a file, a pipe or a CI log. */
+function progressLine(flags: AuditFlags): ProgressLine | undefined {
+  return process.stderr.isTTY === true && !flags.quiet ? createProgressLine(process.stderr) : undefined;
 }
 
 /** Tuning flags, checked before anything is loaded or sent. */
@@ -82,11 +83,11 @@ function liveTuning(flags: AuditFlags) {
   };
 }
 
-async function collectLive(flags: AuditFlags, scope: Scope, signal: AbortSignal): Promise<EvidenceDocument> {
+async function collectLive(flags: AuditFlags, scope: Scope, accounts: AccountScope | undefined, signal: AbortSignal): Promise<EvidenceDocument> {
   const tuning = liveTuning(flags);
   const regions = scope.regions.length > 0 ? scope.regions : [await defaultRegion(flags.profile)];
-  const { collectEvidence } = await import('../../evidence/collect/index.js');
-  return collectEvidence({
+  const progress = progressLine(flags);
+  const options = {
     ...tuning,
     regions,
     instanceIds: scope.instanceIds,
@@ -95,8 +96,19 @@ async function collectLive(flags: AuditFlags, scope: Scope, signal: AbortSignal)
     profile: flags.profile,
     endpointUrl: flags.endpointUrl,
     signal,
-    log: log(flags),
-  });
+    log: log(flags, progress),
+    ...(progress ? { onProgress: (p: CollectProgress) => progress.update(p) } : {}),
+  };
+  try {
+    if (accounts) {
+      const { collectAccounts } = await import('../../evidence/collect/accounts.js');
+      return await collectAccounts({ ...options, ...accounts });
+    }
+    const { collectEvidence } = await import('../../evidence/collect/index.js');
+    return await collectEvidence(options);
+  } finally {
+    progress?.clear();
+  }
 }
 
 function runSignal(flags: AuditFlags): AbortSignal {
@@ -112,10 +124,9 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
   const startedAt = new Date();
   const config = loadOptionalConfig(flags);
   const scope = resolveScope(flags, config);
-  const stdoutFormatter = findFormatter(flags.format ?? 'text') as Formatter;
-  const outputs = (flags.output ?? []).map(parseOutputSpec);
-  const ocsfVersion = parseOcsfVersion(flags.ocsfVersion);
-  const evidence = flags.snapshot ? loadEvidence(flags.snapshot) : await collectLive(flags, scope, runSignal(flags));
+  const accounts = resolveAccountScope(flags, flags.snapshot);
+  const outputs = prepareReportOutputs(flags, flags.snapshot ?? flags.config);
+  const evidence = flags.snapshot ? loadEvidence(flags.snapshot) : await collectLive(flags, scope, accounts, runSignal(flags));
   const report = audit({
     evidence,
     mode: flags.snapshot ? 'snapshot' : 'live',
@@ -130,24 +141,45 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
     severityOverrides: scope.severityOverrides,
     waivers: scope.waivers,
   });
-  const options: FormatOptions = {
-    color: useColor(flags),
-    unicode: canDrawUnicode(),
-    artifactPath: flags.sarifArtifact ?? flags.snapshot ?? flags.config,
-    ocsfVersion,
-  };
-  if (!flags.quiet) for (const warning of report.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
-  for (const { formatter, file } of outputs) writeFileAtomic(file, formatter.render(report, { ...options, color: false }));
-  await writeStdout(stdoutFormatter.render(report, options));
-  return report.summary.exitCode;
+  return emitReport(report, outputs, flags.quiet);
 }
 
-export async function runCollect(flags: AuditFlags & { out: string }): Promise<number> {
-  checkWritable(flags.out);
+function ensureDirectory(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new InputError(`--out-dir ${dir}: cannot create the directory: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  if (!statSync(dir).isDirectory()) throw new InputError(`--out-dir ${dir}: not a directory`);
+}
+
+/** `--out FILE`: one document for every account; `--out-dir DIR`: `DIR/<accountId>.json` per account. */
+function evidenceFiles(flags: CollectFlags, document: EvidenceDocument): [file: string, content: EvidenceDocument][] {
+  if (flags.outDir === undefined) return [[flags.out ?? '', document]];
+  const dir = flags.outDir;
+  return document.accounts.map((account) => [join(dir, `${account.accountId}.json`), { ...document, accounts: [account] }]);
+}
+
+export async function runCollect(flags: CollectFlags): Promise<number> {
+  if ((flags.out === undefined) === (flags.outDir === undefined)) {
+    throw new InputError('collect: give --out FILE (one evidence file) or --out-dir DIR (one file per account), not both or neither');
+  }
   const scope = resolveScope(flags, loadOptionalConfig(flags));
-  const evidence = await collectLive(flags, scope, runSignal(flags));
+  const accounts = resolveAccountScope(flags, undefined);
+  liveTuning(flags);
+  const signal = runSignal(flags);
+  if (flags.out !== undefined) checkWritable(flags.out);
+  if (flags.outDir !== undefined) ensureDirectory(flags.outDir);
+  const evidence = await collectLive(flags, scope, accounts, signal);
   const document: EvidenceDocument = { ...evidence, tool: { name: TOOL_NAME, version: TOOL_VERSION } };
-  writeFileAtomic(flags.out, `${JSON.stringify(document, null, 2)}\n`);
-  if (!flags.quiet) process.stderr.write(`evidence written to ${flags.out}\n`);
+  const files = evidenceFiles(flags, document);
+  for (const [file, content] of files) writeFileAtomic(file, `${JSON.stringify(content, null, 2)}\n`);
+  if (!flags.quiet) {
+    for (const { accountId, error } of document.accounts) {
+      if (error) process.stderr.write(`warning: account ${accountId} could not be read (${oneLine(`${error.operation}: ${error.code}`)}); its evidence records the error\n`);
+    }
+    const where = flags.outDir === undefined ? flags.out : `${files.length} file${files.length === 1 ? '' : 's'} in ${flags.outDir} (one per account)`;
+    process.stderr.write(`evidence written to ${where}\n`);
+  }
   return 0;
 }

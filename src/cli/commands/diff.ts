@@ -1,8 +1,8 @@
 /** `diff`: new, resolved and unchanged findings between two reports, by stable finding id. */
 import { InputError } from '../../errors.js';
-import { parseWith, readJson } from '../../evidence/snapshot.js';
 import { EXIT } from '../../report/exit-code.js';
-import { reportSchema, type Finding, type Report } from '../../report/schema.js';
+import { loadReport } from '../../report/load.js';
+import type { Finding, Report } from '../../report/schema.js';
 import { writeStdout } from '../output.js';
 
 export interface ReportDiff {
@@ -22,10 +22,6 @@ export function diffReports(before: Report, after: Report): ReportDiff {
     resolved: before.findings.filter((f) => isProblem(f) && !(now.get(f.id) && isProblem(now.get(f.id) as Finding))),
     unchanged: after.findings.filter((f) => isProblem(f) && old.get(f.id) && isProblem(old.get(f.id) as Finding)),
   };
-}
-
-function loadReport(file: string): Report {
-  return parseWith(reportSchema, readJson(file, 'report'), file, 'report');
 }
 
 export async function runDiff(oldFile: string, newFile: string, flags: { format: 'text' | 'json'; failOnNew?: boolean }): Promise<number> {

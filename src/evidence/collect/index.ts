@@ -95,20 +95,10 @@ export async function collectEvidence(options: CollectOptions): Promise<Evidence
   const signal = options.signal;
   if (signal.aborted) throw createAbortError(signal);
   const collectedAt = (options.now?.() ?? new Date()).toISOString();
-  const userLog = options.log;
-  const log = userLog ? (line: string) => userLog(redact(line)) : () => undefined;
+  const log = redactedLog(options.log);
   const progress = options.progress ?? new ProgressTracker(options.onProgress);
   if (!options.progress) progress.addAccounts(1);
-  const scheduler =
-    options.scheduler ??
-    new Scheduler({
-      concurrency: options.concurrency,
-      maxAttempts: options.maxAttempts,
-      requestTimeoutMs: options.requestTimeoutMs,
-      signal,
-      log,
-      onStats: progress.onStats,
-    });
+  const scheduler = options.scheduler ?? runScheduler(options, signal, log, progress);
   const clients = new ClientFactory({
     profile: options.profile,
     endpointUrl: options.endpointUrl,
@@ -132,6 +122,28 @@ export async function collectEvidence(options: CollectOptions): Promise<Evidence
     if (onAbort) signal.removeEventListener('abort', onAbort);
     clients.destroy();
   }
+}
+
+/** The verbose log, with anything that looks like a credential removed. */
+export function redactedLog(userLog: ((line: string) => void) | undefined): (line: string) => void {
+  return userLog ? (line: string) => userLog(redact(line)) : () => undefined;
+}
+
+/** The scheduler of a run: its cap, retries and per-request timeout, its counters reported to `progress`. */
+export function runScheduler(
+  options: Pick<CollectOptions, 'concurrency' | 'maxAttempts' | 'requestTimeoutMs'>,
+  signal: AbortSignal,
+  log: (line: string) => void,
+  progress: ProgressTracker,
+): Scheduler {
+  return new Scheduler({
+    concurrency: options.concurrency,
+    maxAttempts: options.maxAttempts,
+    requestTimeoutMs: options.requestTimeoutMs,
+    signal,
+    log,
+    onStats: progress.onStats,
+  });
 }
 
 /** The document around collected accounts: when, by whom, with which tool and directory pins. */

@@ -443,6 +443,22 @@ function searchWords({ globs, wanted, hopeless }: WordSearch): SearchResult {
   return { found: false, exhaustive: true };
 }
 
+/**
+ * A pattern made of plain characters L followed by one trailing `*` matches exactly the words that
+ * start with L; a target whose first tokens are those same plain characters only has such words.
+ * A sufficient condition for coverage (never a wrong "covered"); anything else takes the full search.
+ */
+function prefixPatternCovers(pattern: Glob, target: Glob): boolean {
+  const last = pattern.tokens.length - 1;
+  if (pattern.tokens[last]?.kind !== 'run') return false;
+  for (let i = 0; i < last; i++) {
+    const p = pattern.tokens[i];
+    const t = target.tokens[i];
+    if (p?.kind !== 'char' || t?.kind !== 'char' || p.char !== t.char) return false;
+  }
+  return true;
+}
+
 export type CoverageCheck = { covered: true } | { covered: false; example?: string };
 
 /**
@@ -450,6 +466,8 @@ export type CoverageCheck = { covered: true } | { covered: false; example?: stri
  * that escapes. A question too large to settle answers "not covered" without an example.
  */
 export function globsCover(patterns: readonly Glob[], target: Glob): CoverageCheck {
+  // The common case, settled without the automaton walk: `s3:*`, `*`, `arn:aws:s3:::bucket/*`.
+  if (patterns.some((pattern) => prefixPatternCovers(pattern, target))) return { covered: true };
   const search = searchWords({
     globs: [target, ...patterns],
     wanted: ([inTarget, ...inPatterns]) => inTarget === true && !inPatterns.some(Boolean),

@@ -1,0 +1,289 @@
+/**
+ * What a live collection of a given account state needs at the least, computed from the state alone
+ * (not from the tool's code): the minimum number of requests per API, the longest chain of requests
+ * that depend on each other (in round trips), and the wall-time lower bound these give under
+ * Connect's rate limits.
+ *
+ * Minimum requests — one request per list page (at the emulator's page size), per instance and
+ * resource type in scope, and per distinct bucket, key and directory read:
+ * - sts:GetCallerIdentity once per account;
+ * - per region: ListInstances pages; per instance DescribeInstance, ListInstanceStorageConfigs pages for
+ *   each resource type, ListApprovedOrigins pages, ListInstanceAttributes pages;
+ * - per region where an instance authenticates against a directory: DescribeDirectories pages, and per
+ *   AD Connector / Managed Microsoft AD its LDAPS settings and certificates pages (settings pages for
+ *   Managed AD only);
+ * - per distinct bucket named by a storage config: GetBucketLocation; then its five configuration reads
+ *   when it exists and is ours; one owner probe when the location is refused (403), and nothing more when
+ *   the probe shows another account owns it;
+ * - per distinct key reference (storage configs, bucket defaults; AWS managed aliases excluded):
+ *   DescribeKey; per distinct key ARN: GetKeyRotationStatus, GetKeyPolicy, ListAliases pages.
+ *
+ * Dependency depth — round trips on the longest chain: ListInstances (up to the page holding the
+ * instance) → ListInstanceStorageConfigs (its pages) → GetBucketLocation → [owner probe] → bucket
+ * configuration → DescribeKey (the bucket's default key) → key details (ListAliases pages); or
+ * ListInstances → DescribeDirectories → LDAPS/certificates/settings pages. GetCallerIdentity goes in
+ * parallel with the first ListInstances page; in a multi-account run it comes first, then AssumeRole
+ * into each other account. Every item starts from its earliest referrer.
+ */
+import { keyLookupId, type AccountEvidence, type Call, type EvidenceDocument, type KeyEvidence } from '../../src/evidence/model.js';
+
+export interface ModelOptions {
+  /** The emulator's page size for every list API. */
+  pageSize: number;
+  /** Storage resource types in scope. */
+  resourceTypes: readonly string[];
+  /**
+   * One run over every account of the document (`--accounts` with `--role-arn`): the caller is
+   * identified once, and every other account is entered with one AssumeRole, which comes before
+   * anything is read there (one more round trip on the chain).
+   */
+  multiAccount?: boolean;
+}
+
+/** `service:Operation` → minimum requests, per region for the rate-limit keys. */
+export interface Minimum {
+  total: number;
+  byOperation: Record<string, number>;
+  /** `account|region|connect:Operation` → requests (Connect's rate-limit keys). */
+  connectKeys: Record<string, number>;
+  /** Round trips on the longest dependency chain. */
+  depth: number;
+  /** The chain that gives `depth`, for people. */
+  depthChain: string[];
+}
+
+const AUDITED_DIRECTORY_TYPES = new Set(['ADConnector', 'MicrosoftAD']);
+
+function pages(call: Call<readonly unknown[]> | undefined, pageSize: number): number {
+  if (!call || call.status !== 'ok') return 1;
+  return Math.max(1, Math.ceil(call.response.length / pageSize));
+}
+
+function isAwsManagedAlias(reference: string): boolean {
+  return /^(?:arn:[^:]+:kms:[^:]*:[^:]*:)?alias\/aws\//.test(reference);
+}
+
+function bucketRegion(constraint: string | undefined): string {
+  if (!constraint) return 'us-east-1';
+  return constraint === 'EU' ? 'eu-west-1' : constraint;
+}
+
+interface Chain {
+  depth: number;
+  steps: string[];
+}
+
+const extend = (chain: Chain, rounds: number, step: string): Chain => ({ depth: chain.depth + rounds, steps: [...chain.steps, step] });
+
+export function minimumRequests(doc: EvidenceDocument, options: ModelOptions): Minimum {
+  const byOperation: Record<string, number> = {};
+  const connectKeys: Record<string, number> = {};
+  let deepest: Chain = { depth: 0, steps: [] };
+  const count = (account: string, region: string, operation: string, n: number) => {
+    byOperation[operation] = (byOperation[operation] ?? 0) + n;
+    if (operation.startsWith('connect:')) {
+      const key = `${account}|${region}|${operation}`;
+      connectKeys[key] = (connectKeys[key] ?? 0) + n;
+    }
+  };
+  const reach = (chain: Chain) => {
+    if (chain.depth > deepest.depth) deepest = chain;
+  };
+
+  doc.accounts.forEach((account, accountIndex) => {
+    const id = account.accountId;
+    const firstRegion = account.regions[0]?.region ?? '';
+    /** Round trips before the account's first read: GetCallerIdentity, then AssumeRole into it. */
+    let entry = 0;
+    if (!options.multiAccount) count(id, firstRegion, 'sts:GetCallerIdentity', 1);
+    else if (accountIndex === 0) {
+      count(id, firstRegion, 'sts:GetCallerIdentity', 1);
+      entry = 1;
+    } else {
+      count(id, firstRegion, 'sts:AssumeRole', 1);
+      entry = 2;
+    }
+    /** Earliest chain reaching each bucket / key lookup / key ARN. */
+    const bucketRefs = new Map<string, { chain: Chain; region: string }>();
+    const keyRefs = new Map<string, { chain: Chain; reference: string; region: string }>();
+    const offerKey = (reference: string, region: string, chain: Chain) => {
+      if (isAwsManagedAlias(reference)) return;
+      const lookup = keyLookupId(region, reference);
+      const known = keyRefs.get(lookup);
+      if (!known || chain.depth < known.chain.depth) keyRefs.set(lookup, { chain, reference, region });
+    };
+
+    for (const region of account.regions) {
+      const r = region.region;
+      const listed = region.listInstances?.status === 'ok' ? region.listInstances.response.map((s) => s.Id) : Object.keys(region.instances);
+      count(id, r, 'connect:ListInstances', pages(region.listInstances, options.pageSize));
+      let directoryChain: Chain | undefined;
+      listed.forEach((instanceId, index) => {
+        const instance = region.instances[instanceId];
+        if (!instance) return;
+        const page = Math.floor(index / options.pageSize) + 1;
+        const listedChain: Chain = {
+          depth: entry + Math.max(1, page),
+          steps: [...(entry === 2 ? ['GetCallerIdentity', 'AssumeRole'] : entry === 1 ? ['GetCallerIdentity'] : []), `ListInstances (${page} page${page > 1 ? 's' : ''})`],
+        };
+        count(id, r, 'connect:DescribeInstance', 1);
+        reach(extend(listedChain, 1, 'DescribeInstance'));
+        const origins = pages(instance.approvedOrigins, options.pageSize);
+        count(id, r, 'connect:ListApprovedOrigins', origins);
+        reach(extend(listedChain, origins, `ListApprovedOrigins (${origins})`));
+        const attributes = pages(instance.attributes, options.pageSize);
+        count(id, r, 'connect:ListInstanceAttributes', attributes);
+        reach(extend(listedChain, attributes, `ListInstanceAttributes (${attributes})`));
+        for (const type of options.resourceTypes) {
+          const call = instance.storageConfigs[type];
+          const n = pages(call, options.pageSize);
+          count(id, r, 'connect:ListInstanceStorageConfigs', n);
+          const configChain = extend(listedChain, n, `ListInstanceStorageConfigs ${type} (${n})`);
+          reach(configChain);
+          if (call?.status !== 'ok') continue;
+          for (const config of call.response) {
+            const bucket = config.S3Config?.BucketName;
+            if (bucket) {
+              const known = bucketRefs.get(bucket);
+              if (!known || configChain.depth < known.chain.depth) bucketRefs.set(bucket, { chain: configChain, region: r });
+            }
+            for (const reference of [config.S3Config?.EncryptionConfig?.KeyId, config.KinesisVideoStreamConfig?.EncryptionConfig?.KeyId]) {
+              if (reference) offerKey(reference, r, configChain);
+            }
+          }
+        }
+        const identity = instance.describeInstance.status === 'ok' ? instance.describeInstance.response.Instance.IdentityManagementType : undefined;
+        if (identity === 'EXISTING_DIRECTORY' && (!directoryChain || listedChain.depth < directoryChain.depth)) directoryChain = listedChain;
+      });
+
+      if (directoryChain) {
+        const listing = pages(region.describeDirectories, options.pageSize);
+        count(id, r, 'ds:DescribeDirectories', listing);
+        const afterListing = extend(directoryChain, listing, `DescribeDirectories (${listing})`);
+        reach(afterListing);
+        const described = region.describeDirectories?.status === 'ok' ? region.describeDirectories.response : [];
+        for (const directory of described) {
+          if (!directory.Type || !AUDITED_DIRECTORY_TYPES.has(directory.Type)) continue;
+          const record = region.directories[directory.DirectoryId];
+          const ldaps = pages(record?.ldapsSettings, options.pageSize);
+          const certificates = pages(record?.certificates, options.pageSize);
+          count(id, r, 'ds:DescribeLDAPSSettings', ldaps);
+          count(id, r, 'ds:ListCertificates', certificates);
+          let longest = Math.max(ldaps, certificates);
+          if (directory.Type === 'MicrosoftAD') {
+            const settings = pages(record?.settings, options.pageSize);
+            count(id, r, 'ds:DescribeSettings', settings);
+            longest = Math.max(longest, settings);
+          }
+          reach(extend(afterListing, longest, `directory ${directory.DirectoryId} LDAPS/certificates/settings (${longest})`));
+        }
+      }
+    }
+
+    // Buckets: location, owner probe, configuration; their default keys join the key references.
+    for (const [name, { chain, region }] of bucketRefs) {
+      const bucket = account.buckets[name];
+      count(id, region, 's3:GetBucketLocation', 1);
+      let at = extend(chain, 1, `GetBucketLocation ${name}`);
+      reach(at);
+      if (!bucket) continue;
+      let readRegion: string | undefined;
+      if (bucket.location.status === 'ok') {
+        readRegion = bucketRegion(bucket.location.response.LocationConstraint);
+      } else if (bucket.location.status === 'error' && (bucket.location.error.httpStatus === 403 || /^AccessDenied/.test(bucket.location.error.code))) {
+        count(id, region, 's3:GetBucketLocation', 1);
+        at = extend(at, 1, 'GetBucketLocation owner probe');
+        reach(at);
+        if (bucket.ownerProbe?.status !== 'ok') readRegion = region;
+      }
+      if (readRegion === undefined) continue;
+      for (const operation of ['GetBucketEncryption', 'GetBucketPolicy', 'GetBucketPolicyStatus', 'GetPublicAccessBlock', 'GetBucketOwnershipControls']) {
+        count(id, readRegion, `s3:${operation}`, 1);
+      }
+      const configured = extend(at, 1, 'bucket configuration (5 reads in parallel)');
+      reach(configured);
+      if (bucket.encryption?.status === 'ok') {
+        for (const rule of bucket.encryption.response.ServerSideEncryptionConfiguration?.Rules ?? []) {
+          const byDefault = rule.ApplyServerSideEncryptionByDefault;
+          if (byDefault?.KMSMasterKeyID && byDefault.SSEAlgorithm.startsWith('aws:kms')) offerKey(byDefault.KMSMasterKeyID, readRegion, configured);
+        }
+      }
+    }
+
+    // Keys: DescribeKey per reference, details per resolved key ARN.
+    const arns = new Map<string, { chain: Chain; key: KeyEvidence; region: string }>();
+    for (const [lookup, { chain, region }] of keyRefs) {
+      count(id, region, 'kms:DescribeKey', 1);
+      const described = extend(chain, 1, 'DescribeKey');
+      reach(described);
+      const key = findKey(account, lookup);
+      if (key?.describeKey.status !== 'ok') continue;
+      const metadata = key.describeKey.response.KeyMetadata;
+      const arn = metadata.Arn ?? metadata.KeyId;
+      const known = arns.get(arn);
+      if (!known || described.depth < known.chain.depth) arns.set(arn, { chain: described, key, region: /^arn:[^:]+:kms:([^:]+):/.exec(arn)?.[1] ?? region });
+    }
+    for (const { chain, key, region } of arns.values()) {
+      const aliases = pages(key.aliases, options.pageSize);
+      count(id, region, 'kms:GetKeyRotationStatus', 1);
+      count(id, region, 'kms:GetKeyPolicy', 1);
+      count(id, region, 'kms:ListAliases', aliases);
+      reach(extend(chain, Math.max(1, aliases), `key rotation/policy/aliases (${Math.max(1, aliases)})`));
+    }
+  });
+
+  const total = Object.values(byOperation).reduce((a, b) => a + b, 0);
+  return { total, byOperation: sortRecord(byOperation), connectKeys: sortRecord(connectKeys), depth: deepest.depth, depthChain: deepest.steps };
+}
+
+function findKey(account: AccountEvidence, lookup: string): KeyEvidence | undefined {
+  return Object.prototype.hasOwnProperty.call(account.keys, lookup) ? account.keys[lookup] : undefined;
+}
+
+function sortRecord(record: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export interface RateLimitModel {
+  ratePerSecond: number;
+  burst: number;
+}
+
+export interface LowerBound {
+  /** max over rate-limited keys of max(0, n − burst) / rate, in ms. */
+  rateMs: number;
+  /** The key that sets `rateMs`, and its request count. */
+  bindingKey: string;
+  bindingRequests: number;
+  /** depth × latency, in ms. */
+  chainMs: number;
+  /** minimum requests × latency / concurrency, in ms: the tool's own cap on requests in flight. */
+  concurrencyMs: number;
+  /** max(rateMs + chainMs, concurrencyMs): the bound the benchmark compares against. */
+  totalMs: number;
+  /** Which term sets `totalMs`. */
+  binding: 'rate limit' | 'concurrency';
+}
+
+/**
+ * The wall-time lower bound: the busiest Connect rate-limit key cannot finish before
+ * max(0, n − burst) / rate, and the longest dependency chain costs depth × latency on top; and with
+ * at most `concurrency` requests in flight, the minimum requests take at least n × latency / concurrency.
+ */
+export function lowerBound(minimum: Minimum, limit: RateLimitModel, latencyMs: number, concurrency: number): LowerBound {
+  let bindingKey = '';
+  let bindingRequests = 0;
+  let rateMs = 0;
+  for (const [key, n] of Object.entries(minimum.connectKeys)) {
+    const ms = (Math.max(0, n - limit.burst) / limit.ratePerSecond) * 1000;
+    if (ms > rateMs || bindingKey === '') {
+      rateMs = ms;
+      bindingKey = key;
+      bindingRequests = n;
+    }
+  }
+  const chainMs = minimum.depth * latencyMs;
+  const concurrencyMs = (minimum.total * latencyMs) / concurrency;
+  const binding = concurrencyMs > rateMs + chainMs ? 'concurrency' : 'rate limit';
+  return { rateMs, bindingKey, bindingRequests, chainMs, concurrencyMs, totalMs: Math.max(rateMs + chainMs, concurrencyMs), binding };
+}

@@ -1,0 +1,126 @@
+/**
+ * `npm run bench [-- --quick] [-- --only startup,offline,live] [-- --out FILE]`
+ *
+ * Builds nothing itself (the npm script builds dist/ and dist-bench/ first), then measures:
+ *   (a) start-up of the CLI against `node -e 0`;
+ *   (b) offline audits of generated evidence with 10, 100 and 1,000 instances;
+ *   (c) live audits against the local AWS emulator with AWS's default Connect rate limits: one
+ *       account with 1, 10 and 50 instances per region, and one process over 100 accounts.
+ * Prints tables of ratios and writes bench/results.json (bench/results.quick.json with --quick, so a
+ * quick run never overwrites the full results).
+ *
+ * --quick skips the 50-instance live case and takes fewer samples.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, loadavg, release, tmpdir, totalmem, type as osType } from 'node:os';
+import { join, relative } from 'node:path';
+import { benchLive, type LiveResult } from './lib/live.js';
+import { benchOffline, type OfflineResult } from './lib/offline.js';
+import { ROOT } from './lib/paths.js';
+import { benchStartup, type StartupResult } from './lib/startup.js';
+import { printLive, printOffline, printStartup } from './lib/table.js';
+
+type Section = 'startup' | 'offline' | 'live';
+const SECTIONS: readonly Section[] = ['startup', 'offline', 'live'];
+
+interface Args {
+  quick: boolean;
+  only: Section[];
+  out: string;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  let quick = false;
+  let only: Section[] = [...SECTIONS];
+  let out: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => inline ?? argv[++i] ?? '';
+    if (name === '--quick') quick = true;
+    else if (name === '--only') {
+      only = value()
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s): s is Section => (SECTIONS as readonly string[]).includes(s));
+      if (only.length === 0) throw new Error(`--only takes a list of ${SECTIONS.join(', ')}`);
+    } else if (name === '--out') out = value();
+    else if (name === '--help' || name === '-h') {
+      process.stdout.write('usage: npm run bench [-- --quick] [--only startup,offline,live] [--out FILE]\n');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${arg} (try --help)`);
+  }
+  return { quick, only, out: out ?? join(ROOT, 'bench', quick ? 'results.quick.json' : 'results.json') };
+}
+
+function gitCommit(): { commit?: string; dirty?: boolean } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const status = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return { commit, dirty: status.trim() !== '' };
+  } catch {
+    return {};
+  }
+}
+
+function machine() {
+  const cpu = cpus();
+  return {
+    node: process.version,
+    v8: process.versions.v8,
+    platform: `${osType()} ${release()} ${process.arch}`,
+    cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+    cores: cpu.length,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    freeMemoryGiB: Math.round((freemem() / 2 ** 30) * 10) / 10,
+    /** 1-minute load average when the run started and ended: other work on the machine skews timings. */
+    loadAverage: { start: Math.round((loadavg()[0] ?? 0) * 100) / 100, end: Number.NaN },
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+  const dir = mkdtempSync(join(tmpdir(), 'cna-bench-'));
+  const startedAt = new Date();
+  const results: {
+    schemaVersion: 1;
+    generatedAt: string;
+    quick: boolean;
+    durationS?: number;
+    machine: ReturnType<typeof machine>;
+    git: ReturnType<typeof gitCommit>;
+    startup?: StartupResult;
+    offline?: OfflineResult;
+    live?: LiveResult;
+  } = { schemaVersion: 1, generatedAt: startedAt.toISOString(), quick: args.quick, machine: machine(), git: gitCommit() };
+  log(`${results.machine.cpuModel}, ${results.machine.cores} cores, Node ${results.machine.node}${args.quick ? ' (quick)' : ''}`);
+  try {
+    if (args.only.includes('startup')) {
+      results.startup = await benchStartup(args.quick ? 15 : 25, log);
+      printStartup(results.startup);
+    }
+    if (args.only.includes('offline')) {
+      results.offline = await benchOffline(args.quick ? 3 : 7, dir, log);
+      printOffline(results.offline);
+    }
+    if (args.only.includes('live')) {
+      results.live = await benchLive(args.quick ? [1, 10] : [1, 10, 50], { accounts: 100, concurrency: [8, 32] }, dir, log);
+      printLive(results.live);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  results.durationS = Math.round((Date.now() - startedAt.getTime()) / 1000);
+  results.machine.loadAverage.end = Math.round((loadavg()[0] ?? 0) * 100) / 100;
+  const temporary = `${args.out}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(results, null, 2)}\n`);
+  renameSync(temporary, args.out);
+  process.stdout.write(`\nresults: ${relative(process.cwd(), args.out) || args.out} (${results.durationS} s)\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

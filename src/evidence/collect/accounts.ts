@@ -1,0 +1,171 @@
+/**
+ * Multi-account collection (`--accounts`, `--org`): one evidence document for many accounts.
+ *
+ * The caller is identified once (GetCallerIdentity); `--org` lists the organization's ACTIVE accounts
+ * (Organizations ListAccounts, every page). The caller's own account is read with its own
+ * credentials; every other account through the role `roleArn` (`{accountId}` replaced), assumed once
+ * and re-assumed before the session expires. Accounts are read concurrently through ONE scheduler, so
+ * `concurrency` caps the whole run while each (account, region, Connect API) keeps its own pacing.
+ *
+ * An account that cannot be reached (AssumeRole refused, not in the organization, no role to read it
+ * through) becomes an account entry with `error`, which the audit reports as ERROR findings; the
+ * other accounts are read as usual. Only an abort rejects.
+ */
+import { setMaxListeners } from 'node:events';
+import type { AccountEvidence, EvidenceDocument } from '../model.js';
+import { assumeRoleCredentials, roleSessionName } from './assume-role.js';
+import { ClientFactory, type AwsCredentialIdentityProvider } from './clients.js';
+import { request, type CollectContext } from './context.js';
+import { collectEvidence, evidenceDocumentOf, parseInstancePin, redactedLog, runScheduler, UNKNOWN_ACCOUNT_ID, type CollectOptions } from './index.js';
+import { isActive, listAccounts } from './organizations.js';
+import { ProgressTracker } from './progress.js';
+import { callErrorOf } from './record.js';
+import { createAbortError, isAbortError } from './scheduler.js';
+import { assumeRoleCall, getCallerIdentity, type CallerIdentity } from './sts.js';
+
+/** Stands for the account id in a role ARN template. */
+export const ACCOUNT_ID_PLACEHOLDER = '{accountId}';
+
+/** `credentials`, when given, are the caller's: used for its own account, GetCallerIdentity, ListAccounts and AssumeRole. */
+export interface AccountsOptions extends Omit<CollectOptions, 'accountId' | 'scheduler' | 'progress'> {
+  /** Account ids to read, or every ACTIVE account of the organization. */
+  accounts: readonly string[] | 'organization';
+  /** Role to assume in every account but the caller's own, with `{accountId}` for the account id. */
+  roleArn?: string | undefined;
+  externalId?: string | undefined;
+}
+
+type AccountError = NonNullable<AccountEvidence['error']>;
+
+function unreachable(accountId: string, error: AccountError): AccountEvidence {
+  return { accountId, error, regions: [], buckets: {}, keys: {} };
+}
+
+function unique<T>(values: Iterable<T>): T[] {
+  return [...new Set(values)];
+}
+
+export function roleArnFor(template: string, accountId: string): string {
+  return template.split(ACCOUNT_ID_PLACEHOLDER).join(accountId);
+}
+
+interface Plan {
+  /** Accounts to read. */
+  targets: string[];
+  /** Accounts already known to be unreadable. */
+  failed: AccountEvidence[];
+}
+
+export async function collectAccounts(options: AccountsOptions): Promise<EvidenceDocument> {
+  const region = options.regions[0];
+  if (region === undefined) throw new TypeError('collectAccounts needs at least one region');
+  if (options.signal.aborted) throw createAbortError(options.signal);
+  // Every account's collection and every request listens to the run's signal: one listener on the
+  // caller's, as many as needed on ours.
+  const controller = new AbortController();
+  const signal = controller.signal;
+  setMaxListeners(0, signal);
+  const forward = () => controller.abort(options.signal.reason);
+  options.signal.addEventListener('abort', forward, { once: true });
+  const startedAt = options.now?.() ?? new Date();
+  const log = redactedLog(options.log);
+  const progress = new ProgressTracker(options.onProgress);
+  const scheduler = runScheduler(options, signal, log, progress);
+  // The caller's own credentials: GetCallerIdentity, ListAccounts and AssumeRole.
+  const clients = new ClientFactory({ profile: options.profile, endpointUrl: options.endpointUrl, credentials: options.credentials, env: options.env ?? process.env });
+  const ctx: CollectContext = { accountId: 'caller', scheduler, clients, connectRate: options.connectRate, log };
+  try {
+    const identity = await getCallerIdentity(ctx, region);
+    const collectedBy: CallerIdentity | undefined = identity.status === 'ok' ? identity.response : undefined;
+    const callerAccount = collectedBy?.Account;
+    const identityError: AccountError | undefined =
+      identity.status === 'error' ? { operation: 'sts:GetCallerIdentity', ...identity.error } : undefined;
+
+    const { targets, failed } = await plan(options, ctx, region, callerAccount ?? UNKNOWN_ACCOUNT_ID);
+    progress.addAccounts(targets.length + failed.length);
+    failed.forEach(() => progress.accountDone());
+
+    const sessionName = roleSessionName(startedAt);
+    const collect = async (accountId: string, credentials: AwsCredentialIdentityProvider | undefined): Promise<AccountEvidence> => {
+      const doc = await collectEvidence({ ...options, signal, accountId, credentials, scheduler, progress });
+      const account = doc.accounts[0];
+      if (!account) throw new Error(`the collection of ${accountId} returned no account`);
+      return account;
+    };
+    const readOne = async (accountId: string): Promise<AccountEvidence> => {
+      if (accountId === callerAccount) return collect(accountId, options.credentials);
+      const notRead = (error: AccountError) => {
+        log(`account ${accountId} cannot be read: ${error.operation} ${error.code}`);
+        progress.accountDone();
+        return unreachable(accountId, error);
+      };
+      if (options.roleArn === undefined) {
+        return notRead(
+          identityError ?? {
+            operation: 'sts:AssumeRole',
+            code: 'RoleArnRequired',
+            message: `Account ${accountId} is not the caller's account (${callerAccount ?? 'unknown'}): give a role to read it through (--role-arn).`,
+          },
+        );
+      }
+      const roleArn = roleArnFor(options.roleArn, accountId);
+      const credentials = assumeRoleCredentials(assumeRoleCall(ctx, region, signal), {
+        roleArn,
+        roleSessionName: sessionName,
+        externalId: options.externalId,
+        accountId,
+      });
+      try {
+        // The first session, paced and retried by the scheduler; refreshes happen inside the SDK.
+        await request(ctx, { operation: 'sts:AssumeRole', region, resource: roleArn }, async () => undefined, () => credentials());
+      } catch (err) {
+        if (isAbortError(err)) throw err;
+        return notRead({ operation: 'sts:AssumeRole', ...callErrorOf(err) });
+      }
+      return collect(accountId, credentials);
+    };
+    const read = await Promise.all(targets.map(readOne));
+    const accounts = [...read, ...failed].sort((a, b) => a.accountId.localeCompare(b.accountId));
+    return evidenceDocumentOf(options, startedAt.toISOString(), collectedBy, accounts);
+  } finally {
+    options.signal.removeEventListener('abort', forward);
+    clients.destroy();
+  }
+}
+
+/**
+ * Which accounts to read. With instance ARNs, only their accounts (an ARN names its account); with
+ * `--org`, an ARN of an account that is not an ACTIVE member is reported, not skipped silently.
+ */
+async function plan(options: AccountsOptions, ctx: CollectContext, region: string, callerAccount: string): Promise<Plan> {
+  const pins = (options.instanceIds ?? []).map(parseInstancePin);
+  const pinned = pins.length > 0 && pins.every((p) => p.arn) ? unique(pins.flatMap((p) => (p.arn ? [p.arn.account] : []))) : undefined;
+  if (options.accounts !== 'organization') {
+    const listed = unique(options.accounts);
+    return { targets: pinned ?? listed, failed: [] };
+  }
+  const listing = await listAccounts(ctx, region);
+  if (listing.status !== 'ok') {
+    const error = listing.status === 'error' ? listing.error : { code: listing.code, message: listing.message ?? 'no accounts' };
+    ctx.log(`organizations:ListAccounts failed (${error.code}): no account of the organization can be read`);
+    return { targets: [], failed: [unreachable(callerAccount, { operation: 'organizations:ListAccounts', ...error })] };
+  }
+  const active = unique(listing.response.filter(isActive).map((a) => a.Id));
+  for (const account of listing.response.filter((a) => !isActive(a))) ctx.log(`skipping account ${account.Id}: it is ${account.State ?? account.Status ?? 'not ACTIVE'}`);
+  if (active.length === 0) {
+    const error = { code: 'NoActiveAccounts', message: 'Organizations ListAccounts returned no ACTIVE account: nothing could be audited.' };
+    return { targets: [], failed: [unreachable(callerAccount, { operation: 'organizations:ListAccounts', ...error })] };
+  }
+  if (!pinned) return { targets: active, failed: [] };
+  const outside = pinned.filter((account) => !active.includes(account));
+  return {
+    targets: active.filter((account) => pinned.includes(account)),
+    failed: outside.map((account) =>
+      unreachable(account, {
+        operation: 'organizations:ListAccounts',
+        code: 'AccountNotInOrganization',
+        message: `An instance ARN names account ${account}, which is not an ACTIVE account of the organization.`,
+      }),
+    ),
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * `merge`: reports of sharded runs (a CI matrix by account or region) joined into one report, as if
+ * one run had audited everything. Instances, findings, errors and warnings are unioned; the hops,
+ * counts, result and exit code are computed again by `buildReport`, for the merge's `failOn`.
+ *
+ * The same finding (same id) in overlapping shards keeps its worse status (then its higher
+ * severity): a FAIL in one shard is never hidden by a PASS, or by a waiver, in another.
+ */
+import { compareErrors } from '../evidence/errors.js';
+import { severityRank, statusRank, type Severity } from '../findings/status.js';
+import { buildReport } from './build.js';
+import type { ErrorEntry, Finding, InstanceInfo, Report } from './schema.js';
+
+function worse(a: Finding, b: Finding): boolean {
+  return statusRank(a.status) < statusRank(b.status) || (a.status === b.status && severityRank(a.severity) < severityRank(b.severity));
+}
+
+/** startedAt the earliest, finishedAt the latest; `live` only when every shard was; a source only when all share it. */
+function mergedRun(reports: readonly Report[]): Report['run'] {
+  const times = (pick: (r: Report) => string) => reports.map(pick).sort((a, b) => Date.parse(a) - Date.parse(b) || a.localeCompare(b));
+  const starts = times((r) => r.run.startedAt);
+  const ends = times((r) => r.run.finishedAt);
+  const sources = new Set(reports.map((r) => r.run.source));
+  const [source] = sources;
+  return {
+    startedAt: starts[0] ?? '',
+    finishedAt: ends[ends.length - 1] ?? '',
+    mode: reports.every((r) => r.run.mode === 'live') ? 'live' : 'snapshot',
+    ...(sources.size === 1 && source !== undefined ? { source } : {}),
+  };
+}
+
+export function mergeReports(reports: readonly Report[], failOn: Severity): Report {
+  if (reports.length === 0) throw new TypeError('mergeReports needs at least one report');
+  const instances = new Map<string, InstanceInfo>();
+  const findings = new Map<string, Finding>();
+  // An error a shard lists n times is listed n times (a multiset union: the same call failing in two
+  // shards that overlap is one failure, not two).
+  const errors = new Map<string, ErrorEntry[]>();
+  const warnings = new Set<string>();
+  for (const report of reports) {
+    for (const instance of report.instances) if (!instances.has(instance.instanceArn)) instances.set(instance.instanceArn, instance);
+    for (const finding of report.findings) {
+      const existing = findings.get(finding.id);
+      if (!existing || worse(finding, existing)) findings.set(finding.id, finding);
+    }
+    const own = new Map<string, ErrorEntry[]>();
+    for (const error of report.errors) {
+      const key = JSON.stringify([error.service, error.operation, error.resource, error.code, error.message, error.iamAction ?? null]);
+      own.set(key, [...(own.get(key) ?? []), error]);
+    }
+    for (const [key, list] of own) if (list.length > (errors.get(key)?.length ?? 0)) errors.set(key, list);
+    for (const warning of report.warnings ?? []) warnings.add(warning);
+  }
+  return buildReport({
+    instances: [...instances.values()],
+    findings: [...findings.values()],
+    errors: [...errors.values()].flat().sort(compareErrors),
+    warnings: [...warnings],
+    failOn,
+    run: mergedRun(reports),
+  });
+}
