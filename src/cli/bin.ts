@@ -1,4 +1,10 @@
 #!/usr/bin/env node
-import { main } from './main.js';
-
-await main(process.argv.slice(2));
+// `--version` is answered before anything else loads: it is what scripts call most often.
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  const { TOOL_VERSION } = await import('../version.js');
+  process.stdout.write(`${TOOL_VERSION}\n`);
+} else {
+  const { main } = await import('./main.js');
+  await main(args);
+}

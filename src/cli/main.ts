@@ -3,11 +3,7 @@ import { Argument, Command, CommanderError, Option } from 'commander';
 import { InputError } from '../errors.js';
 import { EXIT } from '../report/exit-code.js';
 import { TOOL_VERSION } from '../version.js';
-import { runAudit, runCollect, type AuditFlags, type CollectFlags } from './commands/audit.js';
-import { runExplain, runPaths, runRules } from './commands/catalog.js';
-import { runDiff } from './commands/diff.js';
-import { runMerge } from './commands/merge.js';
-import { runSchema } from './commands/schema.js';
+import type { AuditFlags, CollectFlags } from './commands/audit.js';
 import { removePendingTemporaries } from './output.js';
 import { clearProgressLines } from './progress.js';
 import { reportOptions, type ReportOutputFlags } from './report-output.js';
@@ -44,6 +40,7 @@ function scopeOptions(command: Command): Command {
     .option('--quiet', 'no warnings on stderr');
 }
 
+/** Command modules load only when their command runs, so `--version` and `rules` start fast. */
 export function buildProgram(): Command {
   const program = new Command()
     .name('connect-netpath-audit')
@@ -59,33 +56,33 @@ export function buildProgram(): Command {
     .option('--framework <name>', 'run only rules mapped to this framework: pci, hipaa, nist, iso, soc2')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (flags: AuditFlags) => {
-      process.exitCode = await runAudit(flags);
+      process.exitCode = await (await import('./commands/audit.js')).runAudit(flags);
     });
 
   scopeOptions(program.command('collect').description('save the evidence of a live account for a later, offline audit'))
     .option('--out <file>', 'evidence file to write (every account in one file)')
     .option('--out-dir <dir>', 'write one evidence file per account, <dir>/<accountId>.json')
     .action(async (flags: CollectFlags) => {
-      process.exitCode = await runCollect(flags);
+      process.exitCode = await (await import('./commands/audit.js')).runCollect(flags);
     });
 
   program
     .command('rules')
     .description('every rule: id, hop, severity, title, frameworks')
     .addOption(new Option('--format <format>').choices(['text', 'json']).default('text'))
-    .action(async (flags: { format: 'text' | 'json' }) => runRules(flags.format));
+    .action(async (flags: { format: 'text' | 'json' }) => (await import('./commands/catalog.js')).runRules(flags.format));
 
   program
     .command('explain')
     .description('rationale, evidence used, remediation and references of a rule or hop')
     .argument('<id>', 'rule id or hop id')
-    .action(async (id: string) => runExplain(id));
+    .action(async (id: string) => (await import('./commands/catalog.js')).runExplain(id));
 
   program
     .command('paths')
     .description('the documented path model')
     .addOption(new Option('--format <format>').choices(['text', 'mermaid']).default('text'))
-    .action(async (flags: { format: 'text' | 'mermaid' }) => runPaths(flags.format));
+    .action(async (flags: { format: 'text' | 'mermaid' }) => (await import('./commands/catalog.js')).runPaths(flags.format));
 
   program
     .command('diff')
@@ -95,7 +92,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>').choices(['text', 'json']).default('text'))
     .option('--fail-on-new', 'exit 1 when the new report has FAIL findings the old one did not')
     .action(async (oldFile: string, newFile: string, flags: { format: 'text' | 'json'; failOnNew?: boolean }) => {
-      process.exitCode = await runDiff(oldFile, newFile, flags);
+      process.exitCode = await (await import('./commands/diff.js')).runDiff(oldFile, newFile, flags);
     });
 
   reportOptions(
@@ -107,14 +104,14 @@ export function buildProgram(): Command {
     .option('--quiet', 'no warnings on stderr')
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (files: string[], flags: ReportOutputFlags) => {
-      process.exitCode = await runMerge(files, flags);
+      process.exitCode = await (await import('./commands/merge.js')).runMerge(files, flags);
     });
 
   program
     .command('schema')
     .description('JSON Schema of a file format')
     .addArgument(new Argument('[kind]', 'report, snapshot or config').choices(['report', 'snapshot', 'config']).default('report'))
-    .action(async (kind: 'report' | 'snapshot' | 'config') => runSchema(kind));
+    .action(async (kind: 'report' | 'snapshot' | 'config') => (await import('./commands/schema.js')).runSchema(kind));
 
   return program;
 }

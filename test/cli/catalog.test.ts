@@ -82,7 +82,7 @@ describe('start-up loads no AWS SDK code', () => {
   it.each([[['--version']], [['rules']], [['paths']], [['audit', '--snapshot', DEMO, '--format', 'json']]])('%j', async (args) => {
     const { result, imports } = await trace(args);
     expect(result.code === 0 || result.code === 1).toBe(true);
-    expect(imports.some((url) => url.includes('/dist/src/cli/main.js'))).toBe(true);
+    expect(imports.some((url) => url.includes('/dist/src/cli/bin.js'))).toBe(true);
     expect(imports.filter((url) => /@aws-sdk|@smithy/.test(url))).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 /** KMS key references as storage configs and buckets write them, resolved through DescribeKey evidence. */
-import { keyLookupId, type KeyEvidence, type KeyMetadata } from '../../evidence/model.js';
+import { keyLookupId } from '../../evidence/key-lookup.js';
+import type { KeyEvidence, KeyMetadata } from '../../evidence/model.js';
 import type { InstanceContext, Outcome, Resource } from '../types.js';
 import { callErrorOutcome, keyResource, outcome } from './outcomes.js';
 import { bucketState, s3BucketName, storageTargets, type StorageTarget } from './storage.js';
