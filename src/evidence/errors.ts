@@ -1,5 +1,6 @@
 /** Every failed call recorded in an evidence document, for the report's `errors` list. */
 import type { Call, EvidenceDocument } from './model.js';
+import { byCodeUnit } from '../report/order.js';
 import { OPERATIONS, isAccessDenied, type OperationKey } from './operations.js';
 
 export interface RecordedError {
@@ -71,5 +72,5 @@ export function recordedErrors(doc: EvidenceDocument): RecordedError[] {
 
 /** The order of a report's `errors`. */
 export function compareErrors(a: RecordedError, b: RecordedError): number {
-  return `${a.service}${a.operation}${a.resource}${a.code}`.localeCompare(`${b.service}${b.operation}${b.resource}${b.code}`);
+  return byCodeUnit(`${a.service}\n${a.operation}\n${a.resource}\n${a.code}`, `${b.service}\n${b.operation}\n${b.resource}\n${b.code}`);
 }

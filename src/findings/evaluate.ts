@@ -50,8 +50,9 @@ function toFinding(meta: RuleMeta, severity: Severity, instanceArn: string, resu
     message: result.message,
     evidence: result.evidence,
     remediation: meta.remediation.summary,
-    references: [...meta.references],
-    compliance: meta.compliance.map((c) => ({ framework: c.framework, controls: [...c.controls] })),
+    // Rule metadata is shared by every finding of the rule, not copied: reports are never mutated.
+    references: meta.references as string[],
+    compliance: meta.compliance as Finding['compliance'],
   };
 }
 

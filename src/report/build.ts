@@ -1,7 +1,8 @@
 /** Findings → the report: hop statuses, summary, exit code, errors; sorted so output is deterministic. */
 import type { RecordedError } from '../evidence/errors.js';
 import { STATUSES, type Severity, worstStatus } from '../findings/status.js';
-import { DOCUMENTED_HOPS, findHop, hopOrder } from '../paths/hops.js';
+import { DOCUMENTED_HOPS, findHop } from '../paths/hops.js';
+import { byCodeUnit, compareHops } from './order.js';
 import { resultOf } from './exit-code.js';
 import { REPORT_SCHEMA_VERSION, type Finding, type HopResult, type InstanceInfo, type Report } from './schema.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -15,23 +16,20 @@ export interface BuildInput {
   run: Report['run'];
 }
 
-function compareHops(a: string, b: string): number {
-  const [ia, na] = hopOrder(a);
-  const [ib, nb] = hopOrder(b);
-  return ia - ib || na.localeCompare(nb);
-}
 
 function compareFindings(a: Finding, b: Finding): number {
-  return a.instanceArn.localeCompare(b.instanceArn) || compareHops(a.hop, b.hop) || a.ruleId.localeCompare(b.ruleId) || a.resource.arn.localeCompare(b.resource.arn) || a.id.localeCompare(b.id);
+  return byCodeUnit(a.instanceArn, b.instanceArn) || compareHops(a.hop, b.hop) || byCodeUnit(a.ruleId, b.ruleId) || byCodeUnit(a.resource.arn, b.resource.arn) || byCodeUnit(a.id, b.id);
 }
 
 /** Every documented hop of every instance, plus each storage hop that has findings. */
 function hopResults(instances: readonly InstanceInfo[], findings: readonly Finding[]): HopResult[] {
   const byInstance = new Map<string, Map<string, Finding[]>>();
   for (const finding of findings) {
-    const hops = byInstance.get(finding.instanceArn) ?? new Map<string, Finding[]>();
-    hops.set(finding.hop, [...(hops.get(finding.hop) ?? []), finding]);
-    byInstance.set(finding.instanceArn, hops);
+    let hops = byInstance.get(finding.instanceArn);
+    if (!hops) byInstance.set(finding.instanceArn, (hops = new Map<string, Finding[]>()));
+    const list = hops.get(finding.hop);
+    if (list) list.push(finding);
+    else hops.set(finding.hop, [finding]);
   }
   const instanceArns = [...new Set([...instances.map((i) => i.instanceArn), ...byInstance.keys()])].sort();
   return instanceArns.flatMap((instanceArn) => {
@@ -60,7 +58,7 @@ export function buildReport(input: BuildInput): Report {
   const findings = [...input.findings].sort(compareFindings);
   const counts = Object.fromEntries(STATUSES.map((s) => [s, findings.filter((f) => f.status === s).length])) as Report['summary']['counts'];
   const { result, exitCode } = resultOf(findings, input.failOn);
-  const instances = [...input.instances].sort((a, b) => a.instanceArn.localeCompare(b.instanceArn));
+  const instances = [...input.instances].sort((a, b) => byCodeUnit(a.instanceArn, b.instanceArn));
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },

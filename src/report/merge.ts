@@ -6,6 +6,7 @@
  * The same finding (same id) in overlapping shards keeps its worse status (then its higher
  * severity): a FAIL in one shard is never hidden by a PASS, or by a waiver, in another.
  */
+import { byCodeUnit } from './order.js';
 import { compareErrors } from '../evidence/errors.js';
 import { severityRank, statusRank, type Severity } from '../findings/status.js';
 import { buildReport } from './build.js';
@@ -17,7 +18,7 @@ function worse(a: Finding, b: Finding): boolean {
 
 /** startedAt the earliest, finishedAt the latest; `live` only when every shard was; a source only when all share it. */
 function mergedRun(reports: readonly Report[]): Report['run'] {
-  const times = (pick: (r: Report) => string) => reports.map(pick).sort((a, b) => Date.parse(a) - Date.parse(b) || a.localeCompare(b));
+  const times = (pick: (r: Report) => string) => reports.map(pick).sort((a, b) => Date.parse(a) - Date.parse(b) || byCodeUnit(a, b));
   const starts = times((r) => r.run.startedAt);
   const ends = times((r) => r.run.finishedAt);
   const sources = new Set(reports.map((r) => r.run.source));

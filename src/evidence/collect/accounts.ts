@@ -11,6 +11,7 @@
  * through) becomes an account entry with `error`, which the audit reports as ERROR findings; the
  * other accounts are read as usual. Only an abort rejects.
  */
+import { byCodeUnit } from '../../report/order.js';
 import { setMaxListeners } from 'node:events';
 import type { AccountEvidence, EvidenceDocument } from '../model.js';
 import { assumeRoleCredentials, roleSessionName } from './assume-role.js';
@@ -125,7 +126,7 @@ export async function collectAccounts(options: AccountsOptions): Promise<Evidenc
       return collect(accountId, credentials);
     };
     const read = await Promise.all(targets.map(readOne));
-    const accounts = [...read, ...failed].sort((a, b) => a.accountId.localeCompare(b.accountId));
+    const accounts = [...read, ...failed].sort((a, b) => byCodeUnit(a.accountId, b.accountId));
     return evidenceDocumentOf(options, startedAt.toISOString(), collectedBy, accounts);
   } finally {
     options.signal.removeEventListener('abort', forward);

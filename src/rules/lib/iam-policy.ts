@@ -459,6 +459,15 @@ function prefixPatternCovers(pattern: Glob, target: Glob): boolean {
   return true;
 }
 
+/** A pattern covers every word of an identical pattern (an exact ARN listed as it is asked for). */
+function sameTokens(pattern: Glob, target: Glob): boolean {
+  if (pattern.tokens.length !== target.tokens.length) return false;
+  return pattern.tokens.every((token, i) => {
+    const other = target.tokens[i];
+    return token.kind === other?.kind && (token.kind !== 'char' || (other.kind === 'char' && token.char === other.char));
+  });
+}
+
 export type CoverageCheck = { covered: true } | { covered: false; example?: string };
 
 /**
@@ -467,7 +476,7 @@ export type CoverageCheck = { covered: true } | { covered: false; example?: stri
  */
 export function globsCover(patterns: readonly Glob[], target: Glob): CoverageCheck {
   // The common case, settled without the automaton walk: `s3:*`, `*`, `arn:aws:s3:::bucket/*`.
-  if (patterns.some((pattern) => prefixPatternCovers(pattern, target))) return { covered: true };
+  if (patterns.some((pattern) => prefixPatternCovers(pattern, target) || sameTokens(pattern, target))) return { covered: true };
   const search = searchWords({
     globs: [target, ...patterns],
     wanted: ([inTarget, ...inPatterns]) => inTarget === true && !inPatterns.some(Boolean),
@@ -503,8 +512,18 @@ export function elementAppliesTo(element: MatchElement, value: string, kind: Mat
  * bucket)? Build `target` with the same `kind`. Undecidable cases answer no.
  */
 export function elementAppliesToEvery(element: MatchElement, target: Glob, kind: MatchKind): boolean {
-  if (!element.negated) {
-    return globsCover(element.patterns.map((pattern) => patternGlob(pattern, kind, 'literal')), target).covered;
+  // Policies repeat the same few Action lists against the same targets: decide each pair once.
+  let decided = coverageDecisions.get(target);
+  if (!decided) coverageDecisions.set(target, (decided = new Map()));
+  const key = `${kind}|${element.negated}|${element.patterns.join('\n')}`;
+  let answer = decided.get(key);
+  if (answer === undefined) {
+    answer = element.negated
+      ? !element.patterns.some((pattern) => globsOverlap(patternGlob(pattern, kind, 'wildcard'), target))
+      : globsCover(element.patterns.map((pattern) => patternGlob(pattern, kind, 'literal')), target).covered;
+    decided.set(key, answer);
   }
-  return !element.patterns.some((pattern) => globsOverlap(patternGlob(pattern, kind, 'wildcard'), target));
+  return answer;
 }
+
+const coverageDecisions = new WeakMap<Glob, Map<string, boolean>>();

@@ -28,6 +28,15 @@ export interface RestrictedStatement {
 /** `undefined` (no key policy was read) is `invalid` with message `no key policy`: there is nothing to judge. */
 export function evaluateKeyPolicyPublic(policy: string | undefined): KeyPolicyVerdict {
   if (policy === undefined) return { kind: 'invalid', message: 'no key policy' };
+  // A key shared by many instances and hops is judged once per run; callers only read verdicts.
+  let verdict = verdicts.get(policy);
+  if (!verdict) verdicts.set(policy, (verdict = judgeKeyPolicy(policy)));
+  return verdict;
+}
+
+const verdicts = new Map<string, KeyPolicyVerdict>();
+
+function judgeKeyPolicy(policy: string): KeyPolicyVerdict {
   const parsed = parsePolicy(policy);
   if (parsed.kind === 'invalid') return { kind: 'invalid', message: parsed.message };
 
