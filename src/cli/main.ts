@@ -31,7 +31,7 @@ function scopeOptions(command: Command): Command {
     .option('--resource-types <types>', 'storage resource types to audit, e.g. CALL_RECORDINGS,chat-transcripts (default: all)')
     .option('--endpoint-url <url>', 'send every AWS call to this endpoint (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are honoured too)')
     .option('--concurrency <n>', 'requests in flight at most', '8')
-    .option('--timeout <seconds>', 'whole-run time limit', '900')
+    .option('--timeout <seconds>', 'whole-run time limit', '3600')
     .option('--max-attempts <n>', 'attempts per call for throttling, 5xx and network errors', '8')
     .option('--connect-rate <rps>', 'Connect requests per second per API, account and region (AWS default quota: 2)', '1.8')
     .option('--connect-burst <n>', 'Connect requests sent at once before pacing starts (AWS default burst: 5)', '5')

@@ -112,7 +112,7 @@ async function collectLive(flags: AuditFlags, scope: Scope, accounts: AccountSco
 }
 
 function runSignal(flags: AuditFlags): AbortSignal {
-  const seconds = positiveInteger(flags.timeout, '--timeout', 900);
+  const seconds = positiveInteger(flags.timeout, '--timeout', 3600);
   return AbortSignal.timeout(seconds * 1000);
 }
 
