@@ -10,7 +10,9 @@
  * Organisation: one process over many accounts (`--accounts FILE --role-arn … --external-id …`), one
  * instance in each of two regions per account, with the default and a larger `--concurrency`.
  */
+import { setMaxListeners } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { EvidenceDocument } from '../../src/evidence/model.js';
 import { STORAGE_RESOURCE_TYPES } from '../../src/paths/hops.js';
@@ -18,7 +20,7 @@ import { startEmulator, type RequestLogEntry } from '../../test/emulator/index.j
 import { generateEvidence } from './generate.js';
 import { baseEnv, round, run, type RunResult } from './measure.js';
 import { lowerBound, minimumRequests, type LowerBound } from './model.js';
-import { BIN, ROOT } from './paths.js';
+import { BIN, PROBE_MODULE, ROOT } from './paths.js';
 
 export const LATENCY_MS = 25;
 export const PAGE_SIZE = 10;
@@ -67,7 +69,11 @@ export interface LiveCase {
     throttled: number;
     /** Per `service:Operation`: [sent, minimum], only where they differ. */
     differences: Record<string, [number, number]>;
+    /** Per `service:Operation`: throttled answers. */
+    throttledByOperation: Record<string, number>;
   };
+  /** CPU time of the CLI process and of the emulator (this process), ms: is the machine the bottleneck? */
+  cpu: { cliMs: number; emulatorMs: number; cores: number };
   dependencyDepth: number;
   dependencyChain: string[];
   /** Report errors caused by throttling (target 0). */
@@ -153,6 +159,9 @@ async function liveAudit(spec: LiveRun, dir: string, log: (line: string) => void
   await run(process.execPath, [BIN, 'audit', '--snapshot', stateFile, '--format', 'json'], { cwd: ROOT, env: baseEnv(), stdoutFile: snapshotFile });
   const offline = JSON.parse(readFileSync(snapshotFile, 'utf8')) as ReportShape;
 
+  // The emulator holds one abort listener per request in flight on its closing signal: with a large
+  // --concurrency that is more than Node's default of 10, which is not a leak.
+  setMaxListeners(256);
   const emulator = await startEmulator({
     state,
     latencyMs: LATENCY_MS,
@@ -162,6 +171,8 @@ async function liveAudit(spec: LiveRun, dir: string, log: (line: string) => void
   });
   const reportFile = join(dir, `report-${tag}.json`);
   let result: RunResult;
+  const cpuBefore = process.cpuUsage();
+  let emulatorCpu = { user: 0, system: 0 };
   try {
     result = await run(
       process.execPath,
@@ -178,10 +189,12 @@ async function liveAudit(spec: LiveRun, dir: string, log: (line: string) => void
           AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
         }),
         stdoutFile: reportFile,
+        probe: { module: PROBE_MODULE, file: join(dir, `probe-${tag}.json`) },
         timeoutMs: 30 * 60_000,
       },
     );
   } finally {
+    emulatorCpu = process.cpuUsage(cpuBefore);
     await emulator.close();
   }
   if (result.code === 2) throw new CliUsageError(result.stderr.trim().split('\n')[0] ?? 'usage error');
@@ -198,6 +211,7 @@ async function liveAudit(spec: LiveRun, dir: string, log: (line: string) => void
   const first = Math.min(...requests.map((r) => r.at));
   const last = Math.max(...requests.map((r) => r.at));
   const sent = sentByOperation(requests);
+  const throttledByOperation = sentByOperation(requests.filter((r) => r.throttled));
   const differences: Record<string, [number, number]> = {};
   for (const key of new Set([...Object.keys(sent), ...Object.keys(minimum.byOperation)])) {
     const s = sent[key] ?? 0;
@@ -233,6 +247,12 @@ async function liveAudit(spec: LiveRun, dir: string, log: (line: string) => void
       beyondMinimum: requests.length - minimum.total,
       throttled: requests.filter((r) => r.throttled).length,
       differences,
+      throttledByOperation,
+    },
+    cpu: {
+      cliMs: round((result.probe?.userCpuMs ?? Number.NaN) + (result.probe?.systemCpuMs ?? Number.NaN)),
+      emulatorMs: round((emulatorCpu.user + emulatorCpu.system) / 1000),
+      cores: availableParallelism(),
     },
     dependencyDepth: minimum.depth,
     dependencyChain: minimum.depthChain,

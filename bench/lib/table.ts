@@ -98,8 +98,10 @@ export function printLive(result: LiveResult): void {
       continue;
     }
     orgRows.push(liveRow(c, `${c.accounts} accounts × ${c.regions.length} regions × ${c.instancesPerRegion}`));
+    const busy = (c.cpu.cliMs + c.cpu.emulatorMs) / (c.wallMs * c.cpu.cores);
     orgNotes.push(
-      `concurrency ${c.concurrency}: bound set by ${c.lowerBound.binding} (rate ${s(c.lowerBound.rateMs + c.lowerBound.chainMs)}, concurrency ${s(c.lowerBound.concurrencyMs)})`,
+      `concurrency ${c.concurrency}: bound set by ${c.lowerBound.binding} (rate ${s(c.lowerBound.rateMs + c.lowerBound.chainMs)}, concurrency ${s(c.lowerBound.concurrencyMs)}); ` +
+        `CPU: CLI ${s(c.cpu.cliMs)} (${(c.cpu.cliMs / c.requests.sent).toFixed(2)} ms/request), emulator ${s(c.cpu.emulatorMs)}, machine ${(busy * 100).toFixed(0)}% busy over ${c.cpu.cores} cores`,
     );
   }
   const single = result.cases.find((c) => c.instancesPerRegion === 1 && c.pacing.ratePerSecond === 1.8);

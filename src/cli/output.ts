@@ -1,5 +1,5 @@
 /** Where reports go: stdout (a closed pipe is not a crash) and files written atomically. */
-import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
 import { findFormatter, FORMATTERS, type Formatter } from '../formats/index.js';
@@ -19,12 +19,20 @@ export function checkWritable(file: string): void {
 }
 
 /** Write to a temporary file beside the target, then rename: readers never see half a file. */
-export function writeFileAtomic(file: string, content: string): void {
+export function writeFileAtomic(file: string, content: string | Iterable<string>): void {
   checkWritable(file);
   const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
   pendingTemporaries.add(temporary);
   try {
-    writeFileSync(temporary, content, { mode: 0o644 });
+    if (typeof content === 'string') writeFileSync(temporary, content, { mode: 0o644 });
+    else {
+      const fd = openSync(temporary, 'w', 0o644);
+      try {
+        for (const chunk of content) writeSync(fd, chunk);
+      } finally {
+        closeSync(fd);
+      }
+    }
     renameSync(temporary, file);
   } finally {
     rmSync(temporary, { force: true });
@@ -32,11 +40,17 @@ export function writeFileAtomic(file: string, content: string): void {
   }
 }
 
-export function writeStdout(text: string): Promise<void> {
+function writeOnce(text: string): Promise<void> {
   return new Promise((resolve) => {
     if (text.length === 0) return resolve();
     process.stdout.write(text, () => resolve());
   });
+}
+
+/** Writes text or chunks of it to stdout, waiting for each chunk, so memory stays bounded. */
+export async function writeStdout(content: string | Iterable<string>): Promise<void> {
+  if (typeof content === 'string') return writeOnce(content);
+  for (const chunk of content) await writeOnce(chunk);
 }
 
 /** `sarif=out/report.sarif` → the formatter and the file. */

@@ -64,7 +64,8 @@ export function prepareReportOutputs(flags: ReportOutputFlags, artifactPath: str
 /** Writes the report everywhere it was asked for; returns its exit code. */
 export async function emitReport(report: Report, outputs: ReportOutputs, quiet: boolean | undefined): Promise<number> {
   if (!quiet) for (const warning of report.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
-  for (const { formatter, file } of outputs.files) writeFileAtomic(file, formatter.render(report, { ...outputs.options, color: false }));
-  await writeStdout(outputs.stdout.render(report, outputs.options));
+  const text = (formatter: Formatter, options: FormatOptions) => formatter.chunks?.(report, options) ?? formatter.render(report, options);
+  for (const { formatter, file } of outputs.files) writeFileAtomic(file, text(formatter, { ...outputs.options, color: false }));
+  await writeStdout(text(outputs.stdout, outputs.options));
   return report.summary.exitCode;
 }

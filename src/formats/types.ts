@@ -17,4 +17,6 @@ export interface Formatter {
   description: string;
   extension: string;
   render(report: Report, options: FormatOptions): string;
+  /** The same text as `render`, in pieces, so a large report is written without one giant string. */
+  chunks?(report: Report, options: FormatOptions): Iterable<string>;
 }

@@ -63,7 +63,7 @@ export interface BucketPolicyOptions {
 
 /** Requests sent without TLS (`aws:SecureTransport` false) must be denied. */
 export function evaluateSecureTransportDeny(policy: string | undefined, bucketName: string, options: BucketPolicyOptions = {}): TransportVerdict {
-  return remembered(['transport', bucketName, options.partition, policy], () => evaluateDenyCoverage(policy, bucketTarget(bucketName, options), SECURE_TRANSPORT_REQUIREMENT));
+  return remembered(policy, `transport|${bucketName}|${options.partition ?? 'aws'}`, () => evaluateDenyCoverage(policy, bucketTarget(bucketName, options), SECURE_TRANSPORT_REQUIREMENT));
 }
 
 /** Requests using TLS older than `minimumVersion` (`s3:TlsVersion`) must be denied. */
@@ -73,7 +73,7 @@ export function evaluateTlsVersionDeny(
   minimumVersion = 1.2,
   options: BucketPolicyOptions = {},
 ): TransportVerdict {
-  return remembered(['tls-version', bucketName, options.partition, minimumVersion, policy], () =>
+  return remembered(policy, `tls-version ${minimumVersion}|${bucketName}|${options.partition ?? 'aws'}`, () =>
     evaluateDenyCoverage(policy, bucketTarget(bucketName, options), tlsVersionRequirement(minimumVersion)),
   );
 }
@@ -82,15 +82,13 @@ export function evaluateTlsVersionDeny(
  * Verdicts are pure functions of their arguments; a bucket shared by many instances and hops is
  * judged once per run. Callers only read verdicts, never change them.
  */
-const verdicts = new Map<string, TransportVerdict>();
+const verdicts = new Map<string | undefined, Map<string, TransportVerdict>>();
 
-function remembered(args: unknown[], evaluate: () => TransportVerdict): TransportVerdict {
-  const key = JSON.stringify(args);
-  let verdict = verdicts.get(key);
-  if (!verdict) {
-    verdict = evaluate();
-    verdicts.set(key, verdict);
-  }
+function remembered(policy: string | undefined, question: string, evaluate: () => TransportVerdict): TransportVerdict {
+  let byTarget = verdicts.get(policy);
+  if (!byTarget) verdicts.set(policy, (byTarget = new Map()));
+  let verdict = byTarget.get(question);
+  if (!verdict) byTarget.set(question, (verdict = evaluate()));
   return verdict;
 }
 
