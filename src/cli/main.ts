@@ -34,7 +34,7 @@ function scopeOptions(command: Command): Command {
     .option('--timeout <seconds>', 'whole-run time limit', '3600')
     .option('--max-attempts <n>', 'attempts per call for throttling, 5xx and network errors', '8')
     .option('--connect-rate <rps>', 'Connect requests per second per API, account and region (AWS default quota: 2)', '1.8')
-    .option('--connect-burst <n>', 'Connect requests sent at once before pacing starts (AWS allows 5; one is kept in reserve for requests that leave late)', '4')
+    .option('--connect-burst <n>', 'Connect requests sent at once before pacing starts (AWS default burst: 5; use 4 when the client is CPU-bound)', '5')
     .option('--config <file>', 'config file (see `schema config`)')
     .option('--verbose', 'log AWS calls to stderr (never credentials)')
     .option('--quiet', 'no warnings on stderr');

@@ -79,7 +79,7 @@ function liveTuning(flags: AuditFlags) {
     concurrency: positiveInteger(flags.concurrency, '--concurrency', 8),
     maxAttempts: positiveInteger(flags.maxAttempts, '--max-attempts', 8),
     requestTimeoutMs: 30_000,
-    connectRate: { ratePerSecond: positiveNumber(flags.connectRate, '--connect-rate', 1.8), burst: positiveInteger(flags.connectBurst, '--connect-burst', 4) },
+    connectRate: { ratePerSecond: positiveNumber(flags.connectRate, '--connect-rate', 1.8), burst: positiveInteger(flags.connectBurst, '--connect-burst', 5) },
   };
 }
 
