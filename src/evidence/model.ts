@@ -270,4 +270,4 @@ export const evidenceDocument = z.object({
 });
 export type EvidenceDocument = z.infer<typeof evidenceDocument>;
 
-export { keyLookupId } from './key-lookup.js';
+export { keyLookupId } from './aws-names.js';

@@ -27,7 +27,8 @@ import { ClientFactory, type AwsCredentialIdentityProvider } from './clients.js'
 import * as connect from './connect.js';
 import type { CollectContext } from './context.js';
 import { AUDITED_DIRECTORY_TYPES, collectDirectory, describeDirectories } from './directory.js';
-import { collectKey, isAwsManagedAlias, keyDetails, type KeyDetails } from './kms.js';
+import { isAwsManagedAlias } from '../aws-names.js';
+import { collectKey, keyDetails, type KeyDetails } from './kms.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import { redact } from './record.js';
 import { bucketKeyReferences, collectBucket } from './s3.js';

@@ -3,6 +3,7 @@
  * the region of its ARN or of the context that named it; then, for the resolved key ARN, rotation
  * status, the default key policy and the key's aliases.
  */
+import { kmsArnRegion } from '../aws-names.js';
 import { keyEvidence, type KeyEvidence } from '../model.js';
 import { recordCall, recordList, type CollectContext } from './context.js';
 
@@ -12,16 +13,6 @@ const slots = {
   keyPolicy: keyEvidence.shape.keyPolicy.unwrap(),
   aliases: keyEvidence.shape.aliases.unwrap(),
 };
-
-/** Region named by a KMS ARN (key or alias), if the reference is one. */
-export function kmsArnRegion(reference: string): string | undefined {
-  return /^arn:[^:]+:kms:([^:]+):/.exec(reference)?.[1];
-}
-
-/** `alias/aws/s3`, `arn:aws:kms:…:alias/aws/connect`: predefined aliases of AWS managed keys. */
-export function isAwsManagedAlias(reference: string): boolean {
-  return /^(?:arn:[^:]+:kms:[^:]*:[^:]*:)?alias\/aws\//.test(reference);
-}
 
 export type KeyDetails = Pick<KeyEvidence, 'rotation' | 'keyPolicy' | 'aliases'>;
 

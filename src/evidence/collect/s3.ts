@@ -6,6 +6,7 @@
  * ExpectedBucketOwner — an answer there means another account owns the bucket, and the reading ends.
  * The configuration calls then go to a client for the bucket's own region.
  */
+import { bucketRegion } from '../aws-names.js';
 import type { BucketEvidence, CallError } from '../model.js';
 import { bucketEvidence } from '../model.js';
 import type { OperationKey } from '../operations.js';
@@ -21,12 +22,6 @@ const slots = {
   ownershipControls: bucketEvidence.shape.ownershipControls.unwrap(),
 };
 
-/** S3 reports us-east-1 as an empty location constraint and eu-west-1 as `EU`. */
-export function bucketRegion(locationConstraint: string | undefined): string {
-  if (!locationConstraint) return 'us-east-1';
-  if (locationConstraint === 'EU') return 'eu-west-1';
-  return locationConstraint;
-}
 
 function refused(error: CallError): boolean {
   return error.httpStatus === 403 || /^AccessDenied/.test(error.code);

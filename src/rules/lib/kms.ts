@@ -1,14 +1,9 @@
 /** KMS key references as storage configs and buckets write them, resolved through DescribeKey evidence. */
-import { keyLookupId } from '../../evidence/key-lookup.js';
+import { isAwsManagedAlias, keyLookupId, kmsArnRegion } from '../../evidence/aws-names.js';
 import type { KeyEvidence, KeyMetadata } from '../../evidence/model.js';
 import type { InstanceContext, Outcome, Resource } from '../types.js';
 import { callErrorOutcome, keyResource, outcome } from './outcomes.js';
 import { bucketState, s3BucketName, storageTargets, type StorageTarget } from './storage.js';
-
-/** `alias/aws/s3`, `alias/aws/connect` or their alias ARNs: AWS managed keys by name. */
-export function isAwsManagedAlias(reference: string): boolean {
-  return /(^|:)alias\/aws\//.test(reference);
-}
 
 export type KeyLookup =
   | { kind: 'resolved'; reference: string; record: KeyEvidence; metadata: KeyMetadata; resource: Resource }
@@ -28,7 +23,7 @@ export function lookupKey(ctx: InstanceContext, reference: string, region: strin
   if (described.status === 'ok') {
     const metadata = described.response.KeyMetadata;
     const arn = metadata.Arn ?? fallback.arn;
-    const keyRegion = /^arn:[^:]+:kms:([^:]+):/.exec(arn)?.[1] ?? region;
+    const keyRegion = kmsArnRegion(arn) ?? region;
     return { kind: 'resolved', reference, record, metadata, resource: keyResource(arn, metadata.AWSAccountId ?? ctx.account.accountId, keyRegion) };
   }
   if (described.status === 'absent' || described.error.code === 'NotFoundException') return { kind: 'not-found', reference, resource: fallback };

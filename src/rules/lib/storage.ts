@@ -1,4 +1,5 @@
 /** Where an instance's contact data goes: its storage configs in scope, and the buckets they name. */
+import { bucketRegion } from '../../evidence/aws-names.js';
 import type { BucketEvidence, InstanceStorageConfig } from '../../evidence/model.js';
 import { storageHopId, type StorageHopKind } from '../../paths/hops.js';
 import type { InstanceContext, Outcome, Resource } from '../types.js';
@@ -52,12 +53,6 @@ export function storageTargets(
   return { targets, outcomes };
 }
 
-/** S3 reports a bucket's region as an empty constraint for us-east-1 and `EU` for eu-west-1. */
-export function bucketRegion(locationConstraint: string | undefined): string {
-  if (!locationConstraint) return 'us-east-1';
-  if (locationConstraint === 'EU') return 'eu-west-1';
-  return locationConstraint;
-}
 
 export type BucketState =
   | { kind: 'readable'; name: string; bucket: BucketEvidence; region: string; resource: Resource }

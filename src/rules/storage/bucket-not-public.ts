@@ -12,10 +12,12 @@ export const bucketNotPublic: Rule = {
     rationale: 'Recordings and transcripts are customer content; a public bucket policy or ACL exposes them to the internet regardless of TLS.',
     evidenceUsed: ['s3:GetBucketPolicyStatus'],
     remediation: {
-      summary: 'Remove public statements from the bucket policy and turn on all four S3 Block Public Access settings for the bucket.',
-      console: ['Open the S3 console, choose the bucket, then Permissions.', 'Under Block public access, choose Edit, select Block all public access and save.'],
-      cli: 'aws s3api put-public-access-block --bucket <bucket> --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true',
-      terraform: 'resource "aws_s3_bucket_public_access_block" "recordings" {\n  bucket                  = aws_s3_bucket.recordings.id\n  block_public_acls       = true\n  ignore_public_acls      = true\n  block_public_policy     = true\n  restrict_public_buckets = true\n}',
+      summary: 'Remove or restrict every bucket policy statement that allows Principal "*" without a condition on the caller account, organization or source; then turn on Block Public Access (see s3-bucket-public-access-block).',
+      console: [
+        'Open the S3 console, choose the bucket, then Permissions › Bucket policy › Edit.',
+        'Delete the statements that allow "*", or add an aws:PrincipalOrgID / aws:SourceAccount condition to them, and save.',
+      ],
+      cli: 'aws s3api get-bucket-policy-status --bucket <bucket> && aws s3api put-bucket-policy --bucket <bucket> --policy file://policy-without-public-statements.json',
     },
     references: ['https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html'],
     compliance: PUBLIC_ACCESS,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseInstancePin } from '../../../src/evidence/collect/index.js';
-import { isAwsManagedAlias, kmsArnRegion } from '../../../src/evidence/collect/kms.js';
-import { bucketKeyReferences, bucketRegion } from '../../../src/evidence/collect/s3.js';
+import { bucketRegion, isAwsManagedAlias, kmsArnRegion } from '../../../src/evidence/aws-names.js';
+import { bucketKeyReferences } from '../../../src/evidence/collect/s3.js';
 import type { BucketEvidence } from '../../../src/evidence/model.js';
 
 describe('parseInstancePin', () => {

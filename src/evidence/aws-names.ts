@@ -1,0 +1,29 @@
+/**
+ * How AWS names things, read the same way by the collectors and the rules: where a bucket or a key
+ * lives, and which key references name AWS managed keys.
+ */
+
+/** Region named by a KMS ARN (key or alias), if the reference is one. */
+export function kmsArnRegion(reference: string): string | undefined {
+  return /^arn:[^:]+:kms:([^:]+):/.exec(reference)?.[1];
+}
+
+/**
+ * KMS resolves a bare key id or alias in the caller's account and region; an ARN carries its own.
+ * Collector and rules both find a key's record through this id.
+ */
+export function keyLookupId(region: string, reference: string): string {
+  return `${kmsArnRegion(reference) ?? region}|${reference}`;
+}
+
+/** `alias/aws/s3`, `arn:aws:kms:…:alias/aws/connect`: predefined aliases of AWS managed keys. */
+export function isAwsManagedAlias(reference: string): boolean {
+  return /^(?:arn:[^:]+:kms:[^:]*:[^:]*:)?alias\/aws\//.test(reference);
+}
+
+/** S3 reports us-east-1 as an empty location constraint and eu-west-1 as `EU`. */
+export function bucketRegion(locationConstraint: string | undefined): string {
+  if (!locationConstraint) return 'us-east-1';
+  if (locationConstraint === 'EU') return 'eu-west-1';
+  return locationConstraint;
+}
