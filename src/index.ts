@@ -7,7 +7,7 @@ import { applyWaivers, type Waiver } from './findings/waivers.js';
 import type { StorageResourceType } from './paths/hops.js';
 import { buildReport } from './report/build.js';
 import type { Report } from './report/schema.js';
-import type { Rule } from './rules/types.js';
+import type { Rule, RuleSettings } from './rules/types.js';
 
 export interface AuditInput {
   evidence: EvidenceDocument;
@@ -22,6 +22,8 @@ export interface AuditInput {
   directoryPins: Readonly<Record<string, string>>;
   severityOverrides: Readonly<Record<string, Severity>>;
   waivers: readonly Waiver[];
+  /** Config-file judgement settings (trusted key accounts, cryptoperiod); defaults when not given. */
+  settings?: RuleSettings;
   /** Called once the report is built, so finishedAt reflects the whole run. */
   clock?: () => Date;
 }

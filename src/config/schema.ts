@@ -22,6 +22,17 @@ export const configSchema = z.strictObject({
   directories: z.record(z.string(), z.string()).optional().describe('instance id or ARN → directory id'),
   resourceTypes: z.array(z.string()).optional().describe('storage resource types in scope, e.g. CALL_RECORDINGS or call-recordings'),
   waivers: z.array(waiverSchema).optional(),
+  trustedKeyAccounts: z
+    .array(z.string().regex(/^\d{12}$/, 'an AWS account id has 12 digits'))
+    .optional()
+    .describe("accounts besides the instance's own whose customer managed KMS keys count as customer-owned"),
+  keyRotationMaxDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .optional()
+    .describe('cryptoperiod in days: the longest a KMS key may go without new key material (default 365)'),
 });
 export type Config = z.infer<typeof configSchema>;
 

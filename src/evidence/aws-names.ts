@@ -27,3 +27,20 @@ export function bucketRegion(locationConstraint: string | undefined): string {
   if (locationConstraint === 'EU') return 'eu-west-1';
   return locationConstraint;
 }
+
+/** The partition of an ARN: `aws`, `aws-us-gov`, `aws-cn`, ... */
+export function arnPartition(arn: string): string | undefined {
+  return /^arn:(aws[a-z-]*):/.exec(arn)?.[1];
+}
+
+/** The partition a region belongs to, for ARNs built where no ARN says it. */
+export function partitionOfRegion(region: string): string {
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('cn-')) return 'aws-cn';
+  return 'aws';
+}
+
+/** Rewrites the `arn:aws:` ARNs of a text written for the commercial partition into `partition`. */
+export function inPartition(text: string, partition: string): string {
+  return partition === 'aws' ? text : text.replace(/\barn:aws:/g, `arn:${partition}:`);
+}

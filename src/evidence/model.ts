@@ -133,6 +133,18 @@ export const settingEntry = z.looseObject({
 });
 export type SettingEntry = z.infer<typeof settingEntry>;
 
+export const trust = z.looseObject({
+  DirectoryId: z.string().optional(),
+  TrustId: z.string().optional(),
+  RemoteDomainName: z.string().optional(),
+  TrustType: open.optional(),
+  TrustDirection: open.optional(),
+  TrustState: open.optional(),
+  TrustStateReason: z.string().optional(),
+  SelectiveAuth: open.optional(),
+});
+export type Trust = z.infer<typeof trust>;
+
 export const directoryEvidence = z.object({
   /** DescribeLDAPSSettings(Type=Client), all pages. */
   ldapsSettings: callOf(z.array(ldapsSettingInfo)),
@@ -140,10 +152,31 @@ export const directoryEvidence = z.object({
   certificates: callOf(z.array(certificateInfo)),
   /** DescribeSettings, all pages; `absent` (UnsupportedOperationException) for directory types without settings. */
   settings: callOf(z.array(settingEntry)),
+  /**
+   * DescribeTrusts, all pages; read for AWS Managed Microsoft AD, where client-side LDAPS protects
+   * the traffic to a self-managed domain reached over a trust.
+   */
+  trusts: callOf(z.array(trust)).optional(),
 });
 export type DirectoryEvidence = z.infer<typeof directoryEvidence>;
 
 // ---- Amazon S3 ------------------------------------------------------------------------------
+
+const grantee = z.looseObject({
+  Type: open.optional(),
+  URI: z.string().optional(),
+  ID: z.string().optional(),
+  DisplayName: z.string().optional(),
+  EmailAddress: z.string().optional(),
+});
+
+const publicAccessBlockConfiguration = z.looseObject({
+  BlockPublicAcls: z.boolean().optional(),
+  IgnorePublicAcls: z.boolean().optional(),
+  BlockPublicPolicy: z.boolean().optional(),
+  RestrictPublicBuckets: z.boolean().optional(),
+});
+export type PublicAccessBlockConfiguration = z.infer<typeof publicAccessBlockConfiguration>;
 
 export const bucketEvidence = z.object({
   /** The account sent as ExpectedBucketOwner on every call below. */
@@ -176,23 +209,24 @@ export const bucketEvidence = z.object({
   /** GetBucketPolicy: the raw policy JSON text, exactly as S3 returned it. */
   policy: callOf(z.looseObject({ Policy: z.string().optional() })).optional(),
   policyStatus: callOf(z.looseObject({ PolicyStatus: z.looseObject({ IsPublic: z.boolean().optional() }).optional() })).optional(),
-  publicAccessBlock: callOf(
-    z.looseObject({
-      PublicAccessBlockConfiguration: z
-        .looseObject({
-          BlockPublicAcls: z.boolean().optional(),
-          IgnorePublicAcls: z.boolean().optional(),
-          BlockPublicPolicy: z.boolean().optional(),
-          RestrictPublicBuckets: z.boolean().optional(),
-        })
-        .optional(),
-    }),
-  ).optional(),
+  publicAccessBlock: callOf(z.looseObject({ PublicAccessBlockConfiguration: publicAccessBlockConfiguration.optional() })).optional(),
   ownershipControls: callOf(
     z.looseObject({
       OwnershipControls: z.looseObject({ Rules: z.array(z.looseObject({ ObjectOwnership: open.optional() })).optional() }).optional(),
     }),
   ).optional(),
+  /** GetBucketAcl: who the bucket ACL grants access to (public when it names AllUsers or AuthenticatedUsers). */
+  acl: callOf(
+    z.looseObject({
+      Owner: z.looseObject({ ID: z.string().optional(), DisplayName: z.string().optional() }).optional(),
+      Grants: z.array(z.looseObject({ Grantee: grantee.optional(), Permission: open.optional() })).optional(),
+    }),
+  ).optional(),
+  /**
+   * HeadBucket without ExpectedBucketOwner, made only when GetBucketLocation was refused both with and
+   * without it: any answer but 404 shows the bucket exists (whoever owns it).
+   */
+  headBucket: callOf(z.looseObject({ BucketRegion: z.string().optional() })).optional(),
 });
 export type BucketEvidence = z.infer<typeof bucketEvidence>;
 
@@ -210,7 +244,17 @@ export const keyMetadata = z.looseObject({
   Origin: open.optional(),
   KeyManager: open.optional(),
   KeySpec: open.optional(),
+  /** Deprecated name of KeySpec; older answers may carry only this one. */
+  CustomerMasterKeySpec: open.optional(),
+  CreationDate: timestamp.optional(),
+  CustomKeyStoreId: z.string().optional(),
   MultiRegion: z.boolean().optional(),
+  MultiRegionConfiguration: z
+    .looseObject({
+      MultiRegionKeyType: open.optional(),
+      PrimaryKey: z.looseObject({ Arn: z.string().optional(), Region: z.string().optional() }).optional(),
+    })
+    .optional(),
 });
 export type KeyMetadata = z.infer<typeof keyMetadata>;
 
@@ -226,6 +270,10 @@ export const keyEvidence = z.object({
   keyPolicy: callOf(z.looseObject({ Policy: z.string().optional() })).optional(),
   aliases: callOf(
     z.array(z.looseObject({ AliasName: z.string().optional(), AliasArn: z.string().optional(), TargetKeyId: z.string().optional() })),
+  ).optional(),
+  /** ListKeyRotations, all pages; read for keys with imported key material (Origin EXTERNAL), which rotate on demand only. */
+  rotations: callOf(
+    z.array(z.looseObject({ KeyId: z.string().optional(), RotationDate: timestamp.optional(), RotationType: open.optional() })),
   ).optional(),
 });
 export type KeyEvidence = z.infer<typeof keyEvidence>;
@@ -254,6 +302,16 @@ export const accountEvidence = z.object({
   buckets: z.record(z.string(), bucketEvidence),
   /** Keyed by `keyLookupId(region, reference)`. */
   keys: z.record(z.string(), keyEvidence),
+  /**
+   * S3 Control GetPublicAccessBlock for the account: S3 applies the most restrictive combination of
+   * these and each bucket's own settings. Read once per account when a bucket is audited.
+   */
+  publicAccessBlock: callOf(z.looseObject({ PublicAccessBlockConfiguration: publicAccessBlockConfiguration.optional() })).optional(),
+  /**
+   * ListBuckets (all pages): the buckets this account owns. Read only when a bucket refuses
+   * GetBucketLocation both with and without ExpectedBucketOwner, to tell foreign-owned from unreadable.
+   */
+  listBuckets: callOf(z.array(z.looseObject({ Name: z.string().optional(), CreationDate: timestamp.optional(), BucketRegion: z.string().optional() }))).optional(),
 });
 export type AccountEvidence = z.infer<typeof accountEvidence>;
 

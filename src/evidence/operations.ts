@@ -32,14 +32,24 @@ export const OPERATIONS = {
     operation: 'GetBucketOwnershipControls',
     iamAction: 's3:GetBucketOwnershipControls',
   },
+  's3:GetBucketAcl': { service: 's3', operation: 'GetBucketAcl', iamAction: 's3:GetBucketAcl' },
+  's3:HeadBucket': { service: 's3', operation: 'HeadBucket', iamAction: 's3:ListBucket' },
+  's3:ListBuckets': { service: 's3', operation: 'ListBuckets', iamAction: 's3:ListAllMyBuckets' },
+  's3control:GetPublicAccessBlock': {
+    service: 's3control',
+    operation: 'GetPublicAccessBlock',
+    iamAction: 's3:GetAccountPublicAccessBlock',
+  },
   'kms:DescribeKey': { service: 'kms', operation: 'DescribeKey', iamAction: 'kms:DescribeKey' },
   'kms:GetKeyRotationStatus': { service: 'kms', operation: 'GetKeyRotationStatus', iamAction: 'kms:GetKeyRotationStatus' },
   'kms:GetKeyPolicy': { service: 'kms', operation: 'GetKeyPolicy', iamAction: 'kms:GetKeyPolicy' },
   'kms:ListAliases': { service: 'kms', operation: 'ListAliases', iamAction: 'kms:ListAliases' },
+  'kms:ListKeyRotations': { service: 'kms', operation: 'ListKeyRotations', iamAction: 'kms:ListKeyRotations' },
   'ds:DescribeDirectories': { service: 'ds', operation: 'DescribeDirectories', iamAction: 'ds:DescribeDirectories' },
   'ds:DescribeLDAPSSettings': { service: 'ds', operation: 'DescribeLDAPSSettings', iamAction: 'ds:DescribeLDAPSSettings' },
   'ds:ListCertificates': { service: 'ds', operation: 'ListCertificates', iamAction: 'ds:ListCertificates' },
   'ds:DescribeSettings': { service: 'ds', operation: 'DescribeSettings', iamAction: 'ds:DescribeSettings' },
+  'ds:DescribeTrusts': { service: 'ds', operation: 'DescribeTrusts', iamAction: 'ds:DescribeTrusts' },
 } as const satisfies Record<string, { service: string; operation: string; iamAction: string | undefined }>;
 
 export type OperationKey = keyof typeof OPERATIONS;

@@ -3,10 +3,11 @@ import { createHash } from 'node:crypto';
 import type { AccountEvidence, ConnectInstance, EvidenceDocument, RegionEvidence } from '../evidence/model.js';
 import type { StorageResourceType } from '../paths/hops.js';
 import { instancesListedMeta } from '../rules/connect/instances-listed.js';
-import type { InstanceContext, Outcome, Rule, RuleMeta } from '../rules/types.js';
+import { DEFAULT_RULE_SETTINGS, type InstanceContext, type Outcome, type Rule, type RuleMeta, type RuleSettings } from '../rules/types.js';
 import type { Finding, InstanceInfo } from '../report/schema.js';
 import type { Severity } from './status.js';
 import { statusRank } from './status.js';
+import { arnPartition, partitionOfRegion, inPartition } from '../evidence/aws-names.js';
 
 export interface EvaluateOptions {
   now: Date;
@@ -17,6 +18,8 @@ export interface EvaluateOptions {
   /** Instance id or ARN (or `*` for every instance) → directory id or ARN; overrides pins recorded in the evidence. */
   directoryPins: Readonly<Record<string, string>>;
   severityOverrides: Readonly<Record<string, Severity>>;
+  /** Config-file judgement settings; defaults when not given. */
+  settings?: RuleSettings;
 }
 
 export interface Evaluation {
@@ -30,7 +33,7 @@ export function findingId(ruleId: string, hop: string, resourceArn: string, inst
 }
 
 function instanceArnOf(account: AccountEvidence, region: RegionEvidence, instanceId: string, described: ConnectInstance | undefined): string {
-  return described?.Arn ?? `arn:aws:connect:${region.region}:${account.accountId}:instance/${instanceId}`;
+  return described?.Arn ?? `arn:${partitionOfRegion(region.region)}:connect:${region.region}:${account.accountId}:instance/${instanceId}`;
 }
 
 function isSelected(instanceId: string, instanceArn: string, wanted: readonly string[]): boolean {
@@ -38,6 +41,7 @@ function isSelected(instanceId: string, instanceArn: string, wanted: readonly st
 }
 
 function toFinding(meta: RuleMeta, severity: Severity, instanceArn: string, result: Outcome): Finding {
+  const partition = arnPartition(instanceArn) ?? 'aws';
   return {
     id: findingId(meta.id, result.hop, result.resource.arn, instanceArn),
     ruleId: meta.id,
@@ -49,7 +53,7 @@ function toFinding(meta: RuleMeta, severity: Severity, instanceArn: string, resu
     resource: result.resource,
     message: result.message,
     evidence: result.evidence,
-    remediation: meta.remediation.summary,
+    remediation: inPartition(result.remediation ?? meta.remediation.summary, partition),
     // Rule metadata is shared by every finding of the rule, not copied: reports are never mutated.
     references: meta.references as string[],
     compliance: meta.compliance as Finding['compliance'],
@@ -124,10 +128,12 @@ export function evaluateEvidence(doc: EvidenceDocument, options: EvaluateOptions
           region,
           instanceId,
           instanceArn,
+          partition: arnPartition(instanceArn) ?? 'aws',
           evidence,
           instance: described,
           resourceTypes: options.resourceTypes,
           directoryPin: pinFor(doc, options, instanceId, instanceArn),
+          settings: options.settings ?? DEFAULT_RULE_SETTINGS,
           now: options.now,
         };
         const instanceFindings: Finding[] = [];

@@ -50,7 +50,19 @@ export interface Outcome {
   message: string;
   evidence: Record<string, unknown>;
   error?: OutcomeError;
+  /** Replaces the rule's remediation summary where the generic fix does not apply to this resource. */
+  remediation?: string;
 }
+
+/** Judgement settings from the config file that rules read. */
+export interface RuleSettings {
+  /** Accounts besides the instance's own whose customer managed keys count as customer-owned. */
+  trustedKeyAccounts: readonly string[];
+  /** Cryptoperiod: the longest a key may go without new key material. */
+  keyRotationMaxDays: number;
+}
+
+export const DEFAULT_RULE_SETTINGS: RuleSettings = { trustedKeyAccounts: [], keyRotationMaxDays: 365 };
 
 /** Everything a rule may read about one instance. No clock, no I/O: `now` is given. */
 export interface InstanceContext {
@@ -58,6 +70,8 @@ export interface InstanceContext {
   region: RegionEvidence;
   instanceId: string;
   instanceArn: string;
+  /** ARN partition of the instance (`aws`, `aws-us-gov`, `aws-cn`): every ARN the rules build uses it. */
+  partition: string;
   evidence: ConnectInstanceEvidence;
   /** The DescribeInstance answer, when the call succeeded. */
   instance: ConnectInstance | undefined;
@@ -65,6 +79,7 @@ export interface InstanceContext {
   resourceTypes: readonly StorageResourceType[];
   /** Directory id pinned for this instance (flag or config), if any. */
   directoryPin: string | undefined;
+  settings: RuleSettings;
   now: Date;
 }
 

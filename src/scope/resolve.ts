@@ -7,7 +7,7 @@ import type { Waiver } from '../findings/waivers.js';
 import { STORAGE_RESOURCE_TYPES, type StorageResourceType } from '../paths/hops.js';
 import { FRAMEWORKS, parseFramework } from '../rules/frameworks.js';
 import { RULES } from '../rules/index.js';
-import type { Rule } from '../rules/types.js';
+import { DEFAULT_RULE_SETTINGS, type Rule, type RuleSettings } from '../rules/types.js';
 
 export interface ScopeFlags {
   instanceId?: string[];
@@ -27,6 +27,7 @@ export interface Scope {
   rules: Rule[];
   severityOverrides: Record<string, Severity>;
   waivers: Waiver[];
+  settings: RuleSettings;
 }
 
 const INSTANCE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -73,5 +74,9 @@ export function resolveScope(flags: ScopeFlags, config: Config | undefined): Sco
     rules,
     severityOverrides,
     waivers: config?.waivers ?? [],
+    settings: {
+      trustedKeyAccounts: [...new Set(config?.trustedKeyAccounts ?? [])],
+      keyRotationMaxDays: config?.keyRotationMaxDays ?? DEFAULT_RULE_SETTINGS.keyRotationMaxDays,
+    },
   };
 }

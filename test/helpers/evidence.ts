@@ -7,7 +7,7 @@ import { keyLookupId } from '../../src/evidence/model.js';
 import { evaluateEvidence } from '../../src/findings/evaluate.js';
 import { STORAGE_RESOURCE_TYPES, type StorageResourceType } from '../../src/paths/hops.js';
 import type { Finding } from '../../src/report/schema.js';
-import type { Rule } from '../../src/rules/types.js';
+import { DEFAULT_RULE_SETTINGS, type Rule, type RuleSettings } from '../../src/rules/types.js';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-central-1';
@@ -132,6 +132,7 @@ export function parts(doc: EvidenceDocument) {
 export interface RunOptions {
   resourceTypes?: StorageResourceType[];
   directoryPins?: Record<string, string>;
+  settings?: Partial<RuleSettings>;
   now?: Date;
 }
 
@@ -144,6 +145,7 @@ export function runRule(rule: Rule, doc: EvidenceDocument, options: RunOptions =
     instanceIds: [],
     directoryPins: options.directoryPins ?? {},
     severityOverrides: {},
+    settings: { ...DEFAULT_RULE_SETTINGS, ...options.settings },
   }).findings;
 }
 

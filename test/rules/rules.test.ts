@@ -6,9 +6,11 @@ import { connectCases } from './cases/connect.js';
 import { directoryCases } from './cases/directory.js';
 import { encryptionCases } from './cases/encryption.js';
 import { storageCases } from './cases/storage.js';
+import { accuracyDirectoryCases } from './cases/accuracy-directory.js';
+import { accuracyPolicyCases } from './cases/accuracy-policy.js';
 import type { RuleCase } from './cases/types.js';
 
-const ALL_CASES: RuleCase[] = [...connectCases, ...storageCases, ...encryptionCases, ...directoryCases];
+const ALL_CASES: RuleCase[] = [...connectCases, ...storageCases, ...encryptionCases, ...directoryCases, ...accuracyPolicyCases, ...accuracyDirectoryCases];
 
 /** Rules that report AWS's side of the model (or a known blind spot) and so have no passing/failing pair. */
 const SINGLE_VERDICT_RULES: Record<string, string> = {

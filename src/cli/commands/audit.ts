@@ -140,6 +140,7 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
     directoryPins: scope.directoryPins,
     severityOverrides: scope.severityOverrides,
     waivers: scope.waivers,
+    settings: scope.settings,
   });
   return emitReport(report, outputs, flags.quiet);
 }

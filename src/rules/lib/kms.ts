@@ -11,7 +11,7 @@ export type KeyLookup =
   | { kind: 'unreadable'; reference: string; resource: Resource; error: { code: string; message: string } };
 
 function referenceResource(ctx: InstanceContext, reference: string, region: string): Resource {
-  const arn = reference.startsWith('arn:') ? reference : `arn:aws:kms:${region}:${ctx.account.accountId}:${reference.startsWith('alias/') ? reference : `key/${reference}`}`;
+  const arn = reference.startsWith('arn:') ? reference : `arn:${ctx.partition}:kms:${region}:${ctx.account.accountId}:${reference.startsWith('alias/') ? reference : `key/${reference}`}`;
   return keyResource(arn, ctx.account.accountId, region);
 }
 

@@ -8,8 +8,8 @@ export function instanceResource(ctx: InstanceContext): Resource {
   return { arn: ctx.instanceArn, type: 'AwsConnectInstance', accountId: ctx.account.accountId, region: ctx.region.region };
 }
 
-export function bucketResource(bucketName: string, accountId: string, region: string): Resource {
-  return { arn: `arn:aws:s3:::${bucketName}`, type: 'AwsS3Bucket', accountId, region };
+export function bucketResource(ctx: InstanceContext, bucketName: string, region: string): Resource {
+  return { arn: `arn:${ctx.partition}:s3:::${bucketName}`, type: 'AwsS3Bucket', accountId: ctx.account.accountId, region };
 }
 
 export function keyResource(arn: string, accountId: string, region: string): Resource {
@@ -18,7 +18,7 @@ export function keyResource(arn: string, accountId: string, region: string): Res
 
 export function directoryResource(ctx: InstanceContext, directoryId: string): Resource {
   return {
-    arn: `arn:aws:ds:${ctx.region.region}:${ctx.account.accountId}:directory/${directoryId}`,
+    arn: `arn:${ctx.partition}:ds:${ctx.region.region}:${ctx.account.accountId}:directory/${directoryId}`,
     type: 'AwsDirectoryServiceDirectory',
     accountId: ctx.account.accountId,
     region: ctx.region.region,

@@ -67,18 +67,18 @@ export type BucketState =
 export function bucketState(ctx: InstanceContext, name: string): BucketState {
   const accountId = ctx.account.accountId;
   const bucket = ctx.account.buckets[name];
-  const unknownRegion = bucketResource(name, accountId, ctx.region.region);
+  const unknownRegion = bucketResource(ctx, name, ctx.region.region);
   if (!bucket) return { kind: 'unreadable', name, resource: unknownRegion, error: { code: 'NotCollected', message: 'the evidence holds no record of this bucket' } };
   const location = bucket.location;
   if (location.status === 'ok') {
     const region = bucketRegion(location.response.LocationConstraint);
-    return { kind: 'readable', name, bucket, region, resource: bucketResource(name, accountId, region) };
+    return { kind: 'readable', name, bucket, region, resource: bucketResource(ctx, name, region) };
   }
   if (location.status === 'absent') return { kind: 'missing', name, resource: unknownRegion };
   if (location.error.httpStatus === 403 || /^AccessDenied/.test(location.error.code)) {
     if (bucket.ownerProbe?.status === 'ok') {
       const region = bucketRegion(bucket.ownerProbe.response.LocationConstraint);
-      return { kind: 'foreign', name, resource: bucketResource(name, accountId, region) };
+      return { kind: 'foreign', name, resource: bucketResource(ctx, name, region) };
     }
   }
   return { kind: 'unreadable', name, resource: unknownRegion, error: location.error };
