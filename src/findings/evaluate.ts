@@ -83,6 +83,22 @@ function pinFor(doc: EvidenceDocument, options: EvaluateOptions, instanceId: str
   return pins[instanceId] ?? pins[instanceArn] ?? pins['*'];
 }
 
+/** Directory pinned for each instance of a region that has a pin, keyed by instance id. */
+function regionDirectoryPins(doc: EvidenceDocument, options: EvaluateOptions, account: AccountEvidence, region: RegionEvidence): Record<string, string> {
+  const pins: Record<string, string> = {};
+  for (const [instanceId, evidence] of Object.entries(region.instances)) {
+    const described = evidence.describeInstance.status === 'ok' ? evidence.describeInstance.response.Instance : undefined;
+    const pin = pinFor(doc, options, instanceId, instanceArnOf(account, region, instanceId, described));
+    if (pin) pins[instanceId] = pin;
+  }
+  return pins;
+}
+
+function withoutKey(record: Readonly<Record<string, string>>, key: string): Record<string, string> {
+  const { [key]: _omitted, ...rest } = record;
+  return rest;
+}
+
 /** `scope` says what could not be searched: the whole account, or one of its regions. */
 function unreachableFinding(options: EvaluateOptions, accountId: string, region: string, code: string, message: string, operation: string, scope: 'account' | 'region'): Finding {
   const meta = instancesListedMeta;
@@ -117,6 +133,7 @@ export function evaluateEvidence(doc: EvidenceDocument, options: EvaluateOptions
         const { code, message } = region.listInstances.error;
         add(unreachableFinding(options, account.accountId, region.region, code, message, 'connect:ListInstances', 'region'));
       }
+      const regionPins = regionDirectoryPins(doc, options, account, region);
       for (const instanceId of Object.keys(region.instances).sort()) {
         const evidence = region.instances[instanceId];
         if (!evidence) continue;
@@ -133,6 +150,7 @@ export function evaluateEvidence(doc: EvidenceDocument, options: EvaluateOptions
           instance: described,
           resourceTypes: options.resourceTypes,
           directoryPin: pinFor(doc, options, instanceId, instanceArn),
+          regionDirectoryPins: withoutKey(regionPins, instanceId),
           settings: options.settings ?? DEFAULT_RULE_SETTINGS,
           now: options.now,
         };

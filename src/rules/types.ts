@@ -79,6 +79,8 @@ export interface InstanceContext {
   resourceTypes: readonly StorageResourceType[];
   /** Directory id pinned for this instance (flag or config), if any. */
   directoryPin: string | undefined;
+  /** Directory pinned for each other instance of the region (instance id → directory id or ARN). */
+  regionDirectoryPins?: Readonly<Record<string, string>>;
   settings: RuleSettings;
   now: Date;
 }
