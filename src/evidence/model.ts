@@ -273,7 +273,7 @@ export const keyEvidence = z.object({
   ).optional(),
   /** ListKeyRotations, all pages; read for keys with imported key material (Origin EXTERNAL), which rotate on demand only. */
   rotations: callOf(
-    z.array(z.looseObject({ KeyId: z.string().optional(), RotationDate: timestamp.optional(), RotationType: open.optional() })),
+    z.array(z.looseObject({ KeyId: z.string().optional(), RotationDate: timestamp.optional(), RotationType: open.optional(), ImportState: open.optional() })),
   ).optional(),
 });
 export type KeyEvidence = z.infer<typeof keyEvidence>;

@@ -29,10 +29,14 @@ function mapping(set: ControlSet): ComplianceMapping[] {
     .map((key) => ({ framework: FRAMEWORKS[key], controls: [...set[key]] }));
 }
 
-/** Data protected by strong cryptography while it crosses a network. */
+/**
+ * Data protected by strong cryptography while it crosses a network. HIPAA: 164.312(e)(2)(ii) is the
+ * transmission-security encryption specification ((e)(2)(i) is integrity controls); at rest is
+ * 164.312(a)(2)(iv), encryption and decryption.
+ */
 export const ENCRYPTION_IN_TRANSIT = mapping({
   pci: ['4.2.1'],
-  hipaa: ['164.312(e)(1)', '164.312(e)(2)(i)'],
+  hipaa: ['164.312(e)(1)', '164.312(e)(2)(ii)'],
   nist: ['SC-8', 'SC-8(1)', 'SC-13'],
   iso: ['A.5.14', 'A.8.24'],
   soc2: ['CC6.7'],
@@ -77,7 +81,7 @@ export const KEY_MANAGEMENT = mapping({
 /** Certificates that protect a channel are valid and not about to expire. */
 export const CERTIFICATE_MANAGEMENT = mapping({
   pci: ['4.2.1', '4.2.1.1'],
-  hipaa: ['164.312(e)(1)'],
+  hipaa: ['164.312(e)(1)', '164.312(e)(2)(ii)'],
   nist: ['SC-8', 'SC-17'],
   iso: ['A.8.24'],
   soc2: ['CC6.7'],
@@ -95,7 +99,7 @@ export const AUTHENTICATION = mapping({
 /** Protocols and ciphers negotiated by a server are current. */
 export const SECURE_PROTOCOLS = mapping({
   pci: ['4.2.1'],
-  hipaa: ['164.312(e)(2)(ii)'],
+  hipaa: ['164.312(e)(1)', '164.312(e)(2)(ii)'],
   nist: ['SC-8(1)', 'SC-13'],
   iso: ['A.8.24'],
   soc2: ['CC6.7'],

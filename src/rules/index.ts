@@ -16,6 +16,7 @@ import { kmsKeyPolicyNotPublic } from './encryption/kms-key-policy-not-public.js
 import { kmsKeyRotation } from './encryption/kms-key-rotation.js';
 import { kmsKeySymmetric } from './encryption/kms-key-symmetric.js';
 import { storageConfigCustomerKey } from './encryption/storage-config-customer-key.js';
+import { storageConfigNamesKey } from './encryption/storage-config-names-key.js';
 import { loginTlsManaged, oauthTicketManaged, pstnCarrierManaged, webrtcMediaManaged } from './managed/aws-managed-hops.js';
 import { bucketDeniesInsecureTransport } from './storage/bucket-denies-insecure-transport.js';
 import { bucketDeniesOldTls } from './storage/bucket-denies-old-tls.js';
@@ -38,6 +39,7 @@ export const RULES: readonly Rule[] = [
   bucketPublicAccessBlock,
   streamTransferManaged,
   storageConfigCustomerKey,
+  storageConfigNamesKey,
   bucketDefaultCustomerKey,
   keyMatchesBucketDefault,
   kmsKeyEnabled,

@@ -18,6 +18,7 @@ export const KEY_ID = '0b7e6f1c-1111-4222-8333-444455556666';
 export const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/${KEY_ID}`;
 export const DIRECTORY_ID = 'd-1234567890';
 export const NOW = new Date('2026-11-28T12:00:00Z');
+export const OWNER_CANONICAL_ID = '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be';
 
 export const ok = <T>(response: T): Call<T> => ({ status: 'ok', response });
 export const absent = (code: string): Call<never> => ({ status: 'absent', code });
@@ -97,14 +98,16 @@ export function compliantEvidence(): EvidenceDocument {
             policyStatus: ok({ PolicyStatus: { IsPublic: false } }),
             publicAccessBlock: ok({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }),
             ownershipControls: ok({ OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }),
+            acl: ok({ Owner: { ID: OWNER_CANONICAL_ID }, Grants: [{ Grantee: { Type: 'CanonicalUser', ID: OWNER_CANONICAL_ID }, Permission: 'FULL_CONTROL' }] }),
           },
         },
+        publicAccessBlock: absent('NoSuchPublicAccessBlockConfiguration'),
         keys: {
           [keyLookupId(REGION, KEY_ARN)]: {
             reference: KEY_ARN,
             region: REGION,
             describeKey: ok({
-              KeyMetadata: { AWSAccountId: ACCOUNT, KeyId: KEY_ID, Arn: KEY_ARN, Enabled: true, KeyUsage: 'ENCRYPT_DECRYPT', KeyState: 'Enabled', KeyManager: 'CUSTOMER', KeySpec: 'SYMMETRIC_DEFAULT' },
+              KeyMetadata: { AWSAccountId: ACCOUNT, KeyId: KEY_ID, Arn: KEY_ARN, Enabled: true, KeyUsage: 'ENCRYPT_DECRYPT', KeyState: 'Enabled', KeyManager: 'CUSTOMER', KeySpec: 'SYMMETRIC_DEFAULT', Origin: 'AWS_KMS', CreationDate: '2026-01-05T09:00:00.000Z' },
             }),
             rotation: ok({ KeyRotationEnabled: true, RotationPeriodInDays: 365 }),
             keyPolicy: ok({ Policy: keyPolicy() }),
@@ -169,4 +172,15 @@ export function changed(change: (p: EvidenceParts, doc: EvidenceDocument) => voi
     change(parts(doc), doc);
     return doc;
   };
+}
+
+/**
+ * The compliant document moved to another partition and region (e.g. GovCloud): every ARN, the
+ * region and the bucket policy follow, so a correct policy of that partition must still pass.
+ */
+export function compliantEvidenceIn(partition: string, region: string): EvidenceDocument {
+  const text = JSON.stringify(compliantEvidence())
+    .replaceAll(`arn:aws:`, `arn:${partition}:`)
+    .replaceAll(REGION, region);
+  return JSON.parse(text) as EvidenceDocument;
 }

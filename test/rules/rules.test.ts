@@ -8,9 +8,11 @@ import { encryptionCases } from './cases/encryption.js';
 import { storageCases } from './cases/storage.js';
 import { accuracyDirectoryCases } from './cases/accuracy-directory.js';
 import { accuracyPolicyCases } from './cases/accuracy-policy.js';
+import { accuracyStorageCases } from './cases/accuracy-storage.js';
+import { accuracyEncryptionCases } from './cases/accuracy-encryption.js';
 import type { RuleCase } from './cases/types.js';
 
-const ALL_CASES: RuleCase[] = [...connectCases, ...storageCases, ...encryptionCases, ...directoryCases, ...accuracyPolicyCases, ...accuracyDirectoryCases];
+const ALL_CASES: RuleCase[] = [...connectCases, ...storageCases, ...encryptionCases, ...directoryCases, ...accuracyPolicyCases, ...accuracyDirectoryCases, ...accuracyStorageCases, ...accuracyEncryptionCases];
 
 /** Rules that report AWS's side of the model (or a known blind spot) and so have no passing/failing pair. */
 const SINGLE_VERDICT_RULES: Record<string, string> = {

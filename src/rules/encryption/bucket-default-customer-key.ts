@@ -1,6 +1,5 @@
 import { ENCRYPTION_AT_REST } from '../frameworks.js';
-import { defaultEncryption, judgeCustomerKey } from '../lib/kms.js';
-import { callErrorOutcome, outcome, readCall } from '../lib/outcomes.js';
+import { judgeBucketDefaultKey } from '../lib/kms.js';
 import { bucketState, bucketsOnHops, storageTargets, unjudgeableBucket } from '../lib/storage.js';
 import type { Outcome, Rule } from '../types.js';
 
@@ -26,27 +25,7 @@ export const bucketDefaultCustomerKey: Rule = {
     const { targets, outcomes } = storageTargets(ctx, 'at-rest', ['S3']);
     for (const { hop, bucketName } of bucketsOnHops(targets)) {
       const state = bucketState(ctx, bucketName);
-      if (state.kind !== 'readable') {
-        outcomes.push(unjudgeableBucket(hop, state, 'default encryption with a customer key') as Outcome);
-        continue;
-      }
-      const { resource, region } = state;
-      const read = readCall(state.bucket.encryption, (error) => callErrorOutcome(hop, resource, 's3:GetBucketEncryption', error, `the default encryption of bucket ${bucketName}`));
-      if (!read.ok) {
-        outcomes.push(read.outcome);
-        continue;
-      }
-      const rule = read.value ? defaultEncryption(read.value) : undefined;
-      const algorithm = rule?.SSEAlgorithm;
-      if (!rule || !algorithm) {
-        outcomes.push(outcome(hop, 'FAIL', resource, `Bucket ${bucketName} has no default encryption configuration.`, { sseAlgorithm: null }));
-      } else if (!algorithm.startsWith('aws:kms')) {
-        outcomes.push(outcome(hop, 'FAIL', resource, `Bucket ${bucketName} encrypts by default with ${algorithm}, not SSE-KMS under a customer managed key.`, { sseAlgorithm: algorithm }));
-      } else if (!rule.KMSMasterKeyID) {
-        outcomes.push(outcome(hop, 'FAIL', resource, `Bucket ${bucketName} uses ${algorithm} with no key id, which means the AWS managed key aws/s3.`, { sseAlgorithm: algorithm, kmsMasterKeyId: null }));
-      } else {
-        outcomes.push(judgeCustomerKey(ctx, { hop, reference: rule.KMSMasterKeyID, region, source: `Bucket ${bucketName} default encryption` }));
-      }
+      outcomes.push(state.kind === 'readable' ? judgeBucketDefaultKey(ctx, hop, state, 'Objects written without a key') : (unjudgeableBucket(hop, state, 'default encryption with a customer key') as Outcome));
     }
     return outcomes;
   },

@@ -1,6 +1,6 @@
 import { KEY_MANAGEMENT } from '../frameworks.js';
 import { judgeKeys } from '../lib/kms.js';
-import { outcome } from '../lib/outcomes.js';
+import { callErrorOutcome, outcome } from '../lib/outcomes.js';
 import type { Rule } from '../types.js';
 
 export const kmsKeySymmetric: Rule = {
@@ -22,9 +22,16 @@ export const kmsKeySymmetric: Rule = {
   },
   evaluate(ctx) {
     return judgeKeys(ctx, 'a symmetric key', ({ metadata, resource }, use) => {
-      const spec = metadata.KeySpec ?? 'SYMMETRIC_DEFAULT';
-      const usage = metadata.KeyUsage ?? 'ENCRYPT_DECRYPT';
-      const evidence = { keyArn: resource.arn, keySpec: metadata.KeySpec ?? null, keyUsage: metadata.KeyUsage ?? null };
+      // KeySpec replaced CustomerMasterKeySpec; an older answer may carry only the deprecated name.
+      const spec = metadata.KeySpec ?? metadata.CustomerMasterKeySpec;
+      const usage = metadata.KeyUsage;
+      const evidence = { keyArn: resource.arn, keySpec: metadata.KeySpec ?? null, customerMasterKeySpec: metadata.CustomerMasterKeySpec ?? null, keyUsage: usage ?? null };
+      const conflicting = metadata.KeySpec !== undefined && metadata.CustomerMasterKeySpec !== undefined && metadata.KeySpec !== metadata.CustomerMasterKeySpec;
+      if (spec === undefined || usage === undefined || conflicting) {
+        const what = conflicting ? `KeySpec ${metadata.KeySpec} and CustomerMasterKeySpec ${metadata.CustomerMasterKeySpec} disagree` : `${spec === undefined ? 'KeySpec' : 'KeyUsage'} is missing`;
+        const result = callErrorOutcome(use.hop, resource, 'kms:DescribeKey', { code: 'MissingField', message: what }, `the key spec and usage of KMS key ${resource.arn}`);
+        return { ...result, evidence: { ...result.evidence, ...evidence } };
+      }
       if (spec === 'SYMMETRIC_DEFAULT' && usage === 'ENCRYPT_DECRYPT') {
         return outcome(use.hop, 'PASS', resource, `KMS key ${resource.arn} is a symmetric encrypt/decrypt key.`, evidence);
       }

@@ -2,8 +2,8 @@
 import { isAwsManagedAlias, keyLookupId, kmsArnRegion } from '../../evidence/aws-names.js';
 import type { KeyEvidence, KeyMetadata } from '../../evidence/model.js';
 import type { InstanceContext, Outcome, Resource } from '../types.js';
-import { callErrorOutcome, keyResource, outcome } from './outcomes.js';
-import { bucketState, s3BucketName, storageTargets, type StorageTarget } from './storage.js';
+import { callErrorOutcome, keyResource, outcome, readCall } from './outcomes.js';
+import { bucketState, s3BucketName, storageTargets, type BucketState, type StorageTarget } from './storage.js';
 
 export type KeyLookup =
   | { kind: 'resolved'; reference: string; record: KeyEvidence; metadata: KeyMetadata; resource: Resource }
@@ -24,7 +24,7 @@ export function lookupKey(ctx: InstanceContext, reference: string, region: strin
     const metadata = described.response.KeyMetadata;
     const arn = metadata.Arn ?? fallback.arn;
     const keyRegion = kmsArnRegion(arn) ?? region;
-    return { kind: 'resolved', reference, record, metadata, resource: keyResource(arn, metadata.AWSAccountId ?? ctx.account.accountId, keyRegion) };
+    return { kind: 'resolved', reference, record, metadata, resource: keyResource(arn, keyOwner(metadata) ?? ctx.account.accountId, keyRegion) };
   }
   if (described.status === 'absent' || described.error.code === 'NotFoundException') return { kind: 'not-found', reference, resource: fallback };
   return { kind: 'unreadable', reference, resource: fallback, error: described.error };
@@ -108,7 +108,16 @@ export function judgeKeys(
   return results;
 }
 
-/** Whether a key reference is a customer managed key: the verdict of both customer-key rules. */
+/** The account that owns a described key: its AWSAccountId, or the account its ARN names. */
+export function keyOwner(metadata: KeyMetadata): string | undefined {
+  return metadata.AWSAccountId ?? (metadata.Arn ? /^arn:[^:]+:kms:[^:]*:(\d{12}):/.exec(metadata.Arn)?.[1] : undefined);
+}
+
+/**
+ * Whether a key reference is a customer managed key owned by the instance's account (or a trusted
+ * one): the verdict of both customer-key rules. A customer managed key in a stranger's account puts
+ * decryption of the data in that account's hands.
+ */
 export function judgeCustomerKey(ctx: InstanceContext, use: KeyUse): Outcome {
   const key = lookupKey(ctx, use.reference, use.region);
   const base = { reference: use.reference, source: use.source };
@@ -120,8 +129,40 @@ export function judgeCustomerKey(ctx: InstanceContext, use: KeyUse): Outcome {
   }
   if (key.kind === 'unreadable') return callErrorOutcome(use.hop, key.resource, 'kms:DescribeKey', key.error, `KMS key ${use.reference}`);
   const manager = key.metadata.KeyManager;
-  const evidence = { ...base, keyArn: key.resource.arn, keyManager: manager ?? null };
-  if (manager === 'CUSTOMER') return outcome(use.hop, 'PASS', key.resource, `${use.source} uses customer managed key ${key.resource.arn}.`, evidence);
+  const owner = keyOwner(key.metadata);
+  const trusted = ctx.settings.trustedKeyAccounts;
+  const evidence = { ...base, keyArn: key.resource.arn, keyManager: manager ?? null, ownerAccount: owner ?? null, instanceAccount: ctx.account.accountId, trustedKeyAccounts: [...trusted] };
   if (manager === 'AWS') return outcome(use.hop, 'FAIL', key.resource, `${use.source} uses ${key.resource.arn}, an AWS managed key, not a customer managed key.`, evidence);
-  return callErrorOutcome(use.hop, key.resource, 'kms:DescribeKey', { code: 'MissingField', message: `KeyManager is ${manager ?? 'missing'}` }, `the manager of KMS key ${use.reference}`);
+  if (manager !== 'CUSTOMER') {
+    return callErrorOutcome(use.hop, key.resource, 'kms:DescribeKey', { code: 'MissingField', message: `KeyManager is ${manager ?? 'missing'}` }, `the manager of KMS key ${use.reference}`);
+  }
+  if (!owner) return callErrorOutcome(use.hop, key.resource, 'kms:DescribeKey', { code: 'MissingField', message: 'neither AWSAccountId nor a key ARN names the owner' }, `the owner of KMS key ${use.reference}`);
+  if (owner === ctx.account.accountId) return outcome(use.hop, 'PASS', key.resource, `${use.source} uses customer managed key ${key.resource.arn}, owned by the instance's account.`, evidence);
+  if (trusted.includes(owner)) {
+    return outcome(use.hop, 'PASS', key.resource, `${use.source} uses customer managed key ${key.resource.arn}, owned by ${owner}, a trusted key account (trustedKeyAccounts).`, evidence);
+  }
+  return {
+    ...outcome(use.hop, 'FAIL', key.resource, `${use.source} uses customer managed key ${key.resource.arn}, owned by account ${owner}, not the instance's account ${ctx.account.accountId}: that account controls who can decrypt the data.`, evidence),
+    remediation: `Use a customer managed key owned by ${ctx.account.accountId}, or, if ${owner} is your own key account, list it in the config file's trustedKeyAccounts.`,
+  };
+}
+
+/**
+ * The customer-key verdict on a bucket's default encryption: SSE-KMS under a customer managed key
+ * owned by the instance's account. `source` says why this default is the one judged.
+ */
+export function judgeBucketDefaultKey(ctx: InstanceContext, hop: string, state: Extract<BucketState, { kind: 'readable' }>, source: string): Outcome {
+  const { name, resource, region } = state;
+  const read = readCall(state.bucket.encryption, (error) => callErrorOutcome(hop, resource, 's3:GetBucketEncryption', error, `the default encryption of bucket ${name}`));
+  if (!read.ok) return read.outcome;
+  const rule = read.value ? defaultEncryption(read.value) : undefined;
+  const algorithm = rule?.SSEAlgorithm;
+  if (!rule || !algorithm) return outcome(hop, 'FAIL', resource, `${source}: bucket ${name} has no default encryption configuration.`, { bucket: name, sseAlgorithm: null });
+  if (!algorithm.startsWith('aws:kms')) {
+    return outcome(hop, 'FAIL', resource, `${source}: bucket ${name} encrypts by default with ${algorithm}, not SSE-KMS under a customer managed key.`, { bucket: name, sseAlgorithm: algorithm });
+  }
+  if (!rule.KMSMasterKeyID) {
+    return outcome(hop, 'FAIL', resource, `${source}: bucket ${name} uses ${algorithm} with no key id, which means the AWS managed key aws/s3.`, { bucket: name, sseAlgorithm: algorithm, kmsMasterKeyId: null });
+  }
+  return judgeCustomerKey(ctx, { hop, reference: rule.KMSMasterKeyID, region, source: `${source}: bucket ${name} default encryption` });
 }

@@ -1,6 +1,7 @@
 /** Where an instance's contact data goes: its storage configs in scope, and the buckets they name. */
 import { bucketRegion } from '../../evidence/aws-names.js';
 import type { BucketEvidence, InstanceStorageConfig } from '../../evidence/model.js';
+import type { OperationKey } from '../../evidence/operations.js';
 import { storageHopId, type StorageHopKind } from '../../paths/hops.js';
 import type { InstanceContext, Outcome, Resource } from '../types.js';
 import type { TransportVerdict } from './bucket-policy.js';
@@ -57,31 +58,48 @@ export function storageTargets(
 export type BucketState =
   | { kind: 'readable'; name: string; bucket: BucketEvidence; region: string; resource: Resource }
   | { kind: 'missing'; name: string; resource: Resource }
-  | { kind: 'foreign'; name: string; resource: Resource }
-  | { kind: 'unreadable'; name: string; resource: Resource; error: { code: string; message: string } };
+  | { kind: 'foreign'; name: string; resource: Resource; shownBy: string }
+  | { kind: 'unreadable'; name: string; resource: Resource; operation: OperationKey; error: { code: string; message: string } };
+
+const refused = (error: { code: string; httpStatus?: number | undefined }): boolean => error.httpStatus === 403 || /^(AccessDenied|Forbidden)/.test(error.code);
 
 /**
  * What we know about a bucket. S3 answers 403 both for a missing permission and for a bucket whose
- * owner is not the ExpectedBucketOwner we sent: the probe without that header tells them apart.
+ * owner is not the ExpectedBucketOwner we sent. An answer without that header shows another owner;
+ * failing that, a bucket that exists (HeadBucket: anything but 404) yet is absent from the account's
+ * own ListBuckets belongs to someone else. Cross-account GetBucketLocation is governed by the other
+ * bucket's policy, so the first probe rarely settles it.
  */
 export function bucketState(ctx: InstanceContext, name: string): BucketState {
-  const accountId = ctx.account.accountId;
   const bucket = ctx.account.buckets[name];
   const unknownRegion = bucketResource(ctx, name, ctx.region.region);
-  if (!bucket) return { kind: 'unreadable', name, resource: unknownRegion, error: { code: 'NotCollected', message: 'the evidence holds no record of this bucket' } };
+  if (!bucket) return { kind: 'unreadable', name, resource: unknownRegion, operation: 's3:GetBucketLocation', error: { code: 'NotCollected', message: 'the evidence holds no record of this bucket' } };
   const location = bucket.location;
   if (location.status === 'ok') {
     const region = bucketRegion(location.response.LocationConstraint);
     return { kind: 'readable', name, bucket, region, resource: bucketResource(ctx, name, region) };
   }
   if (location.status === 'absent') return { kind: 'missing', name, resource: unknownRegion };
-  if (location.error.httpStatus === 403 || /^AccessDenied/.test(location.error.code)) {
-    if (bucket.ownerProbe?.status === 'ok') {
-      const region = bucketRegion(bucket.ownerProbe.response.LocationConstraint);
-      return { kind: 'foreign', name, resource: bucketResource(ctx, name, region) };
-    }
+  const unreadable: BucketState = { kind: 'unreadable', name, resource: unknownRegion, operation: 's3:GetBucketLocation', error: location.error };
+  if (!refused(location.error)) return unreadable;
+  if (bucket.ownerProbe?.status === 'ok') {
+    const region = bucketRegion(bucket.ownerProbe.response.LocationConstraint);
+    return { kind: 'foreign', name, resource: bucketResource(ctx, name, region), shownBy: 'GetBucketLocation answers without ExpectedBucketOwner but refuses it with this account as the expected owner' };
   }
-  return { kind: 'unreadable', name, resource: unknownRegion, error: location.error };
+  const head = bucket.headBucket;
+  if (!head) return unreadable;
+  if (head.status === 'absent') return { kind: 'missing', name, resource: unknownRegion };
+  if (head.status === 'error' && !refused(head.error)) return unreadable;
+  const headRegion = head.status === 'ok' ? head.response.BucketRegion : undefined;
+  const resource = headRegion ? bucketResource(ctx, name, headRegion) : unknownRegion;
+  const owned = ctx.account.listBuckets;
+  if (!owned) return unreadable;
+  if (owned.status === 'error') return { kind: 'unreadable', name, resource, operation: 's3:ListBuckets', error: owned.error };
+  const ownBuckets = owned.status === 'ok' ? owned.response : [];
+  if (!ownBuckets.some((b) => b.Name === name)) {
+    return { kind: 'foreign', name, resource, shownBy: `the bucket exists (HeadBucket answered ${head.status === 'ok' ? '200' : head.error.code}) but is not among the ${ownBuckets.length} buckets ListBuckets shows for ${ctx.account.accountId}` };
+  }
+  return unreadable;
 }
 
 /**
@@ -102,9 +120,10 @@ export function unjudgeableBucket(hop: string, state: BucketState, what: string)
       return outcome(hop, 'FAIL', state.resource, `Bucket ${state.name} belongs to another account, so ${what} is outside this account's control.`, {
         bucket: state.name,
         ownedByInstanceAccount: false,
+        shownBy: state.shownBy,
       });
     case 'unreadable':
-      return callErrorOutcome(hop, state.resource, 's3:GetBucketLocation', state.error, `bucket ${state.name}`);
+      return callErrorOutcome(hop, state.resource, state.operation, state.error, `bucket ${state.name}`);
   }
 }
 

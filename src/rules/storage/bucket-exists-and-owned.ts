@@ -12,7 +12,7 @@ export const bucketExistsAndOwned: Rule = {
     severity: 'critical',
     rationale:
       'Connect writes recordings and transcripts to the bucket named in the storage config. If it no longer exists the data is lost; if another account owns it (for example after deletion and re-creation by someone else) the data goes to them.',
-    evidenceUsed: ['s3:GetBucketLocation'],
+    evidenceUsed: ['s3:GetBucketLocation', 's3:HeadBucket', 's3:ListBuckets'],
     remediation: {
       summary: 'Point the storage config at a bucket this account owns, or re-create the bucket in this account.',
       console: [
@@ -22,7 +22,13 @@ export const bucketExistsAndOwned: Rule = {
       cli: 'aws connect update-instance-storage-config --instance-id <instance-id> --association-id <association-id> --resource-type CALL_RECORDINGS --storage-config \'{"StorageType":"S3","S3Config":{"BucketName":"<bucket>","BucketPrefix":"connect"}}\'',
       terraform: 'resource "aws_connect_instance_storage_config" "recordings" {\n  instance_id   = aws_connect_instance.main.id\n  resource_type = "CALL_RECORDINGS"\n  storage_config {\n    storage_type = "S3"\n    s3_config {\n      bucket_name   = aws_s3_bucket.recordings.id\n      bucket_prefix = "connect"\n    }\n  }\n}',
     },
-    references: ['https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-owner-condition.html', NETWORK_PATHS_DOC],
+    references: [
+      'https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-owner-condition.html',
+      'https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html',
+      'https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html',
+      'https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html',
+      NETWORK_PATHS_DOC,
+    ],
     compliance: DATA_FLOW_CONTROL,
   },
   evaluate(ctx) {
@@ -38,10 +44,10 @@ export const bucketExistsAndOwned: Rule = {
           outcomes.push(outcome(hop, 'FAIL', state.resource, `Bucket ${bucketName} does not exist: Connect cannot deliver data to it.`, { bucket: bucketName, exists: false }));
           break;
         case 'foreign':
-          outcomes.push(outcome(hop, 'FAIL', state.resource, `Bucket ${bucketName} is owned by another account, not ${owner}: data goes outside the account.`, { bucket: bucketName, expectedBucketOwner: owner, ownedByInstanceAccount: false }));
+          outcomes.push(outcome(hop, 'FAIL', state.resource, `Bucket ${bucketName} is owned by another account, not ${owner}: data goes outside the account (${state.shownBy}).`, { bucket: bucketName, expectedBucketOwner: owner, ownedByInstanceAccount: false, shownBy: state.shownBy }));
           break;
         case 'unreadable':
-          outcomes.push(callErrorOutcome(hop, state.resource, 's3:GetBucketLocation', state.error, `bucket ${bucketName}`));
+          outcomes.push(callErrorOutcome(hop, state.resource, state.operation, state.error, `bucket ${bucketName}`));
       }
     }
     return outcomes;

@@ -147,9 +147,10 @@ export const storageCases: RuleCase[] = [
   { rule: bucketNotPublic, name: 'policy status not public', evidence: compliantEvidence, expect: 'PASS' },
   {
     rule: bucketNotPublic,
-    name: 'policy status public',
+    name: 'policy status public and RestrictPublicBuckets off',
     evidence: withBucket((b) => {
       b.policyStatus = ok({ PolicyStatus: { IsPublic: true } });
+      b.publicAccessBlock = ok({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: false } });
     }),
     expect: 'FAIL',
   },
@@ -163,11 +164,13 @@ export const storageCases: RuleCase[] = [
   },
   {
     rule: bucketNotPublic,
-    name: 'policy status denied',
+    name: 'policy status denied and RestrictPublicBuckets off',
     evidence: withBucket((b) => {
       b.policyStatus = failed('AccessDenied');
+      b.publicAccessBlock = absent('NoSuchPublicAccessBlockConfiguration');
     }),
     expect: 'ERROR',
+    check: (f) => expect(f.message).toContain('grant s3:GetBucketPolicyStatus'),
   },
   { rule: bucketPublicAccessBlock, name: 'all four settings on', evidence: compliantEvidence, expect: 'PASS' },
   {
