@@ -24,6 +24,8 @@ export interface AuditInput {
   waivers: readonly Waiver[];
   /** Config-file judgement settings (trusted key accounts, cryptoperiod); defaults when not given. */
   settings?: RuleSettings;
+  /** Warnings from reading the inputs (e.g. renamed rule ids in the config file), reported with the run's. */
+  warnings?: readonly string[];
   /** Called once the report is built, so finishedAt reflects the whole run. */
   clock?: () => Date;
 }
@@ -36,7 +38,7 @@ export function audit(input: AuditInput): Report {
     instances: evaluation.instances,
     findings: waived.findings,
     errors: recordedErrors(input.evidence),
-    warnings: waived.warnings,
+    warnings: [...(input.warnings ?? []), ...waived.warnings],
     failOn: input.failOn,
     run: {
       startedAt: input.startedAt.toISOString(),

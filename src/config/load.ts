@@ -1,11 +1,25 @@
 import { InputError } from '../errors.js';
 import { parseWith, readJson } from '../evidence/snapshot.js';
 import { parseResourceType, type StorageResourceType } from '../paths/hops.js';
-import { findRule } from '../rules/index.js';
+import { findRule, RENAMED_RULES } from '../rules/index.js';
 import { configSchema, type Config } from './schema.js';
 
-export function loadConfig(file: string): Config {
-  const config = parseWith(configSchema, readJson(file, 'config file'), file, 'config');
+/** Renamed rule ids in rule settings and waivers, rewritten to their new ids with a warning each. */
+function renameRules(config: Config, file: string, warn: (line: string) => void): Config {
+  const renamed = (id: string): string => {
+    const next = RENAMED_RULES[id];
+    if (next) warn(`${file}: rule ${id} is now ${next}; update the config file`);
+    return next ?? id;
+  };
+  return {
+    ...config,
+    ...(config.rules ? { rules: Object.fromEntries(Object.entries(config.rules).map(([id, setting]) => [renamed(id), setting])) } : {}),
+    ...(config.waivers ? { waivers: config.waivers.map((waiver) => ({ ...waiver, rule: renamed(waiver.rule) })) } : {}),
+  };
+}
+
+export function loadConfig(file: string, warn: (line: string) => void = () => undefined): Config {
+  const config = renameRules(parseWith(configSchema, readJson(file, 'config file'), file, 'config'), file, warn);
   const unknownRules = [...Object.keys(config.rules ?? {}), ...(config.waivers ?? []).map((w) => w.rule)].filter((id) => !findRule(id));
   if (unknownRules.length > 0) throw new InputError(`${file}: unknown rule id ${unknownRules[0]} (see \`connect-netpath-audit rules\`)`);
   for (const type of config.resourceTypes ?? []) parseResourceTypeOrThrow(type, file);

@@ -56,6 +56,11 @@ export const RULES: readonly Rule[] = [
   oauthTicketManaged,
 ];
 
+/** Rule ids that changed, old → new: configs and waivers that use an old id keep working, with a warning. */
+export const RENAMED_RULES: Readonly<Record<string, string>> = {
+  'directory-radius-mfa-mschapv2': 'directory-radius-mfa',
+};
+
 export function findRule(id: string): Rule | undefined {
   return RULES.find((rule) => rule.meta.id === id);
 }

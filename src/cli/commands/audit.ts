@@ -116,13 +116,14 @@ function runSignal(flags: AuditFlags): AbortSignal {
   return AbortSignal.timeout(seconds * 1000);
 }
 
-function loadOptionalConfig(flags: AuditFlags): Config | undefined {
-  return flags.config ? loadConfig(flags.config) : undefined;
+function loadOptionalConfig(flags: AuditFlags, warn: (line: string) => void): Config | undefined {
+  return flags.config ? loadConfig(flags.config, warn) : undefined;
 }
 
 export async function runAudit(flags: AuditFlags): Promise<number> {
   const startedAt = new Date();
-  const config = loadOptionalConfig(flags);
+  const configWarnings: string[] = [];
+  const config = loadOptionalConfig(flags, (line) => configWarnings.push(line));
   const scope = resolveScope(flags, config);
   const accounts = resolveAccountScope(flags, flags.snapshot);
   const outputs = prepareReportOutputs(flags, flags.snapshot ?? flags.config);
@@ -141,6 +142,7 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
     severityOverrides: scope.severityOverrides,
     waivers: scope.waivers,
     settings: scope.settings,
+    warnings: configWarnings,
   });
   return emitReport(report, outputs, flags.quiet);
 }
@@ -165,7 +167,9 @@ export async function runCollect(flags: CollectFlags): Promise<number> {
   if ((flags.out === undefined) === (flags.outDir === undefined)) {
     throw new InputError('collect: give --out FILE (one evidence file) or --out-dir DIR (one file per account), not both or neither');
   }
-  const scope = resolveScope(flags, loadOptionalConfig(flags));
+  const scope = resolveScope(flags, loadOptionalConfig(flags, (line) => {
+    if (!flags.quiet) process.stderr.write(`warning: ${line}\n`);
+  }));
   const accounts = resolveAccountScope(flags, undefined);
   liveTuning(flags);
   const signal = runSignal(flags);
