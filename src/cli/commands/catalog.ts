@@ -2,7 +2,7 @@
 import { InputError } from '../../errors.js';
 import { pathsMermaid } from '../../formats/mermaid.js';
 import { DOCUMENTED_HOPS, findHop, storageHop, STORAGE_RESOURCE_TYPES } from '../../paths/hops.js';
-import { findRule, ruleCoversHop, RULES } from '../../rules/index.js';
+import { findRule, RENAMED_RULES, ruleCoversHop, RULES } from '../../rules/index.js';
 import type { Rule } from '../../rules/types.js';
 import { writeStdout } from '../output.js';
 
@@ -50,8 +50,9 @@ function explainRule(rule: Rule): string {
 }
 
 export async function runExplain(id: string): Promise<void> {
-  const rule = findRule(id);
-  if (rule) return writeStdout(explainRule(rule));
+  const renamedTo = RENAMED_RULES[id];
+  const rule = findRule(renamedTo ?? id);
+  if (rule) return writeStdout(`${renamedTo ? `(${id} is now ${renamedTo})\n` : ''}${explainRule(rule)}`);
   const hop = findHop(id);
   if (!hop) throw new InputError(`explain ${id}: no rule or hop has this id (see \`rules\` and \`paths\`)`);
   const rules = RULES.filter((r) => ruleCoversHop(r, hop.id));
