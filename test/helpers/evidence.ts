@@ -184,3 +184,36 @@ export function compliantEvidenceIn(partition: string, region: string): Evidence
     .replaceAll(REGION, region);
   return JSON.parse(text) as EvidenceDocument;
 }
+
+export const OTHER_INSTANCE_ID = '22222222-3333-4444-8555-666666666666';
+
+/**
+ * Adds another instance to the compliant document's region, listed by ListInstances. `described`:
+ * `true` (default) adds its evidence too, `'denied'` records DescribeInstance as AccessDenied, `false`
+ * leaves it listed only (as when it was out of scope). Without `identity` its type is unknown.
+ */
+export function addInstance(doc: EvidenceDocument, options: { id?: string; identity?: string; described?: boolean | 'denied' } = {}): string {
+  const id = options.id ?? OTHER_INSTANCE_ID;
+  const { region, instance } = parts(doc);
+  const summary = {
+    Id: id,
+    Arn: `arn:aws:connect:${REGION}:${ACCOUNT}:instance/${id}`,
+    ...(options.identity ? { IdentityManagementType: options.identity } : {}),
+    InstanceAlias: `other-${id.slice(0, 8)}`,
+    InstanceStatus: 'ACTIVE',
+  };
+  if (region.listInstances?.status === 'ok') region.listInstances.response.push(summary);
+  const described = options.described ?? true;
+  if (described !== false) {
+    region.instances[id] = {
+      ...structuredClone(instance),
+      describeInstance: described === 'denied' ? failed('AccessDeniedException', 400) : ok({ Instance: { ...summary, InstanceAccessUrl: `https://other-${id.slice(0, 8)}.my.connect.aws/` } }),
+    };
+  }
+  return id;
+}
+
+/** The rule as it judges one instance only, so a case with several instances still checks a single finding. */
+export function onInstance(rule: Rule, instanceId: string): Rule {
+  return { meta: rule.meta, evaluate: (ctx) => (ctx.instanceId === instanceId ? rule.evaluate(ctx) : []) };
+}

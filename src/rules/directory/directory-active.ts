@@ -1,6 +1,6 @@
 import { NETWORK_PATHS_DOC } from '../../paths/hops.js';
 import { AUTHENTICATION } from '../frameworks.js';
-import { judgeDirectory } from '../lib/directory.js';
+import { DIRECTORY_DOCS, fieldErrorOutcome, judgeDirectory } from '../lib/directory.js';
 import { outcome } from '../lib/outcomes.js';
 import type { Rule } from '../types.js';
 
@@ -12,22 +12,33 @@ export const directoryActive: Rule = {
     title: 'The directory that authenticates agents exists and is Active',
     hops: [HOP],
     severity: 'high',
-    rationale: 'The OAuth gateway sends agent logins to AD Connector over TLS; a directory that is impaired, inoperable or failed cannot authenticate agents, and one that does not exist means logins go nowhere.',
-    evidenceUsed: ['ds:DescribeDirectories'],
+    rationale:
+      'The OAuth gateway sends agent logins over TLS to the directory linked to the instance (AD Connector, AWS Managed Microsoft AD or Simple AD; one directory per instance). ' +
+      'A directory that is impaired, inoperable or failed cannot authenticate agents, and one that does not exist means logins go nowhere.',
+    evidenceUsed: ['connect:ListInstances', 'connect:DescribeInstance', 'ds:DescribeDirectories'],
     remediation: {
       summary: 'Restore the directory to Active: check its StageReason, the AD Connector service account, DNS and network reachability of the domain controllers.',
       console: ['Open the AWS Directory Service console and choose the directory.', 'Read the status reason and follow the troubleshooting guide for its stage.'],
       cli: 'aws ds describe-directories --directory-ids <directory-id> --query "DirectoryDescriptions[].[Stage,StageReason]"',
     },
-    references: ['https://docs.aws.amazon.com/directoryservice/latest/admin-guide/ad_connector_troubleshooting.html', NETWORK_PATHS_DOC],
+    references: [
+      DIRECTORY_DOCS.connectExistingDirectory,
+      DIRECTORY_DOCS.connectCreateInstance,
+      'https://docs.aws.amazon.com/directoryservice/latest/admin-guide/ad_connector_troubleshooting.html',
+      NETWORK_PATHS_DOC,
+    ],
     compliance: AUTHENTICATION,
   },
   evaluate(ctx) {
     return judgeDirectory(ctx, HOP, ({ directory, resource }) => {
       const evidence = { type: directory.Type ?? null, stage: directory.Stage ?? null, stageReason: directory.StageReason ?? null };
+      if (directory.Stage === undefined) {
+        const result = fieldErrorOutcome(HOP, resource, 'ds:DescribeDirectories', { code: 'MissingField', field: 'Stage', detail: `the DescribeDirectories answer for ${directory.DirectoryId} has no Stage` }, `the stage of directory ${directory.DirectoryId}`);
+        return { ...result, evidence: { ...evidence, ...result.evidence } };
+      }
       if (directory.Stage === 'Active') return outcome(HOP, 'PASS', resource, `Directory ${directory.DirectoryId} (${directory.Type ?? 'unknown type'}) is Active.`, evidence);
       const reason = directory.StageReason ? `: ${directory.StageReason}` : '';
-      return outcome(HOP, 'FAIL', resource, `Directory ${directory.DirectoryId} is ${directory.Stage ?? 'in an unknown stage'}, not Active${reason}.`, evidence);
+      return outcome(HOP, 'FAIL', resource, `Directory ${directory.DirectoryId} is ${directory.Stage}, not Active${reason}.`, evidence);
     });
   },
 };
