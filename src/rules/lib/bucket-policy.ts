@@ -22,7 +22,8 @@ import {
   patternGlob,
   principalIsEveryone,
 } from './iam-policy.js';
-import type { ConditionEntry, ConditionScalar, Glob, PolicyStatement } from './iam-policy.js';
+import type { ConditionEntry, ConditionScalar, Glob, MatchElement, PolicyStatement } from './iam-policy.js';
+import type { RuleMeta } from '../types.js';
 
 export type TransportVerdict =
   | { kind: 'invalid'; message: string }
@@ -38,6 +39,8 @@ export interface CandidateStatementEvidence {
   conditions: string;
   counted: boolean;
   whyNotCounted?: string;
+  /** What the evaluation read into the statement beyond its text, e.g. which NotAction exemptions do not matter. */
+  note?: string;
 }
 
 export interface CoverageEvidence {
@@ -143,12 +146,15 @@ function narrowingProblem(entry: ConditionEntry): string {
   return `condition ${describeCondition(entry)} narrows the Deny to some requests`;
 }
 
-/** Operators must be exactly as IAM spells them; set qualifiers on these single-valued keys are not accepted. */
-function operatorProblem(entry: ConditionEntry, accepted: readonly string[]): string | undefined {
+/**
+ * Operators must be exactly as IAM spells them and among `accepted`; set qualifiers only where
+ * `setQualifiers` says they behave like the plain operator.
+ */
+function operatorProblem(entry: ConditionEntry, accepted: readonly string[], setQualifiers = false): string | undefined {
   const { operator } = entry;
-  const expected = accepted.map((name) => `${name} or ${name}IfExists`).join(', or ');
+  const expected = accepted.map((name) => (name === 'Null' ? name : `${name} or ${name}IfExists`)).join(', or ');
   if (!operator.recognised) return `condition operator "${operator.raw}" is not an IAM operator (operator names are case-sensitive); expected ${expected}`;
-  if (operator.setQualifier) return `condition ${operator.raw} puts a set operator on the single-valued key ${entry.key}; expected ${expected}`;
+  if (operator.setQualifier && !setQualifiers) return `condition ${operator.raw} puts a set operator on the single-valued key ${entry.key}; expected ${expected}`;
   if (!accepted.includes(operator.base)) return `condition ${describeCondition(entry)} is not a test the rule accepts; expected ${expected}`;
   return undefined;
 }
@@ -156,19 +162,46 @@ function operatorProblem(entry: ConditionEntry, accepted: readonly string[]): st
 const isFalse = (value: ConditionScalar): boolean => value === false || value === 'false';
 const isTrue = (value: ConditionScalar): boolean => value === true || value === 'true';
 
+/**
+ * aws:SecureTransport is single-valued and "always included in the request context" (IAM global
+ * condition keys). So `ForAnyValue:` and `ForAllValues:` on `Bool` compare the one value as `Bool`
+ * does (ForAllValues also holds when a key is absent, which can only widen a Deny), and `Null` false
+ * (the key is present) holds for every request while `Null` true holds for none.
+ */
 function secureTransportProblem(entry: ConditionEntry): string | undefined {
   if (!conditionKeyIs(entry, SECURE_TRANSPORT_KEY)) return narrowingProblem(entry);
-  const operatorIssue = operatorProblem(entry, ['Bool']);
+  const isNull = entry.operator.base === 'Null';
+  const operatorIssue = operatorProblem(entry, ['Bool', 'Null'], !isNull);
   if (operatorIssue) return operatorIssue;
-  // Values are ORed: a list holds for insecure requests as soon as it contains false.
-  if (!entry.values.some(isFalse)) return `condition ${describeCondition(entry)} never holds for requests sent without TLS`;
+  // Values are ORed: a list holds for insecure requests as soon as it contains the value that matches them.
+  if (isNull && !entry.values.some(isFalse)) return `condition ${describeCondition(entry)} never holds: aws:SecureTransport is always in the request context`;
+  if (!isNull && !entry.values.some(isFalse)) return `condition ${describeCondition(entry)} never holds for requests sent without TLS`;
   return undefined;
 }
 
 function secureTransportNote(entries: readonly ConditionEntry[]): string | undefined {
-  const alsoMatchesTls = entries.every((entry) => entry.values.some(isTrue));
-  return alsoMatchesTls ? 'also holds for requests sent over TLS: the Deny applies to every request' : undefined;
+  const alsoMatchesTls = entries.every((entry) => (entry.operator.base === 'Null' ? entry.values.some(isFalse) : entry.values.some(isTrue)));
+  if (!alsoMatchesTls) return undefined;
+  const nullTest = entries.some((entry) => entry.operator.base === 'Null');
+  return nullTest
+    ? 'aws:SecureTransport is always in the request context, so the Deny applies to every request'
+    : 'also holds for requests sent over TLS: the Deny applies to every request';
 }
+
+/** The TLS versions a request can use; s3:TlsVersion holds one of them. */
+const TLS_VERSIONS: readonly number[] = [1.0, 1.1, 1.2, 1.3];
+
+const NUMERIC_TESTS: Readonly<Record<string, (requestValue: number, policyValue: number) => boolean>> = {
+  NumericEquals: (request, policy) => request === policy,
+  NumericNotEquals: (request, policy) => request !== policy,
+  NumericLessThan: (request, policy) => request < policy,
+  NumericLessThanEquals: (request, policy) => request <= policy,
+  NumericGreaterThan: (request, policy) => request > policy,
+  NumericGreaterThanEquals: (request, policy) => request >= policy,
+};
+
+/** "If a single negated matching condition operator includes multiple values for a context key, those values are evaluated using a logical NOR." */
+const NEGATED_NUMERIC_OPERATORS: ReadonlySet<string> = new Set(['NumericNotEquals']);
 
 function numericValue(value: ConditionScalar): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
@@ -177,19 +210,26 @@ function numericValue(value: ConditionScalar): number | undefined {
 }
 
 /**
- * `NumericLessThan[IfExists]` (or `...Equals`) with a threshold at or above the minimum denies every
- * version below the minimum. Values are ORed, so the largest threshold decides.
+ * The condition must hold for every TLS version below the minimum (1.0 and 1.1 for 1.2), each
+ * operator evaluated against each discrete version: `NumericLessThanEquals 1.1`, `NumericLessThan 1.3`
+ * and `NumericEquals ["1.0","1.1"]` all count, `NumericEquals "1.0"` alone does not.
  */
 function tlsVersionProblem(entry: ConditionEntry, minimumVersion: number): string | undefined {
   if (!conditionKeyIs(entry, TLS_VERSION_KEY)) return narrowingProblem(entry);
-  const operatorIssue = operatorProblem(entry, ['NumericLessThan', 'NumericLessThanEquals']);
+  const operatorIssue = operatorProblem(entry, Object.keys(NUMERIC_TESTS));
   if (operatorIssue) return operatorIssue;
-  const thresholds = entry.values.map(numericValue).filter((value): value is number => value !== undefined);
+  const below = TLS_VERSIONS.filter((version) => version < minimumVersion);
+  // Written so that a NaN minimum, below which nothing lies, is never met.
+  if (below.length === 0) return `no TLS version lies below ${minimumVersion}, so the minimum cannot be enforced`;
+  const numbers = entry.values.map(numericValue);
+  const thresholds = numbers.filter((value): value is number => value !== undefined);
   if (thresholds.length === 0) return `condition ${describeCondition(entry)} has no numeric TLS version`;
-  // Written as a negation so that a NaN minimum never counts as met.
-  if (!(Math.max(...thresholds) >= minimumVersion)) {
-    return `condition ${describeCondition(entry)} does not hold for every TLS version below ${minimumVersion}`;
-  }
+  const negated = NEGATED_NUMERIC_OPERATORS.has(entry.operator.base);
+  // Under NOR, a value IAM cannot compare leaves the outcome unknown: it does not count.
+  if (negated && thresholds.length < numbers.length) return `condition ${describeCondition(entry)} has a value that is not a TLS version`;
+  const test = NUMERIC_TESTS[entry.operator.base] as (requestValue: number, policyValue: number) => boolean;
+  const holdsFor = (version: number): boolean => (negated ? thresholds.every((value) => test(version, value)) : thresholds.some((value) => test(version, value)));
+  if (!below.every(holdsFor)) return `condition ${describeCondition(entry)} does not hold for every TLS version below ${minimumVersion}`;
   return undefined;
 }
 
@@ -217,6 +257,44 @@ function bucketTarget(bucketName: string, { partition = 'aws' }: BucketPolicyOpt
 /** Every S3 action: `s3:` followed by a non-empty name, matched case-insensitively. */
 const EVERY_S3_ACTION = patternGlob('s3:?*', 'action');
 
+/**
+ * The S3 actions whose "Resource types" column is empty in the Service Authorization Reference,
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html ("If there is
+ * no value for this column, you must specify all resources ("*")"): no request for them names a bucket
+ * or an object, so a Deny that exempts them through NotAction still covers every bucket and object
+ * action. Lower case, as actions match case-insensitively.
+ */
+const S3_ACTIONS_WITHOUT_BUCKET_OR_OBJECT: ReadonlySet<string> = new Set(
+  [
+    'CreateJob', 'CreateStorageLensGroup', 'GetAccessPoint', 'GetAccountPublicAccessBlock', 'ListAccessGrantsInstances',
+    'ListAccessPoints', 'ListAccessPointsForObjectLambda', 'ListAllMyBuckets', 'ListJobs', 'ListMultiRegionAccessPoints',
+    'ListStorageLensConfigurations', 'ListStorageLensGroups', 'PutAccessPointPublicAccessBlock', 'PutAccountPublicAccessBlock',
+    'PutStorageLensConfiguration',
+  ].map((name) => `s3:${name}`.toLowerCase()),
+);
+
+/** An exact action name (no wildcard, no variable) from the table above; a pattern that could match more keeps counting. */
+function takesNoBucketOrObject(pattern: string): boolean {
+  return !/[*?$]/.test(pattern) && S3_ACTIONS_WITHOUT_BUCKET_OR_OBJECT.has(pattern.toLowerCase());
+}
+
+/** The NotAction patterns that exempt actions on a bucket or its objects. */
+function bucketOrObjectExemptions(action: MatchElement): string[] {
+  return action.patterns.filter((pattern) => !takesNoBucketOrObject(pattern));
+}
+
+/** Does the Action/NotAction element cover every action a request on the bucket or its objects can ask for? */
+function coversEveryBucketAndObjectAction(action: MatchElement): boolean {
+  const element = action.negated ? { negated: true, patterns: bucketOrObjectExemptions(action) } : action;
+  return elementAppliesToEvery(element, EVERY_S3_ACTION, 'action');
+}
+
+function actionNote(action: MatchElement): string | undefined {
+  const ignored = action.negated ? action.patterns.filter(takesNoBucketOrObject) : [];
+  if (ignored.length === 0) return undefined;
+  return `NotAction exempts ${ignored.join(', ')}, which take${ignored.length === 1 ? 's' : ''} no bucket or object resource (Service Authorization Reference), so every bucket and object action is still denied`;
+}
+
 /** Tried in order to name a concrete action a set of statements fails to deny. */
 const EXAMPLE_S3_ACTIONS = [
   's3:GetObject', 's3:PutObject', 's3:ListBucket', 's3:DeleteObject', 's3:GetObjectVersion', 's3:PutObjectAcl',
@@ -241,13 +319,14 @@ interface StatementAssessment {
   counted: boolean;
   conditionDescription: string;
   whyNotCounted: string[];
+  note: string | undefined;
 }
 
 function assessStatement(statement: PolicyStatement, target: BucketTarget, requirement: DenyRequirement): StatementAssessment {
   const isDeny = statement.effect === 'Deny';
   const judgement = requirement.judge(statement.conditions);
   const appliesToEveryPrincipal = principalIsEveryone(statement.principal);
-  const appliesToEveryAction = elementAppliesToEvery(statement.action, EVERY_S3_ACTION, 'action');
+  const appliesToEveryAction = coversEveryBucketAndObjectAction(statement.action);
   const appliesToBucket = elementAppliesTo(statement.resource, target.bucketArn, 'resource');
   const appliesToEveryObject = elementAppliesToEvery(statement.resource, target.everyObject, 'resource');
   const deniesEveryOffendingRequest = isDeny && judgement.holds;
@@ -272,6 +351,7 @@ function assessStatement(statement: PolicyStatement, target: BucketTarget, requi
     counted: whyNotCounted.length === 0,
     conditionDescription: judgement.holds ? judgement.description : describeConditions(statement.conditions),
     whyNotCounted,
+    note: actionNote(statement.action),
   };
 }
 
@@ -281,7 +361,7 @@ function principalShortfall({ principal }: PolicyStatement): string {
 }
 
 function actionShortfall({ action }: PolicyStatement): string {
-  if (action.negated) return `NotAction exempts ${action.patterns.join(', ')}`;
+  if (action.negated) return `NotAction exempts ${bucketOrObjectExemptions(action).join(', ')}`;
   return `actions ${action.patterns.join(', ')} do not cover every S3 action`;
 }
 
@@ -296,6 +376,7 @@ function candidateEvidence(assessment: StatementAssessment): CandidateStatementE
     conditions: assessment.conditionDescription,
     counted: assessment.counted,
     ...(assessment.counted ? {} : { whyNotCounted: assessment.whyNotCounted.join('; ') }),
+    ...(assessment.note ? { note: assessment.note } : {}),
   };
 }
 
@@ -415,4 +496,125 @@ function gapSentences(requirement: DenyRequirement, uncovered: readonly string[]
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Remediation: add one Deny statement to the bucket's existing policy
+// ---------------------------------------------------------------------------------------------------
+
+/** The Deny statement each bucket-policy rule asks for; each rule adds only its own Sid. */
+export interface BucketDenyStatement {
+  sid: string;
+  /** e.g. `when aws:SecureTransport is false`. */
+  when: string;
+  condition: { test: string; variable: string; value: string };
+  /** Terraform data source that holds the statement. */
+  document: string;
+  ruleId: string;
+}
+
+export const SECURE_TRANSPORT_STATEMENT: BucketDenyStatement = {
+  sid: 'DenyInsecureTransport',
+  when: `when ${SECURE_TRANSPORT_KEY} is false`,
+  condition: { test: 'Bool', variable: SECURE_TRANSPORT_KEY, value: 'false' },
+  document: 'deny_insecure_transport',
+  ruleId: 's3-bucket-denies-insecure-transport',
+};
+
+export const TLS_VERSION_STATEMENT: BucketDenyStatement = {
+  sid: 'DenyOldTls',
+  when: `when ${TLS_VERSION_KEY} is NumericLessThan 1.2`,
+  condition: { test: 'NumericLessThan', variable: TLS_VERSION_KEY, value: '1.2' },
+  document: 'deny_old_tls',
+  ruleId: 's3-bucket-denies-tls-below-1-2',
+};
+
+const BUCKET_DENY_STATEMENTS: readonly BucketDenyStatement[] = [SECURE_TRANSPORT_STATEMENT, TLS_VERSION_STATEMENT];
+
+/** The statement as JSON, for the bucket named `bucket` (`<bucket>` in the remediation text). */
+export function bucketDenyStatementJson(statement: BucketDenyStatement, bucket = '<bucket>'): string {
+  return JSON.stringify({
+    Sid: statement.sid,
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:*',
+    Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+    Condition: { [statement.condition.test]: { [statement.condition.variable]: statement.condition.value } },
+  });
+}
+
+const EMPTY_POLICY = '{"Version":"2012-10-17","Statement":[]}';
+
+/**
+ * get-bucket-policy, then jq replaces a statement with the same Sid or appends the new one (keeping every
+ * other statement; `Statement` may be one object), then put-bucket-policy. A bucket without a policy
+ * (NoSuchBucketPolicy) starts from an empty one; any other error stops before anything is written.
+ */
+function mergeCli(statement: BucketDenyStatement): string {
+  return [
+    'aws s3api get-bucket-policy --bucket <bucket> --query Policy --output text > policy.json 2> get-policy-error.txt \\',
+    `  || { grep -q NoSuchBucketPolicy get-policy-error.txt && echo '${EMPTY_POLICY}' > policy.json; } \\`,
+    '  || { cat get-policy-error.txt >&2; false; } \\',
+    `  && jq --argjson add '${bucketDenyStatementJson(statement)}' \\`,
+    `    '.Statement = ([.Statement // [] | if type == "array" then .[] else . end | select(.Sid != $add.Sid)] + [$add])' \\`,
+    '    policy.json > merged-policy.json \\',
+    '  && aws s3api put-bucket-policy --bucket <bucket> --policy file://merged-policy.json',
+  ].join('\n');
+}
+
+function statementTerraform(statement: BucketDenyStatement): string {
+  return [
+    `data "aws_iam_policy_document" "${statement.document}" {`,
+    '  statement {',
+    `    sid     = "${statement.sid}"`,
+    '    effect  = "Deny"',
+    '    actions = ["s3:*"]',
+    '    principals {',
+    '      type        = "*"',
+    '      identifiers = ["*"]',
+    '    }',
+    '    resources = [aws_s3_bucket.recordings.arn, "${aws_s3_bucket.recordings.arn}/*"]',
+    '    condition {',
+    `      test     = "${statement.condition.test}"`,
+    `      variable = "${statement.condition.variable}"`,
+    `      values   = ["${statement.condition.value}"]`,
+    '    }',
+    '  }',
+    '}',
+  ].join('\n');
+}
+
+/** The single bucket policy document, merging the statements it has today with this rule's (and the other rule's, if added). */
+function mergedTerraform(statement: BucketDenyStatement): string {
+  const others = BUCKET_DENY_STATEMENTS.filter((other) => other !== statement);
+  return [
+    '# A bucket has one policy: a second aws_s3_bucket_policy for it would replace the first.',
+    '# Add the document above to the one your aws_s3_bucket_policy already uses:',
+    'data "aws_iam_policy_document" "recordings_bucket" {',
+    '  source_policy_documents = [',
+    '    data.aws_iam_policy_document.recordings_bucket_current.json, # the statements the policy has today',
+    `    data.aws_iam_policy_document.${statement.document}.json,`,
+    ...others.map((other) => `    # data.aws_iam_policy_document.${other.document}.json, # keep it if you added it for ${other.ruleId}`),
+    '  ]',
+    '}',
+    '',
+    'resource "aws_s3_bucket_policy" "recordings" {',
+    '  bucket = aws_s3_bucket.recordings.id',
+    '  policy = data.aws_iam_policy_document.recordings_bucket.json',
+    '}',
+  ].join('\n');
+}
+
+/** Console, AWS CLI + jq and Terraform steps that add the statement to the existing bucket policy, never replace it. */
+export function bucketDenyRemediation(statement: BucketDenyStatement): RuleMeta['remediation'] {
+  return {
+    summary: `Add a Deny statement (Sid ${statement.sid}) for all principals and s3:* on the bucket and its objects ${statement.when} to the existing bucket policy, keeping every statement already in it.`,
+    console: [
+      'Open the S3 console, choose the bucket, then Permissions › Bucket policy › Edit.',
+      `Keep every statement already there and add this one to the Statement list (a bucket without a policy starts from ${EMPTY_POLICY}); if a statement with Sid ${statement.sid} exists, replace only that one: ${bucketDenyStatementJson(statement)}`,
+      'In the aws-us-gov or aws-cn partition, write the ARNs with arn:aws-us-gov: or arn:aws-cn:. Save changes.',
+    ],
+    cli: mergeCli(statement),
+    terraform: `${statementTerraform(statement)}\n\n${mergedTerraform(statement)}`,
+  };
 }

@@ -86,28 +86,61 @@ function has(record: Record<string, unknown>, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(record, key);
 }
 
+/** Every finding about a policy IAM would refuse starts with this, whatever the rule. */
+export const INVALID_POLICY_PREFIX = 'not a valid policy: ';
+
+/** Elements of the IAM JSON policy grammar; names are case-sensitive (`statement` is not `Statement`). */
+const POLICY_ELEMENTS: readonly string[] = ['Version', 'Id', 'Statement'];
+const STATEMENT_ELEMENTS: readonly string[] = ['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition'];
+/** A missing Version is valid: IAM then applies 2008-10-17. */
+const POLICY_VERSIONS: readonly string[] = ['2012-10-17', '2008-10-17'];
+
+/** `*`, or a service prefix, a colon and an action name that may hold wildcards (`s3:Get*`). */
+const ACTION_SHAPE = /^(\*|[A-Za-z0-9*?-]+:.+)$/;
+
 /**
  * Parses a resource-based policy (bucket policy, key policy). A document IAM would refuse — bad JSON,
- * no `Statement`, an `Effect` other than `Allow`/`Deny`, a statement without a principal, action or
- * resource, ill-typed values — is `invalid` with a message naming the statement, never a throw.
+ * an element IAM does not know, an unknown Version, no `Statement`, a statement without `Effect` or
+ * with one other than `Allow`/`Deny`, without a principal, action or resource, an action without a
+ * service prefix, ill-typed values — is `invalid` with a message that starts with
+ * {@link INVALID_POLICY_PREFIX} and names the statement, never a throw.
  */
 export function parsePolicy(text: string): PolicyParseResult {
+  const result = parseDocument(text);
+  return result.ok ? { kind: 'policy', document: result.value } : { kind: 'invalid', message: INVALID_POLICY_PREFIX + result.problem };
+}
+
+function parseDocument(text: string): Parsed<PolicyDocument> {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { kind: 'invalid', message: `the policy is not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+    return problem(`the policy is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (!isRecord(json)) return { kind: 'invalid', message: 'the policy is not a JSON object' };
-  if (!has(json, 'Statement')) return { kind: 'invalid', message: 'the policy has no Statement element' };
+  if (!isRecord(json)) return problem('the policy is not a JSON object');
+  const unknown = unknownElement(json, POLICY_ELEMENTS);
+  if (unknown !== undefined) return problem(`the policy has the element ${JSON.stringify(unknown)}, which IAM does not know (${knownElements(POLICY_ELEMENTS)})`);
+  if (has(json, 'Version') && !POLICY_VERSIONS.includes(json.Version as string)) {
+    return problem(`the policy has Version ${JSON.stringify(json.Version)}; IAM knows only ${POLICY_VERSIONS.map((v) => `"${v}"`).join(' and ')}`);
+  }
+  if (has(json, 'Id') && typeof json.Id !== 'string') return problem('the policy has an Id that is not a string');
+  if (!has(json, 'Statement')) return problem('the policy has no Statement element');
   const rawStatements = Array.isArray(json.Statement) ? json.Statement : [json.Statement];
   const statements: PolicyStatement[] = [];
   for (const [index, raw] of rawStatements.entries()) {
     const statement = parseStatement(raw, index);
-    if (!statement.ok) return { kind: 'invalid', message: `policy statement ${statementLabel(raw, index)} ${statement.problem}` };
+    if (!statement.ok) return problem(`statement ${statementLabel(raw, index)} ${statement.problem}`);
     statements.push(statement.value);
   }
-  return { kind: 'policy', document: { statements } };
+  return parsed({ statements });
+}
+
+function unknownElement(record: Record<string, unknown>, known: readonly string[]): string | undefined {
+  return Object.keys(record).find((name) => !known.includes(name));
+}
+
+function knownElements(known: readonly string[]): string {
+  return `it knows ${known.join(', ')}; element names are case-sensitive`;
 }
 
 function statementLabel(raw: unknown, index: number): string {
@@ -116,13 +149,21 @@ function statementLabel(raw: unknown, index: number): string {
 
 function parseStatement(raw: unknown, index: number): Parsed<PolicyStatement> {
   if (!isRecord(raw)) return problem('is not a JSON object');
+  const unknown = unknownElement(raw, STATEMENT_ELEMENTS);
+  if (unknown !== undefined) return problem(`has the element ${JSON.stringify(unknown)}, which IAM does not know in a statement (${knownElements(STATEMENT_ELEMENTS)})`);
+  if (has(raw, 'Sid') && typeof raw.Sid !== 'string') return problem('has a Sid that is not a string');
+  if (!has(raw, 'Effect')) return problem('has no Effect; IAM requires "Allow" or "Deny"');
   if (raw.Effect !== 'Allow' && raw.Effect !== 'Deny') {
-    return problem(`has Effect ${JSON.stringify(raw.Effect) ?? 'missing'}; IAM accepts only "Allow" or "Deny" (case-sensitive)`);
+    return problem(`has Effect ${JSON.stringify(raw.Effect)}; IAM accepts only "Allow" or "Deny" (case-sensitive)`);
   }
   const principal = parsePrincipalElement(raw);
   if (!principal.ok) return principal;
   const action = parseMatchElement(raw, 'Action', 'NotAction');
   if (!action.ok) return action;
+  const unprefixed = action.value.patterns.find((pattern) => !ACTION_SHAPE.test(pattern));
+  if (unprefixed !== undefined) {
+    return problem(`has ${action.value.negated ? 'NotAction' : 'Action'} ${JSON.stringify(unprefixed)} without a service prefix; IAM expects "*" or "service:action"`);
+  }
   const resource = parseMatchElement(raw, 'Resource', 'NotResource');
   if (!resource.ok) return resource;
   const conditions = parseConditionBlock(raw.Condition);

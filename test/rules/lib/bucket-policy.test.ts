@@ -1,6 +1,17 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it, expect } from 'vitest';
-import { evaluateSecureTransportDeny, evaluateTlsVersionDeny } from '../../../src/rules/lib/bucket-policy.js';
-import type { TransportVerdict } from '../../../src/rules/lib/bucket-policy.js';
+import {
+  bucketDenyRemediation,
+  bucketDenyStatementJson,
+  evaluateSecureTransportDeny,
+  evaluateTlsVersionDeny,
+  SECURE_TRANSPORT_STATEMENT,
+  TLS_VERSION_STATEMENT,
+} from '../../../src/rules/lib/bucket-policy.js';
+import type { BucketDenyStatement, TransportVerdict } from '../../../src/rules/lib/bucket-policy.js';
 import { globsCover, globsOverlap, parseConditionOperator, patternGlob, patternMatches } from '../../../src/rules/lib/iam-policy.js';
 
 const BUCKET = 'recordings-bucket';
@@ -74,6 +85,11 @@ describe('evaluateSecureTransportDeny: verdicts', () => {
     ['NotAction exempting "*" denies nothing', policy(deny({ Action: undefined, NotAction: '*' })), 'not-covered'],
     ['NotAction exempting only ec2:* still covers every S3 action', policy(deny({ Action: undefined, NotAction: 'ec2:*' })), 'covered'],
     ['NotAction exempting "?3:GetObject" could match s3:GetObject', policy(deny({ Action: undefined, NotAction: '?3:GetObject' })), 'not-covered'],
+    ['NotAction exempting only s3:ListAllMyBuckets (no bucket or object resource) still covers every bucket and object action', policy(deny({ Action: undefined, NotAction: 's3:ListAllMyBuckets' })), 'covered'],
+    ['NotAction exempting only actions without a bucket or object resource, in any case', policy(deny({ Action: undefined, NotAction: ['S3:listallmybuckets', 's3:GetAccountPublicAccessBlock', 's3:CreateJob'] })), 'covered'],
+    ['NotAction exempting s3:ListAllMyBuckets and s3:GetObject leaves s3:GetObject', policy(deny({ Action: undefined, NotAction: ['s3:ListAllMyBuckets', 's3:GetObject'] })), 'not-covered'],
+    ['NotAction exempting "s3:ListAllMyBucket*" keeps counting as an exemption (a wildcard could match a bucket action)', policy(deny({ Action: undefined, NotAction: 's3:ListAllMyBucket*' })), 'not-covered'],
+    ['NotAction exempting "s3:List*" leaves s3:ListBucket', policy(deny({ Action: undefined, NotAction: 's3:List*' })), 'not-covered'],
 
     // Resources
     ['"arn:aws:s3:::recordings-bucket*" covers the bucket and its objects', policy(deny({ Resource: 'arn:aws:s3:::recordings-bucket*' })), 'covered'],
@@ -105,7 +121,17 @@ describe('evaluateSecureTransportDeny: verdicts', () => {
     ['an extra aws:SourceIp condition narrows the Deny', policy(deny({ Condition: { ...INSECURE, IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } })), 'not-covered'],
     ['an extra key under the same Bool operator narrows the Deny', policy(deny({ Condition: { Bool: { 'aws:SecureTransport': 'false', 'aws:ViaAWSService': 'false' } } })), 'not-covered'],
     ['operator "bool" is not an IAM operator (operators are case-sensitive)', policy(deny({ Condition: { bool: { 'aws:SecureTransport': 'false' } } })), 'not-covered'],
-    ['ForAnyValue:Bool is not counted (cautious: set operator on a single-valued key)', policy(deny({ Condition: { 'ForAnyValue:Bool': { 'aws:SecureTransport': 'false' } } })), 'not-covered'],
+    ['ForAnyValue:Bool on the single-valued, always-present aws:SecureTransport behaves as Bool', policy(deny({ Condition: { 'ForAnyValue:Bool': { 'aws:SecureTransport': 'false' } } })), 'covered'],
+    ['ForAllValues:Bool on aws:SecureTransport behaves as Bool', policy(deny({ Condition: { 'ForAllValues:Bool': { 'aws:SecureTransport': 'false' } } })), 'covered'],
+    ['ForAnyValue:BoolIfExists on aws:SecureTransport behaves as Bool', policy(deny({ Condition: { 'ForAnyValue:BoolIfExists': { 'aws:SecureTransport': 'false' } } })), 'covered'],
+    ['ForAnyValue:Bool "true" never matches insecure requests', policy(deny({ Condition: { 'ForAnyValue:Bool': { 'aws:SecureTransport': 'true' } } })), 'not-covered'],
+    ['Null "false": aws:SecureTransport is always present, so the Deny applies to every request', policy(deny({ Condition: { Null: { 'aws:SecureTransport': 'false' } } })), 'covered'],
+    ['Null false (JSON boolean) counts the same way', policy(deny({ Condition: { Null: { 'aws:SecureTransport': false } } })), 'covered'],
+    ['Null ["true","false"]: values are ORed, so it holds for every request', policy(deny({ Condition: { Null: { 'aws:SecureTransport': ['true', 'false'] } } })), 'covered'],
+    ['Null "true" never holds: the key is always present', policy(deny({ Condition: { Null: { 'aws:SecureTransport': 'true' } } })), 'not-covered'],
+    ['NullIfExists is not an IAM operator', policy(deny({ Condition: { NullIfExists: { 'aws:SecureTransport': 'false' } } })), 'not-covered'],
+    ['a set qualifier on Null is not counted (cautious)', policy(deny({ Condition: { 'ForAnyValue:Null': { 'aws:SecureTransport': 'false' } } })), 'not-covered'],
+    ['Null "false" on another key narrows the Deny', policy(deny({ Condition: { ...INSECURE, Null: { 'aws:SourceVpce': 'false' } } })), 'not-covered'],
     ['StringEquals on aws:SecureTransport is not counted (cautious: only Bool/BoolIfExists)', policy(deny({ Condition: { StringEquals: { 'aws:SecureTransport': 'false' } } })), 'not-covered'],
     ['a Deny on s3:TlsVersion < 1.2 only does not deny plain HTTP', policy(deny({ Condition: OLD_TLS })), 'not-covered'],
     ['SecureTransport and TlsVersion in one statement are ANDed, which narrows it', policy(deny({ Condition: { ...INSECURE, ...OLD_TLS } })), 'not-covered'],
@@ -247,6 +273,34 @@ describe('evaluateSecureTransportDeny: evidence and reasons', () => {
     expect(verdict.reason).toBe('The bucket has no bucket policy, so requests sent without TLS are not denied.');
   });
 
+  it('Null "false": the evidence says why the Deny applies to every request', () => {
+    const verdict = covered(transport(policy(deny({ Condition: { Null: { 'aws:SecureTransport': 'false' } } }))));
+    expect(verdict.evidence.candidateStatements[0]?.conditions).toBe(
+      'Null aws:SecureTransport "false" (aws:SecureTransport is always in the request context, so the Deny applies to every request)',
+    );
+  });
+
+  it('Null "true": explains that it never holds', () => {
+    const verdict = notCovered(transport(policy(deny({ Condition: { Null: { 'aws:SecureTransport': 'true' } } }))));
+    expect(verdict.evidence.candidateStatements[0]?.whyNotCounted).toBe('condition Null aws:SecureTransport "true" never holds: aws:SecureTransport is always in the request context');
+  });
+
+  it('NotAction of actions without a bucket or object resource: counted, and the evidence says why', () => {
+    const verdict = covered(transport(policy(deny({ Action: undefined, NotAction: 's3:ListAllMyBuckets' }))));
+    expect(verdict.evidence.allActionsCovered).toBe(true);
+    expect(verdict.evidence.candidateStatements[0]).toMatchObject({
+      actions: { not: ['s3:ListAllMyBuckets'] },
+      counted: true,
+      note: 'NotAction exempts s3:ListAllMyBuckets, which takes no bucket or object resource (Service Authorization Reference), so every bucket and object action is still denied',
+    });
+  });
+
+  it('NotAction mixing both kinds: names only the exemption that matters', () => {
+    const verdict = notCovered(transport(policy(deny({ Action: undefined, NotAction: ['s3:ListAllMyBuckets', 's3:GetObject'] }))));
+    expect(verdict.evidence.uncovered).toEqual(['action s3:GetObject']);
+    expect(verdict.evidence.candidateStatements[0]?.whyNotCounted).toBe('NotAction exempts s3:GetObject');
+  });
+
   it('bucket in another partition: the ARN partition is an option', () => {
     const govArn = 'arn:aws-us-gov:s3:::recordings-bucket';
     const text = policy(deny({ Resource: [govArn, `${govArn}/*`] }));
@@ -276,11 +330,45 @@ describe('evaluateSecureTransportDeny: invalid policies', () => {
     expect(verdict.kind).toBe('invalid');
   });
 
-  it('names the offending statement', () => {
+  it.each<[string, string]>([
+    ['an unknown top-level element ("statement" is not "Statement")', JSON.stringify({ Version: '2012-10-17', statement: [deny()] })],
+    ['an unknown top-level element next to Statement', JSON.stringify({ Version: '2012-10-17', Statement: [deny()], Comment: 'x' })],
+    ['an unknown statement element "Conditions"', policy(deny({ Condition: undefined, Conditions: INSECURE }))],
+    ['a lower-case statement element "condition"', policy(deny({ Condition: undefined, condition: INSECURE }))],
+    ['an unknown Version', JSON.stringify({ Version: '2012-10-18', Statement: [deny()] })],
+    ['a Version that is not a string', JSON.stringify({ Version: 2012, Statement: [deny()] })],
+    ['a statement without Effect', policy(deny({ Effect: undefined }))],
+    ['an Action without a service prefix', policy(deny({ Action: 'GetObject' }))],
+    ['a NotAction entry without a service prefix', policy(deny({ Action: undefined, NotAction: ['s3:GetObject', 'ListAllMyBuckets'] }))],
+    ['an Action with an empty action name', policy(deny({ Action: 's3:' }))],
+    ['a Sid that is not a string', policy(deny({ Sid: 7 }))],
+  ])('a policy AWS would refuse is not judged: %s → invalid', (_name, text) => {
+    const verdict = transport(text);
+    expect(verdict.kind).toBe('invalid');
+    expect(verdict.kind === 'invalid' && verdict.message).toMatch(/^not a valid policy: /);
+    expect(tls(text).kind).toBe('invalid');
+  });
+
+  it.each<[string, string]>([
+    ['no Version (IAM then applies 2008-10-17)', JSON.stringify({ Statement: [deny()] })],
+    ['Version 2008-10-17', JSON.stringify({ Version: '2008-10-17', Statement: [deny()] })],
+    ['an Id next to Version and Statement', JSON.stringify({ Version: '2012-10-17', Id: 'bucket-policy', Statement: [deny()] })],
+  ])('a valid document is judged: %s', (_name, text) => {
+    expect(transport(text).kind).toBe('covered');
+  });
+
+  it('names the offending statement, after "not a valid policy:"', () => {
     expect(transport(policy(deny({ Sid: 'Broken', Effect: 'deny' })))).toEqual({
       kind: 'invalid',
-      message: 'policy statement Broken has Effect "deny"; IAM accepts only "Allow" or "Deny" (case-sensitive)',
+      message: 'not a valid policy: statement Broken has Effect "deny"; IAM accepts only "Allow" or "Deny" (case-sensitive)',
     });
+  });
+
+  it('names the unknown element', () => {
+    const verdict = transport(policy(deny({ Sid: 'Typo', Condition: undefined, Conditions: INSECURE })));
+    expect(verdict.kind === 'invalid' && verdict.message).toBe(
+      'not a valid policy: statement Typo has the element "Conditions", which IAM does not know in a statement (it knows Sid, Effect, Principal, NotPrincipal, Action, NotAction, Resource, NotResource, Condition; element names are case-sensitive)',
+    );
   });
 });
 
@@ -302,8 +390,31 @@ describe('evaluateTlsVersionDeny', () => {
     ['objects only', policy(deny({ Condition: OLD_TLS, Resource: OBJECTS_ARN })), 'not-covered'],
     ['s3:PutObject only', policy(deny({ Condition: OLD_TLS, Action: 's3:PutObject' })), 'not-covered'],
     ['both rules satisfied by two statements', policy(deny(), deny({ Sid: 'DenyOldTls', Condition: OLD_TLS })), 'covered'],
+
+    // TLS versions are discrete: 1.0, 1.1, 1.2, 1.3
+    ['NumericLessThanEquals 1.1 denies 1.0 and 1.1, every version below 1.2', policy(deny({ Condition: { NumericLessThanEquals: { 's3:TlsVersion': 1.1 } } })), 'covered'],
+    ['NumericLessThanEquals "1.1" (string)', policy(deny({ Condition: { NumericLessThanEquals: { 's3:TlsVersion': '1.1' } } })), 'covered'],
+    ['NumericEquals ["1.0","1.1"] denies every version below 1.2', policy(deny({ Condition: { NumericEquals: { 's3:TlsVersion': ['1.0', '1.1'] } } })), 'covered'],
+    ['NumericEquals "1.0" alone leaves TLS 1.1', policy(deny({ Condition: { NumericEquals: { 's3:TlsVersion': '1.0' } } })), 'not-covered'],
+    ['NumericEquals ["1.0","TLSv1.1"]: the value that is not a number matches nothing, so TLS 1.1 is left', policy(deny({ Condition: { NumericEquals: { 's3:TlsVersion': ['1.0', 'TLSv1.1'] } } })), 'not-covered'],
+    ['NumericLessThan 1.15 denies 1.0 and 1.1', policy(deny({ Condition: { NumericLessThan: { 's3:TlsVersion': 1.15 } } })), 'covered'],
+    ['NumericGreaterThanEquals 1.0 denies every version, the old ones included', policy(deny({ Condition: { NumericGreaterThanEquals: { 's3:TlsVersion': '1.0' } } })), 'covered'],
+    ['NumericGreaterThan 1.0 leaves TLS 1.0', policy(deny({ Condition: { NumericGreaterThan: { 's3:TlsVersion': '1.0' } } })), 'not-covered'],
+    ['NumericNotEquals ["1.2","1.3"]: negated values are NORed, so it holds for 1.0 and 1.1', policy(deny({ Condition: { NumericNotEquals: { 's3:TlsVersion': ['1.2', '1.3'] } } })), 'covered'],
+    ['NumericNotEquals ["1.1","1.2"]: NOR leaves TLS 1.1', policy(deny({ Condition: { NumericNotEquals: { 's3:TlsVersion': ['1.1', '1.2'] } } })), 'not-covered'],
+    ['NumericNotEquals with a value that is not a number is not counted (cautious)', policy(deny({ Condition: { NumericNotEquals: { 's3:TlsVersion': ['1.2', 'x'] } } })), 'not-covered'],
+    ['ForAnyValue:NumericLessThan on s3:TlsVersion is not counted (cautious)', policy(deny({ Condition: { 'ForAnyValue:NumericLessThan': { 's3:TlsVersion': '1.2' } } })), 'not-covered'],
   ]))('%s → %s', (_name, expected, text) => {
     expect(tls(text).kind).toBe(expected);
+  });
+
+  it.each<[string, Json, number, 'covered' | 'not-covered']>([
+    ['NumericLessThanEquals 1.2 with minimum 1.3', { NumericLessThanEquals: { 's3:TlsVersion': '1.2' } }, 1.3, 'covered'],
+    ['NumericEquals ["1.0","1.1"] with minimum 1.3 leaves TLS 1.2', { NumericEquals: { 's3:TlsVersion': ['1.0', '1.1'] } }, 1.3, 'not-covered'],
+    ['NumericLessThan 1.1 with minimum 1.1', { NumericLessThan: { 's3:TlsVersion': '1.1' } }, 1.1, 'covered'],
+    ['minimum 1.0 leaves no version to deny, so it is never met', { NumericLessThan: { 's3:TlsVersion': '1.2' } }, 1.0, 'not-covered'],
+  ])('discrete versions against another minimum: %s → %s', (_name, condition, minimum, expected) => {
+    expect(evaluateTlsVersionDeny(policy(deny({ Condition: condition })), BUCKET, minimum).kind).toBe(expected);
   });
 
   it('a minimum that is not a number is never met', () => {
@@ -393,5 +504,99 @@ describe('IAM wildcard and operator semantics the evaluators rely on', () => {
     ['NullIfExists', { base: 'Null', ifExists: true, recognised: false }],
   ])('condition operator %s', (raw, expected) => {
     expect(parseConditionOperator(raw)).toEqual({ raw, ...expected });
+  });
+});
+
+describe('bucket-policy remediation: merge into the existing policy', () => {
+  const TOOLS_PRESENT = ['bash', 'jq'].every((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0);
+
+  /** A stand-in for the AWS CLI that keeps the bucket policy in a file, as S3 would. */
+  const FAKE_AWS = [
+    '#!/usr/bin/env bash',
+    'state="$STATE_DIR/policy"',
+    'echo "$2" >> "$STATE_DIR/calls"',
+    'case "$2" in',
+    '  get-bucket-policy)',
+    '    if [ -f "$STATE_DIR/denied" ]; then echo "An error occurred (AccessDenied) when calling the GetBucketPolicy operation: Access Denied" >&2; exit 254; fi',
+    '    if [ -f "$state" ]; then cat "$state"; else echo "An error occurred (NoSuchBucketPolicy) when calling the GetBucketPolicy operation: The bucket policy does not exist" >&2; exit 254; fi ;;',
+    '  put-bucket-policy)',
+    '    for arg in "$@"; do case "$arg" in file://*) jq -e . "${arg#file://}" > /dev/null && cp "${arg#file://}" "$state" ;; esac; done ;;',
+    'esac',
+  ].join('\n');
+
+  function sandbox(existing?: string, options: { denied?: boolean } = {}) {
+    const dir = mkdtempSync(join(tmpdir(), 'bucket-policy-fix-'));
+    mkdirSync(join(dir, 'bin'));
+    writeFileSync(join(dir, 'bin', 'aws'), FAKE_AWS, { mode: 0o755 });
+    if (existing !== undefined) writeFileSync(join(dir, 'policy'), existing);
+    if (options.denied) writeFileSync(join(dir, 'denied'), '');
+    const run = (statement: BucketDenyStatement) =>
+      spawnSync('bash', ['-c', bucketDenyRemediation(statement).cli?.replaceAll('<bucket>', BUCKET) ?? 'false'], {
+        cwd: dir,
+        env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH ?? ''}`, STATE_DIR: dir },
+        encoding: 'utf8',
+      });
+    const current = (): string | undefined => (existsSync(join(dir, 'policy')) ? readFileSync(join(dir, 'policy'), 'utf8') : undefined);
+    const calls = (): string[] => (existsSync(join(dir, 'calls')) ? readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n') : []);
+    return { run, current, calls, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  }
+
+  const ALLOW_CONNECT = { Sid: 'AllowConnect', Effect: 'Allow', Principal: { Service: 'connect.amazonaws.com' }, Action: 's3:PutObject', Resource: OBJECTS_ARN };
+  const sids = (text: string | undefined): unknown[] => (JSON.parse(text ?? '{}') as { Statement: Array<{ Sid: string }> }).Statement.map((statement) => statement.Sid);
+
+  it.skipIf(!TOOLS_PRESENT).each<[string, BucketDenyStatement[]]>([
+    ['transport, then TLS', [SECURE_TRANSPORT_STATEMENT, TLS_VERSION_STATEMENT]],
+    ['TLS, then transport', [TLS_VERSION_STATEMENT, SECURE_TRANSPORT_STATEMENT]],
+    ['transport twice, then TLS (the second run replaces its own statement only)', [SECURE_TRANSPORT_STATEMENT, SECURE_TRANSPORT_STATEMENT, TLS_VERSION_STATEMENT]],
+  ])('both fixes in any order keep the existing statements and each other (%s)', (_name, order) => {
+    const box = sandbox(JSON.stringify({ Version: '2012-10-17', Statement: ALLOW_CONNECT }));
+    try {
+      for (const statement of order) expect(box.run(statement).status).toBe(0);
+      expect(sids(box.current())).toEqual(['AllowConnect', ...new Set(order.map((statement) => statement.sid))]);
+      expect(transport(box.current()).kind).toBe('covered');
+      expect(tls(box.current()).kind).toBe('covered');
+    } finally {
+      box.cleanup();
+    }
+  }, 20_000);
+
+  it.skipIf(!TOOLS_PRESENT)('a bucket without a policy gets one holding the statement', () => {
+    const box = sandbox();
+    try {
+      expect(box.run(SECURE_TRANSPORT_STATEMENT).status).toBe(0);
+      expect(sids(box.current())).toEqual(['DenyInsecureTransport']);
+      expect(transport(box.current()).kind).toBe('covered');
+    } finally {
+      box.cleanup();
+    }
+  }, 20_000);
+
+  it.skipIf(!TOOLS_PRESENT)('a policy that cannot be read is never overwritten', () => {
+    const existing = JSON.stringify({ Version: '2012-10-17', Statement: [ALLOW_CONNECT] });
+    const box = sandbox(existing, { denied: true });
+    try {
+      const result = box.run(SECURE_TRANSPORT_STATEMENT);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain('AccessDenied');
+      expect(box.calls()).toEqual(['get-bucket-policy']);
+      expect(box.current()).toBe(existing);
+    } finally {
+      box.cleanup();
+    }
+  }, 20_000);
+
+  it.each([SECURE_TRANSPORT_STATEMENT, TLS_VERSION_STATEMENT])('$sid: the summary, console steps and Terraform add to the existing policy', (statement) => {
+    const remediation = bucketDenyRemediation(statement);
+    expect(remediation.summary).toMatch(/^Add .* to the existing bucket policy/);
+    expect(remediation.cli).toMatch(/^aws s3api get-bucket-policy /);
+    expect(remediation.cli).toContain('put-bucket-policy');
+    expect(remediation.console.join(' ')).toContain('Keep every statement already there');
+    expect(remediation.terraform).toContain('source_policy_documents');
+    expect(remediation.terraform?.match(/resource "aws_s3_bucket_policy"/g)).toHaveLength(1);
+  });
+
+  it('the statement each fix adds satisfies its own rule', () => {
+    expect(transport(policy(JSON.parse(bucketDenyStatementJson(SECURE_TRANSPORT_STATEMENT, BUCKET)) as Json)).kind).toBe('covered');
+    expect(tls(policy(JSON.parse(bucketDenyStatementJson(TLS_VERSION_STATEMENT, BUCKET)) as Json)).kind).toBe('covered');
   });
 });
