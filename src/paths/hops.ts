@@ -66,7 +66,7 @@ export const DOCUMENTED_HOPS = [
     protection: 'TLS',
     responsibility: 'shared',
     controlledBy: 'AWS sends over TLS; customer owns the bucket and its policy',
-    verifies: 'bucket exists, is owned by the instance account, is not public, and denies requests without TLS (and TLS < 1.2)',
+    verifies: 'bucket exists, is owned by the instance account, is not public (policy, ACL, effective bucket-or-account Block Public Access), and denies requests without TLS (and TLS < 1.2)',
     reference: NETWORK_PATHS_DOC,
   },
   {
@@ -77,7 +77,7 @@ export const DOCUMENTED_HOPS = [
     protection: 'SSE-KMS with a customer-owned KMS key',
     responsibility: 'customer',
     controlledBy: 'customer',
-    verifies: 'storage config and bucket default name a customer-managed, enabled, symmetric, rotating, non-public KMS key',
+    verifies: 'the key that applies (storage config EncryptionConfig, else the bucket default) is customer managed, owned by the instance account or a trusted one, enabled, symmetric, rotated within the cryptoperiod, not public; the bucket default is SSE-KMS with a customer key',
     reference: NETWORK_PATHS_DOC,
   },
   {
@@ -111,7 +111,7 @@ export const DOCUMENTED_HOPS = [
     protection: 'LDAP authentication',
     responsibility: 'customer',
     controlledBy: 'customer',
-    verifies: 'client-side LDAPS enabled with valid certificates; RADIUS MFA with MS-CHAPv2; Managed AD legacy protocols and weak ciphers disabled',
+    verifies: 'client-side LDAPS (AD Connector; AWS Managed Microsoft AD only with a trust to a self-managed domain) enabled with valid certificates; RADIUS MFA Completed (protocol recorded); Managed AD legacy protocols and weak ciphers disabled as DescribeSettings lists them',
     directoryOnly: true,
     reference: NETWORK_PATHS_DOC,
   },
@@ -192,7 +192,7 @@ export function storageHop(resourceType: string, kind: StorageHopKind): Hop {
         protection: 'TLS',
         responsibility: 'shared',
         controlledBy: 'AWS sends over TLS; customer owns the destination and its policy',
-        verifies: 'S3 destinations: bucket exists, is owned by the instance account, not public, denies requests without TLS',
+        verifies: 'S3 destinations: bucket exists, is owned by the instance account, not public (policy, ACL, effective Block Public Access), denies requests without TLS',
         reference: ENCRYPTION_AT_REST_DOC,
       }
     : {
@@ -203,7 +203,7 @@ export function storageHop(resourceType: string, kind: StorageHopKind): Hop {
         protection: 'KMS encryption with a customer-owned key',
         responsibility: 'customer',
         controlledBy: 'customer',
-        verifies: 'the encryption config names a customer-managed, enabled, symmetric, rotating, non-public KMS key',
+        verifies: 'the key that applies (EncryptionConfig, else the bucket default for S3) is customer managed, owned by the instance account or a trusted one, enabled, symmetric, rotated within the cryptoperiod, not public',
         reference: ENCRYPTION_AT_REST_DOC,
       };
 }

@@ -65,7 +65,7 @@ export const managedAdSecureProtocols: Rule = {
     id: 'directory-managed-ad-secure-protocols',
     title: 'AWS Managed Microsoft AD has legacy protocols and weak ciphers disabled',
     hops: [HOP],
-    severity: 'high',
+    severity: 'medium',
     rationale:
       'Domain controllers that still accept PCT, SSL, TLS 1.0/1.1 or the RC2, RC4, DES or 3DES ciphers let their TLS traffic, including LDAPS, be downgraded to breakable encryption. ' +
       'AWS Managed Microsoft AD lets you disable each of them in its directory security settings; the rule judges the settings DescribeSettings lists, by name and allowed values, and records the expected ones it does not list.',
