@@ -6,6 +6,8 @@ import { findRule, RENAMED_RULES, ruleCoversHop, RULES } from '../../rules/index
 import type { Rule } from '../../rules/types.js';
 import { writeStdout } from '../output.js';
 
+const indented = (text: string): string[] => text.split('\n').map((line) => `  ${line}`);
+
 function ruleSummary(rule: Rule) {
   const { id, title, hops, severity, compliance } = rule.meta;
   return { id, title, hops: [...hops], severity, frameworks: compliance.map((c) => c.framework) };
@@ -37,8 +39,8 @@ function explainRule(rule: Rule): string {
     'Remediation:',
     `  ${m.remediation.summary}`,
     ...m.remediation.console.map((step, i) => `  ${i + 1}. ${step}`),
-    ...(m.remediation.cli ? ['', 'AWS CLI:', `  ${m.remediation.cli}`] : []),
-    ...(m.remediation.terraform ? ['', 'Terraform:', ...m.remediation.terraform.split('\n').map((l) => `  ${l}`)] : []),
+    ...(m.remediation.cli ? ['', 'AWS CLI:', ...indented(m.remediation.cli)] : []),
+    ...(m.remediation.terraform ? ['', 'Terraform:', ...indented(m.remediation.terraform)] : []),
     '',
     'Compliance:',
     ...m.compliance.map((c) => `  ${c.framework}: ${c.controls.join(', ')}`),

@@ -173,8 +173,10 @@ export function judgeBucketPolicyDeny(ctx: InstanceContext, what: string, denies
     if (!policy.ok) return policy.outcome;
     const verdict = evaluate(policy.value?.Policy, name);
     switch (verdict.kind) {
-      case 'invalid':
-        return callErrorOutcome(hop, resource, 's3:GetBucketPolicy', { code: 'InvalidPolicyDocument', message: verdict.message }, subject);
+      case 'invalid': {
+        const result = callErrorOutcome(hop, resource, 's3:GetBucketPolicy', { code: 'InvalidPolicyDocument', message: verdict.message }, subject);
+        return { ...result, message: `The policy of bucket ${name} is not judged: ${verdict.message}.` };
+      }
       case 'covered':
         return outcome(hop, 'PASS', resource, `The policy of bucket ${name} ${denies} (${verdict.statements.join(', ')}).`, { ...verdict.evidence });
       case 'not-covered':

@@ -49,6 +49,7 @@ const messageContains = (...parts: string[]) => (f: Finding) => {
 const invalidPolicy = (f: Finding) => {
   expect(f.evidence).toMatchObject({ errorCode: 'InvalidPolicyDocument' });
   expect(String(f.evidence.errorMessage)).toMatch(/^not a valid policy: /);
+  expect(f.message).toContain('not a valid policy: ');
 };
 
 const mergesIntoExistingPolicy = (f: Finding) => {
