@@ -10,18 +10,21 @@
  * - per region: ListInstances pages; per instance DescribeInstance, ListInstanceStorageConfigs pages for
  *   each resource type, ListApprovedOrigins pages, ListInstanceAttributes pages;
  * - per region where an instance authenticates against a directory: DescribeDirectories pages, and per
- *   AD Connector / Managed Microsoft AD its LDAPS settings and certificates pages (settings pages for
- *   Managed AD only);
- * - per distinct bucket named by a storage config: GetBucketLocation; then its five configuration reads
- *   when it exists and is ours; one owner probe when the location is refused (403), and nothing more when
- *   the probe shows another account owns it;
+ *   AD Connector / Managed Microsoft AD its LDAPS settings and certificates pages (settings and trusts
+ *   pages for Managed AD only; Simple AD gets no call of its own);
+ * - per distinct bucket named by a storage config: GetBucketLocation; then its six configuration reads
+ *   (ACL included) when it exists and is ours; one owner probe when the location is refused (403), and
+ *   nothing more when the probe shows another account owns it; HeadBucket when the probe is refused too;
+ * - per account with a bucket: S3 Control GetPublicAccessBlock; ListBuckets pages when some bucket needed
+ *   HeadBucket;
  * - per distinct key reference (storage configs, bucket defaults; AWS managed aliases excluded):
- *   DescribeKey; per distinct key ARN: GetKeyRotationStatus, GetKeyPolicy, ListAliases pages.
+ *   DescribeKey; per distinct key ARN: GetKeyRotationStatus, GetKeyPolicy, ListAliases pages, and
+ *   ListKeyRotations pages for imported key material (Origin EXTERNAL).
  *
  * Dependency depth — round trips on the longest chain: ListInstances (up to the page holding the
  * instance) → ListInstanceStorageConfigs (its pages) → GetBucketLocation → [owner probe] → bucket
- * configuration → DescribeKey (the bucket's default key) → key details (ListAliases pages); or
- * ListInstances → DescribeDirectories → LDAPS/certificates/settings pages. GetCallerIdentity goes in
+ * configuration → DescribeKey (the bucket's default key) → key details (ListAliases / ListKeyRotations
+ * pages); or ListInstances → DescribeDirectories → LDAPS/certificates/settings/trusts pages. GetCallerIdentity goes in
  * parallel with the first ListInstances page; in a multi-account run it comes first, then AssumeRole
  * into each other account. Every item starts from its earliest referrer.
  */
@@ -52,7 +55,22 @@ export interface Minimum {
   depthChain: string[];
 }
 
+/** Directory types that get calls of their own (Simple AD is judged from DescribeDirectories alone). */
 const AUDITED_DIRECTORY_TYPES = new Set(['ADConnector', 'MicrosoftAD']);
+
+function isRefused(call: Call<unknown>): boolean {
+  return call.status === 'error' && (call.error.httpStatus === 403 || /^AccessDenied/.test(call.error.code));
+}
+
+/**
+ * ListBuckets pages: the recorded listing, else (as the emulator derives it) the account's own
+ * existing buckets — those not shown to be another account's by the owner probe.
+ */
+function listingPages(account: AccountEvidence, pageSize: number): number {
+  if (account.listBuckets) return pages(account.listBuckets, pageSize);
+  const owned = Object.values(account.buckets).filter((b) => b.location.status !== 'absent' && !(isRefused(b.location) && b.ownerProbe?.status === 'ok'));
+  return Math.max(1, Math.ceil(owned.length / pageSize));
+}
 
 function pages(call: Call<readonly unknown[]> | undefined, pageSize: number): number {
   if (!call || call.status !== 'ok') return 1;
@@ -172,13 +190,26 @@ export function minimumRequests(doc: EvidenceDocument, options: ModelOptions): M
           let longest = Math.max(ldaps, certificates);
           if (directory.Type === 'MicrosoftAD') {
             const settings = pages(record?.settings, options.pageSize);
+            const trusts = pages(record?.trusts, options.pageSize);
             count(id, r, 'ds:DescribeSettings', settings);
-            longest = Math.max(longest, settings);
+            count(id, r, 'ds:DescribeTrusts', trusts);
+            longest = Math.max(longest, settings, trusts);
           }
-          reach(extend(afterListing, longest, `directory ${directory.DirectoryId} LDAPS/certificates/settings (${longest})`));
+          reach(extend(afterListing, longest, `directory ${directory.DirectoryId} LDAPS/certificates/settings/trusts (${longest})`));
         }
       }
     }
+
+    // Account level: Block Public Access with the first bucket; ListBuckets with the first HeadBucket.
+    const firstBucket = [...bucketRefs.values()].reduce<{ chain: Chain; region: string } | undefined>(
+      (earliest, ref) => (!earliest || ref.chain.depth < earliest.chain.depth ? ref : earliest),
+      undefined,
+    );
+    if (firstBucket) {
+      count(id, firstBucket.region, 's3control:GetPublicAccessBlock', 1);
+      reach(extend(firstBucket.chain, 1, 'S3 Control GetPublicAccessBlock'));
+    }
+    let listingFrom: Chain | undefined;
 
     // Buckets: location, owner probe, configuration; their default keys join the key references.
     for (const [name, { chain, region }] of bucketRefs) {
@@ -190,17 +221,22 @@ export function minimumRequests(doc: EvidenceDocument, options: ModelOptions): M
       let readRegion: string | undefined;
       if (bucket.location.status === 'ok') {
         readRegion = bucketRegion(bucket.location.response.LocationConstraint);
-      } else if (bucket.location.status === 'error' && (bucket.location.error.httpStatus === 403 || /^AccessDenied/.test(bucket.location.error.code))) {
+      } else if (isRefused(bucket.location)) {
         count(id, region, 's3:GetBucketLocation', 1);
         at = extend(at, 1, 'GetBucketLocation owner probe');
         reach(at);
         if (bucket.ownerProbe?.status !== 'ok') readRegion = region;
+        // The emulator answers an unrecorded probe as the location.
+        if ((bucket.ownerProbe ?? bucket.location).status === 'error') {
+          count(id, region, 's3:HeadBucket', 1);
+          if (!listingFrom || at.depth < listingFrom.depth) listingFrom = at;
+        }
       }
       if (readRegion === undefined) continue;
-      for (const operation of ['GetBucketEncryption', 'GetBucketPolicy', 'GetBucketPolicyStatus', 'GetPublicAccessBlock', 'GetBucketOwnershipControls']) {
+      for (const operation of ['GetBucketEncryption', 'GetBucketPolicy', 'GetBucketPolicyStatus', 'GetPublicAccessBlock', 'GetBucketOwnershipControls', 'GetBucketAcl']) {
         count(id, readRegion, `s3:${operation}`, 1);
       }
-      const configured = extend(at, 1, 'bucket configuration (5 reads in parallel)');
+      const configured = extend(at, 1, 'bucket configuration (6 reads in parallel)');
       reach(configured);
       if (bucket.encryption?.status === 'ok') {
         for (const rule of bucket.encryption.response.ServerSideEncryptionConfiguration?.Rules ?? []) {
@@ -208,6 +244,12 @@ export function minimumRequests(doc: EvidenceDocument, options: ModelOptions): M
           if (byDefault?.KMSMasterKeyID && byDefault.SSEAlgorithm.startsWith('aws:kms')) offerKey(byDefault.KMSMasterKeyID, readRegion, configured);
         }
       }
+    }
+
+    if (listingFrom) {
+      const listing = listingPages(account, options.pageSize);
+      count(id, firstRegion, 's3:ListBuckets', listing);
+      reach(extend(listingFrom, listing, `ListBuckets (${listing})`));
     }
 
     // Keys: DescribeKey per reference, details per resolved key ARN.
@@ -228,7 +270,13 @@ export function minimumRequests(doc: EvidenceDocument, options: ModelOptions): M
       count(id, region, 'kms:GetKeyRotationStatus', 1);
       count(id, region, 'kms:GetKeyPolicy', 1);
       count(id, region, 'kms:ListAliases', aliases);
-      reach(extend(chain, Math.max(1, aliases), `key rotation/policy/aliases (${Math.max(1, aliases)})`));
+      let longest = aliases;
+      if (key.describeKey.status === 'ok' && key.describeKey.response.KeyMetadata.Origin === 'EXTERNAL') {
+        const rotations = pages(key.rotations, options.pageSize);
+        count(id, region, 'kms:ListKeyRotations', rotations);
+        longest = Math.max(longest, rotations);
+      }
+      reach(extend(chain, longest, `key rotation/policy/aliases/rotations (${longest})`));
     }
   });
 

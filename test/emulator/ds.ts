@@ -7,7 +7,7 @@ import { ApiError } from './types.js';
 import type { RequestContext, ServiceModule } from './types.js';
 import { answerOf, jsonBody, jsonTarget, jsonReply, limitOf, paginate, requestId, statusForCode, stringMember, toWireJson } from './wire.js';
 
-const OPERATIONS = new Set(['DescribeDirectories', 'DescribeLDAPSSettings', 'ListCertificates', 'DescribeSettings']);
+const OPERATIONS = new Set(['DescribeDirectories', 'DescribeLDAPSSettings', 'ListCertificates', 'DescribeSettings', 'DescribeTrusts']);
 
 /** DescribeDirectories: the recorded answer, or bare entries for the directories that have records. */
 function directoryDescriptions(region: RegionEvidence | undefined): Array<{ DirectoryId: string }> {
@@ -82,6 +82,24 @@ export function dsService(state: EmulatorState, pageSize: number): ServiceModule
           const record = directory(ctx, directoryId);
           const result = page(ctx, body, directoryId ?? '', record ? answerOf(record.settings) : []);
           return withNext({ DirectoryId: directoryId, SettingEntries: toWireJson(result.page) }, result.next);
+        }
+        case 'DescribeTrusts': {
+          // Without DirectoryId: every trust of the account (in this region).
+          let trusts: Array<{ TrustId?: string | undefined }>;
+          if (directoryId !== undefined) {
+            const record = directory(ctx, directoryId);
+            trusts = record?.trusts ? answerOf(record.trusts) : [];
+          } else {
+            const region = state.region(ctx.caller.account, ctx.caller.region);
+            trusts = Object.values(region?.directories ?? {}).flatMap((d) => (d.trusts?.status === 'ok' ? d.trusts.response : []));
+          }
+          const ids = body.TrustIds;
+          if (ids !== undefined && ids !== null) {
+            if (!Array.isArray(ids) || ids.length === 0) throw new ApiError('InvalidParameterException', 'TrustIds must not be empty', 400);
+            trusts = trusts.filter((t) => ids.includes(t.TrustId));
+          }
+          const result = page(ctx, body, `${directoryId ?? ''}|${Array.isArray(ids) ? ids.join(',') : ''}`, trusts);
+          return withNext({ Trusts: toWireJson(result.page) }, result.next);
         }
         default:
           throw new ApiError('UnknownOperationException', `Unknown operation ${ctx.operation}`, 400);

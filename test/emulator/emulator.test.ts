@@ -4,7 +4,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
-  ConnectClient,
   DescribeInstanceCommand,
   ListApprovedOriginsCommand,
   ListInstanceAttributesCommand,
@@ -19,13 +18,12 @@ import {
   DescribeDirectoriesCommand,
   DescribeLDAPSSettingsCommand,
   DescribeSettingsCommand,
-  DirectoryServiceClient,
   ListCertificatesCommand,
   paginateDescribeDirectories,
   paginateListCertificates,
 } from '@aws-sdk/client-directory-service';
-import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, KMSClient, paginateListAliases } from '@aws-sdk/client-kms';
-import { ListAccountsCommand, OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
+import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, paginateListAliases } from '@aws-sdk/client-kms';
+import { ListAccountsCommand, paginateListAccounts } from '@aws-sdk/client-organizations';
 import {
   GetBucketEncryptionCommand,
   GetBucketLocationCommand,
@@ -33,69 +31,25 @@ import {
   GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
   GetPublicAccessBlockCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { evidenceDocument } from '../../src/evidence/model.js';
 import { BUCKET_POLICY, CREATED, KEY_ARN, KEY_ID, KEY_POLICY, MAIN, SECOND, UNREACHABLE, testState } from './fixture.js';
 import { startEmulator } from './index.js';
 import { expectServedAsRecorded } from './roundtrip.js';
-import type { Emulator, EmulatorOptions } from './index.js';
+import { allPages as collect, credentialsOf, emulatorStarter, failure, sdkClients, type Credentials, type SdkError } from './sdk.js';
+import type { Emulator } from './index.js';
 
-interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-const MAIN_CREDENTIALS: Credentials = { accessKeyId: `AKID${MAIN}`, secretAccessKey: 'x' };
+const MAIN_CREDENTIALS: Credentials = credentialsOf(MAIN);
 
 function clients(emulator: Emulator, region = 'us-east-1', credentials: Credentials = MAIN_CREDENTIALS) {
-  const config = { endpoint: emulator.url, region, credentials, maxAttempts: 1 };
-  return {
-    connect: new ConnectClient(config),
-    s3: new S3Client({ ...config, forcePathStyle: true }),
-    kms: new KMSClient(config),
-    ds: new DirectoryServiceClient(config),
-    sts: new STSClient(config),
-    organizations: new OrganizationsClient(config),
-  };
-}
-
-interface SdkError {
-  name: string;
-  message: string;
-  $fault?: string;
-  $metadata?: { httpStatusCode?: number };
-}
-
-async function failure(promise: Promise<unknown>): Promise<SdkError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as SdkError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-async function collect<T>(pages: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const page of pages) out.push(page);
-  return out;
+  return sdkClients(emulator, region, credentials);
 }
 
 const createdSeconds = Date.parse(CREATED);
 
-const running: Emulator[] = [];
-async function start(options: Partial<EmulatorOptions> = {}): Promise<Emulator> {
-  const emulator = await startEmulator({ state: testState(), connectRate: false, ...options });
-  running.push(emulator);
-  return emulator;
-}
-afterAll(async () => {
-  await Promise.all(running.map((e) => e.close()));
-});
+const start = emulatorStarter();
 
 describe('Connect (restJson1)', () => {
   let emu: Emulator;

@@ -1,6 +1,7 @@
 /**
  * A small evidence document for the emulator's own tests: three accounts, every kind of record
- * (`ok`, `absent`, `error`), enough list items to need several pages at page size 2.
+ * (`ok`, `absent`, `error`), enough list items to need several pages at page size 2. SECOND has no
+ * ListBuckets record (the emulator derives it) and no bucket ACLs (the default owner-only ACL).
  */
 import { evidenceDocument, keyLookupId } from '../../src/evidence/model.js';
 import type { EvidenceDocument, KeyEvidence } from '../../src/evidence/model.js';
@@ -11,8 +12,34 @@ export const UNREACHABLE = '333333333333';
 export const KEY_ID = '1234abcd-12ab-34cd-56ef-1234567890ab';
 export const KEY_ARN = `arn:aws:kms:us-east-1:${MAIN}:key/${KEY_ID}`;
 export const CREATED = '2024-03-01T12:00:00.000Z';
+export const IMPORTED_KEY_ID = '0987dcba-09fe-87dc-65ba-ab0987654321';
+export const IMPORTED_KEY_ARN = `arn:aws:kms:us-east-1:${MAIN}:key/${IMPORTED_KEY_ID}`;
+/** Canonical user ids as S3 ACLs name accounts (64 hex digits). */
+export const MAIN_CANONICAL_ID = '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be';
+export const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 
 const denied = (code: string) => ({ status: 'error' as const, error: { code, message: `${code}: not authorized`, httpStatus: 403 } });
+/** How the SDK reports a HEAD refused with 403: S3 sends no body, so there is no code to read. */
+export const HEAD_FORBIDDEN = { status: 'error' as const, error: { code: 'Unknown', message: 'UnknownError', httpStatus: 403 } };
+const keyMaterialId = (n: number) => `${n}`.repeat(64).slice(0, 64);
+
+/** A symmetric customer managed key of MAIN. */
+function customerKeyMetadata(KeyId: string, Arn: string, overrides: Record<string, unknown> = {}) {
+  return {
+    AWSAccountId: MAIN,
+    KeyId,
+    Arn,
+    CreationDate: CREATED,
+    Enabled: true,
+    KeyUsage: 'ENCRYPT_DECRYPT',
+    KeyState: 'Enabled',
+    Origin: 'AWS_KMS',
+    KeyManager: 'CUSTOMER',
+    KeySpec: 'SYMMETRIC_DEFAULT',
+    MultiRegion: false,
+    ...overrides,
+  };
+}
 
 function key(record: KeyEvidence): [string, KeyEvidence] {
   return [keyLookupId(record.region, record.reference), record];
@@ -141,6 +168,47 @@ export function testState(): EvidenceDocument {
                     { Type: 'Cipher', Name: 'RC4_128/128', AppliedValue: 'Disable', RequestStatus: 'Updated' },
                   ],
                 },
+                trusts: {
+                  status: 'ok',
+                  response: [
+                    {
+                      DirectoryId: 'd-3333333333',
+                      TrustId: 't-1a2b3c4d5e',
+                      RemoteDomainName: 'corp.example.com',
+                      TrustType: 'Forest',
+                      TrustDirection: 'Two-Way',
+                      TrustState: 'Verified',
+                      CreatedDateTime: CREATED,
+                      LastUpdatedDateTime: '2024-03-02T09:30:00.000Z',
+                      StateLastUpdatedDateTime: '2024-03-02T09:30:00.000Z',
+                      SelectiveAuth: 'Disabled',
+                    },
+                    {
+                      DirectoryId: 'd-3333333333',
+                      TrustId: 't-2b3c4d5e6f',
+                      RemoteDomainName: 'legacy.example.com',
+                      TrustType: 'External',
+                      TrustDirection: 'One-Way: Outgoing',
+                      TrustState: 'Failed',
+                      TrustStateReason: 'The trust relationship could not be verified: the remote domain controller did not answer.',
+                      CreatedDateTime: CREATED,
+                      LastUpdatedDateTime: CREATED,
+                      StateLastUpdatedDateTime: CREATED,
+                      SelectiveAuth: 'Enabled',
+                    },
+                    {
+                      DirectoryId: 'd-3333333333',
+                      TrustId: 't-3c4d5e6f70',
+                      RemoteDomainName: 'partner.example.net',
+                      TrustType: 'Forest',
+                      TrustDirection: 'One-Way: Incoming',
+                      TrustState: 'Created',
+                      CreatedDateTime: '2025-01-10T15:00:00.000Z',
+                      LastUpdatedDateTime: '2025-01-10T15:00:00.000Z',
+                      StateLastUpdatedDateTime: '2025-01-10T15:00:00.000Z',
+                    },
+                  ],
+                },
               },
             },
           },
@@ -175,6 +243,14 @@ export function testState(): EvidenceDocument {
               },
             },
             ownershipControls: { status: 'ok', response: { OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } } },
+            // With ACLs disabled (BucketOwnerEnforced), GetBucketAcl answers the owner's full control only.
+            acl: {
+              status: 'ok',
+              response: {
+                Owner: { ID: MAIN_CANONICAL_ID },
+                Grants: [{ Grantee: { Type: 'CanonicalUser', ID: MAIN_CANONICAL_ID }, Permission: 'FULL_CONTROL' }],
+              },
+            },
           },
           'bare-bucket': {
             expectedBucketOwner: MAIN,
@@ -184,6 +260,18 @@ export function testState(): EvidenceDocument {
             policyStatus: { status: 'absent', code: 'NoSuchBucketPolicy' },
             publicAccessBlock: { status: 'absent', code: 'NoSuchPublicAccessBlockConfiguration' },
             ownershipControls: { status: 'absent', code: 'OwnershipControlsNotFoundError' },
+            // An old bucket with ACLs on and a public-read grant.
+            acl: {
+              status: 'ok',
+              response: {
+                Owner: { ID: MAIN_CANONICAL_ID },
+                Grants: [
+                  { Grantee: { Type: 'CanonicalUser', ID: MAIN_CANONICAL_ID }, Permission: 'FULL_CONTROL' },
+                  { Grantee: { Type: 'Group', URI: ALL_USERS }, Permission: 'READ' },
+                  { Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/s3/LogDelivery' }, Permission: 'WRITE' },
+                ],
+              },
+            },
           },
           'gone-bucket': { expectedBucketOwner: MAIN, location: { status: 'absent', code: 'NoSuchBucket' } },
           'foreign-bucket': {
@@ -191,7 +279,21 @@ export function testState(): EvidenceDocument {
             location: denied('AccessDenied'),
             ownerProbe: { status: 'ok', response: { LocationConstraint: 'us-west-2' } },
           },
-          'locked-bucket': { expectedBucketOwner: MAIN, location: denied('AccessDenied'), ownerProbe: denied('AccessDenied') },
+          // Ours (ListBuckets lists it), but this identity may read nothing of it.
+          'locked-bucket': {
+            expectedBucketOwner: MAIN,
+            location: denied('AccessDenied'),
+            ownerProbe: denied('AccessDenied'),
+            acl: denied('AccessDenied'),
+            headBucket: HEAD_FORBIDDEN,
+          },
+          // Exists (HeadBucket 403, not 404) but is missing from our ListBuckets: another account's.
+          'elsewhere-bucket': {
+            expectedBucketOwner: MAIN,
+            location: denied('AccessDenied'),
+            ownerProbe: denied('AccessDenied'),
+            headBucket: HEAD_FORBIDDEN,
+          },
           'shared-bucket': {
             expectedBucketOwner: MAIN,
             location: denied('AccessDenied'),
@@ -205,19 +307,7 @@ export function testState(): EvidenceDocument {
             describeKey: {
               status: 'ok',
               response: {
-                KeyMetadata: {
-                  AWSAccountId: MAIN,
-                  KeyId: KEY_ID,
-                  Arn: KEY_ARN,
-                  CreationDate: CREATED,
-                  Enabled: true,
-                  KeyUsage: 'ENCRYPT_DECRYPT',
-                  KeyState: 'Enabled',
-                  Origin: 'AWS_KMS',
-                  KeyManager: 'CUSTOMER',
-                  KeySpec: 'SYMMETRIC_DEFAULT',
-                  MultiRegion: false,
-                },
+                KeyMetadata: customerKeyMetadata(KEY_ID, KEY_ARN),
               },
             },
             rotation: { status: 'ok', response: { KeyRotationEnabled: true, RotationPeriodInDays: 365, NextRotationDate: '2025-03-01T12:00:00.000Z' } },
@@ -241,9 +331,78 @@ export function testState(): EvidenceDocument {
               response: { KeyMetadata: { KeyId: 'aws-s3-key', Arn: `arn:aws:kms:us-east-1:${MAIN}:key/aws-s3-key`, KeyManager: 'AWS', KeyState: 'Enabled' } },
             },
           }),
+          key({
+            reference: IMPORTED_KEY_ARN,
+            region: 'us-east-1',
+            describeKey: {
+              status: 'ok',
+              response: {
+                KeyMetadata: customerKeyMetadata(IMPORTED_KEY_ID, IMPORTED_KEY_ARN, {
+                  CreationDate: '2023-05-01T08:00:00.000Z',
+                  Origin: 'EXTERNAL',
+                  ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+                }),
+              },
+            },
+            rotation: {
+              status: 'absent',
+              code: 'UnsupportedOperationException',
+              message: `${IMPORTED_KEY_ARN} origin is EXTERNAL which is not valid for this operation.`,
+            },
+            // Imported key material rotates on demand only (ImportKeyMaterial with NEW_KEY_MATERIAL, then RotateKeyOnDemand).
+            rotations: {
+              status: 'ok',
+              response: [
+                {
+                  KeyId: IMPORTED_KEY_ID,
+                  KeyMaterialId: keyMaterialId(1),
+                  ImportState: 'IMPORTED',
+                  KeyMaterialState: 'NON_CURRENT',
+                  ExpirationModel: 'KEY_MATERIAL_EXPIRES',
+                  ValidTo: '2026-09-01T00:00:00.000Z',
+                  RotationDate: '2024-05-02T08:00:00.000Z',
+                  RotationType: 'ON_DEMAND',
+                },
+                {
+                  KeyId: IMPORTED_KEY_ID,
+                  KeyMaterialId: keyMaterialId(2),
+                  ImportState: 'IMPORTED',
+                  KeyMaterialState: 'NON_CURRENT',
+                  ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+                  RotationDate: '2025-05-02T08:00:00.000Z',
+                  RotationType: 'ON_DEMAND',
+                },
+                {
+                  KeyId: IMPORTED_KEY_ID,
+                  KeyMaterialId: keyMaterialId(3),
+                  ImportState: 'IMPORTED',
+                  KeyMaterialState: 'CURRENT',
+                  ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+                  RotationDate: '2026-05-02T08:00:00.000Z',
+                  RotationType: 'ON_DEMAND',
+                },
+              ],
+            },
+            keyPolicy: { status: 'ok', response: { Policy: KEY_POLICY } },
+            aliases: { status: 'ok', response: [] },
+          }),
           key({ reference: 'alias/missing', region: 'us-east-1', describeKey: { status: 'absent', code: 'NotFoundException', message: "Alias 'alias/missing' is not found." } }),
           key({ reference: 'denied-key', region: 'us-east-1', describeKey: denied('AccessDeniedException') }),
         ]),
+        publicAccessBlock: {
+          status: 'ok',
+          response: {
+            PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+          },
+        },
+        listBuckets: {
+          status: 'ok',
+          response: [
+            { Name: 'bare-bucket', CreationDate: '2019-02-11T10:20:30.000Z', BucketRegion: 'us-east-1' },
+            { Name: 'locked-bucket', CreationDate: '2022-08-30T16:00:00.000Z', BucketRegion: 'us-east-1' },
+            { Name: 'rec-bucket', CreationDate: '2023-06-01T09:00:00.000Z', BucketRegion: 'eu-west-2' },
+          ],
+        },
       },
       {
         accountId: SECOND,
@@ -269,6 +428,7 @@ export function testState(): EvidenceDocument {
           },
         },
         keys: {},
+        publicAccessBlock: { status: 'absent', code: 'NoSuchPublicAccessBlockConfiguration', message: 'The public access block configuration was not found' },
       },
       {
         accountId: UNREACHABLE,

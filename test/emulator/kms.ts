@@ -8,7 +8,15 @@ import { ApiError } from './types.js';
 import type { RequestContext, ServiceModule } from './types.js';
 import { answerOf, jsonBody, jsonTarget, jsonReply, limitOf, paginate, requestId, statusForCode, stringMember, toWireJson } from './wire.js';
 
-const OPERATIONS = new Set(['DescribeKey', 'GetKeyRotationStatus', 'GetKeyPolicy', 'ListAliases']);
+const OPERATIONS = new Set(['DescribeKey', 'GetKeyRotationStatus', 'GetKeyPolicy', 'ListAliases', 'ListKeyRotations']);
+
+/**
+ * Keys whose material cannot rotate (asymmetric, HMAC, custom key stores): ListKeyRotations refuses
+ * them with UnsupportedOperationException, "a specified resource is not valid for this operation".
+ */
+function rotationsUnsupported(meta: { KeySpec?: string | undefined; Origin?: string | undefined }): boolean {
+  return (meta.KeySpec !== undefined && meta.KeySpec !== 'SYMMETRIC_DEFAULT') || meta.Origin === 'AWS_CLOUDHSM' || meta.Origin === 'EXTERNAL_KEY_STORE';
+}
 
 function defaultKeyPolicy(accountId: string): string {
   return JSON.stringify({
@@ -48,6 +56,23 @@ export function kmsService(state: EmulatorState, pageSize: number): ServiceModul
   /** KeyMetadata of a key; a key whose DescribeKey was not answered fails every other call the same way. */
   function metadataOf(match: KeyMatch) {
     return answerOf(match.key.describeKey).KeyMetadata;
+  }
+
+  function page<T>(ctx: RequestContext, body: Record<string, unknown>, keyId: string | undefined, items: readonly T[]) {
+    return paginate(items, {
+      scope: `${ctx.operation}|${ctx.caller.account}|${ctx.caller.region}|${keyId ?? ''}`,
+      token: stringMember(body, 'Marker'),
+      limit: limitOf(body.Limit),
+      pageSize,
+      invalidToken: () => new ApiError('InvalidMarkerException', 'The request was rejected because the marker is not valid.', 400),
+    });
+  }
+
+  /** A list answer: the page, `Truncated`, and `NextMarker` when there is more. */
+  function listReply(member: string, result: { page: unknown[]; next: string | undefined }) {
+    const reply: Record<string, unknown> = { [member]: toWireJson(result.page), Truncated: result.next !== undefined };
+    if (result.next !== undefined) reply.NextMarker = result.next;
+    return jsonReply(reply);
   }
 
   return {
@@ -90,16 +115,22 @@ export function kmsService(state: EmulatorState, pageSize: number): ServiceModul
             }
             aliases = [...byName.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, alias]) => alias);
           }
-          const result = paginate(aliases, {
-            scope: `ListAliases|${ctx.caller.account}|${ctx.caller.region}|${keyId ?? ''}`,
-            token: stringMember(body, 'Marker'),
-            limit: limitOf(body.Limit),
-            pageSize,
-            invalidToken: () => new ApiError('InvalidMarkerException', 'The request was rejected because the marker is not valid.', 400),
-          });
-          const reply: Record<string, unknown> = { Aliases: toWireJson(result.page), Truncated: result.next !== undefined };
-          if (result.next !== undefined) reply.NextMarker = result.next;
-          return jsonReply(reply);
+          return listReply('Aliases', page(ctx, body, keyId, aliases));
+        }
+        case 'ListKeyRotations': {
+          const match = resolve(ctx, keyId, 'rotations');
+          sameAccountOnly(ctx, match);
+          let rotations: unknown[];
+          if (match.key.rotations) {
+            rotations = answerOf(match.key.rotations);
+          } else {
+            const meta = metadataOf(match);
+            if (rotationsUnsupported(meta)) {
+              throw new ApiError('UnsupportedOperationException', `${meta.Arn ?? meta.KeyId} is not valid for this operation.`, 400);
+            }
+            rotations = [];
+          }
+          return listReply('Rotations', page(ctx, body, keyId, rotations));
         }
         default:
           throw new ApiError('UnknownOperationException', `Unknown operation ${ctx.operation}`, 400);

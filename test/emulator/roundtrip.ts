@@ -4,7 +4,6 @@
  * whose name is the recorded code).
  */
 import {
-  ConnectClient,
   DescribeInstanceCommand,
   paginateListApprovedOrigins,
   paginateListInstanceAttributes,
@@ -14,22 +13,32 @@ import {
 import {
   DescribeLDAPSSettingsCommand,
   DescribeSettingsCommand,
-  DirectoryServiceClient,
   paginateDescribeDirectories,
+  paginateDescribeTrusts,
   paginateListCertificates,
 } from '@aws-sdk/client-directory-service';
-import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand, KMSClient, paginateListAliases } from '@aws-sdk/client-kms';
 import {
+  DescribeKeyCommand,
+  GetKeyPolicyCommand,
+  GetKeyRotationStatusCommand,
+  paginateListAliases,
+  paginateListKeyRotations,
+} from '@aws-sdk/client-kms';
+import {
+  GetBucketAclCommand,
   GetBucketEncryptionCommand,
   GetBucketLocationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
   GetPublicAccessBlockCommand,
-  S3Client,
+  HeadBucketCommand,
+  paginateListBuckets,
 } from '@aws-sdk/client-s3';
+import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
 import { expect } from 'vitest';
 import type { Call, EvidenceDocument } from '../../src/evidence/model.js';
+import { allPages, credentialsOf, sdkClients } from './sdk.js';
 import type { Emulator } from './types.js';
 
 const TIMESTAMP = /(Time|Date|DateTime|Timestamp|ValidTo)$/;
@@ -59,12 +68,6 @@ async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
   }
 }
 
-async function allPages<T>(pages: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const page of pages) out.push(page);
-  return out;
-}
-
 /** The SDK answer matches the record: same error code, or every field the SDK parsed equals the recorded one. */
 function expectAnswered<T>(where: string, call: Call<T>, got: Outcome): void {
   if (call.status === 'ok') {
@@ -84,12 +87,9 @@ export async function expectServedAsRecorded(emulator: Emulator, state: Evidence
     checked += 1;
   };
   for (const account of state.accounts) {
-    const credentials = { accessKeyId: `AKID${account.accountId}`, secretAccessKey: 'x' };
-    const base = { endpoint: emulator.url, credentials, maxAttempts: 1 };
+    const credentials = credentialsOf(account.accountId);
     for (const region of account.regions) {
-      const config = { ...base, region: region.region };
-      const connect = new ConnectClient(config);
-      const ds = new DirectoryServiceClient(config);
+      const { connect, ds } = sdkClients(emulator, region.region, credentials);
       const at = `${account.accountId}/${region.region}`;
       await check(`${at} ListInstances`, region.listInstances, async () =>
         (await allPages(paginateListInstances({ client: connect }, {}))).flatMap((p) => p.InstanceSummaryList ?? []),
@@ -138,10 +138,20 @@ export async function expectServedAsRecorded(emulator: Emulator, state: Evidence
           } while (NextToken);
           return out;
         });
+        await check(`${at} DescribeTrusts ${DirectoryId}`, directory.trusts, async () =>
+          (await allPages(paginateDescribeTrusts({ client: ds }, { DirectoryId }))).flatMap((p) => p.Trusts ?? []),
+        );
       }
     }
 
-    const s3 = new S3Client({ ...base, region: account.regions[0]?.region ?? 'us-east-1', forcePathStyle: true });
+    const firstRegion = account.regions[0]?.region ?? 'us-east-1';
+    const { s3, s3control } = sdkClients(emulator, firstRegion, credentials);
+    await check(`${account.accountId} s3control:GetPublicAccessBlock`, account.publicAccessBlock, () =>
+      s3control.send(new GetAccountPublicAccessBlockCommand({ AccountId: account.accountId })),
+    );
+    await check(`${account.accountId} ListBuckets`, account.listBuckets, async () =>
+      (await allPages(paginateListBuckets({ client: s3 }, {}))).flatMap((p) => p.Buckets ?? []),
+    );
     for (const [Bucket, bucket] of Object.entries(account.buckets)) {
       const input = { Bucket, ExpectedBucketOwner: bucket.expectedBucketOwner };
       const at = `${account.accountId} s3://${Bucket}`;
@@ -152,10 +162,12 @@ export async function expectServedAsRecorded(emulator: Emulator, state: Evidence
       await check(`${at} GetBucketPolicyStatus`, bucket.policyStatus, () => s3.send(new GetBucketPolicyStatusCommand(input)));
       await check(`${at} GetPublicAccessBlock`, bucket.publicAccessBlock, () => s3.send(new GetPublicAccessBlockCommand(input)));
       await check(`${at} GetBucketOwnershipControls`, bucket.ownershipControls, () => s3.send(new GetBucketOwnershipControlsCommand(input)));
+      await check(`${at} GetBucketAcl`, bucket.acl, () => s3.send(new GetBucketAclCommand(input)));
+      await check(`${at} HeadBucket (no owner)`, bucket.headBucket, () => s3.send(new HeadBucketCommand({ Bucket })));
     }
 
     for (const key of Object.values(account.keys)) {
-      const kms = new KMSClient({ ...base, region: key.region });
+      const { kms } = sdkClients(emulator, key.region, credentials);
       const KeyId = key.reference;
       const at = `${account.accountId} ${key.region} ${KeyId}`;
       await check(`${at} DescribeKey`, key.describeKey, () => kms.send(new DescribeKeyCommand({ KeyId })));
@@ -163,6 +175,9 @@ export async function expectServedAsRecorded(emulator: Emulator, state: Evidence
       await check(`${at} GetKeyPolicy`, key.keyPolicy, () => kms.send(new GetKeyPolicyCommand({ KeyId })));
       await check(`${at} ListAliases`, key.aliases, async () =>
         (await allPages(paginateListAliases({ client: kms }, { KeyId }))).flatMap((p) => p.Aliases ?? []),
+      );
+      await check(`${at} ListKeyRotations`, key.rotations, async () =>
+        (await allPages(paginateListKeyRotations({ client: kms }, { KeyId }))).flatMap((p) => p.Rotations ?? []),
       );
     }
   }

@@ -14,6 +14,7 @@ import { kmsService } from './kms.js';
 import { organizationsService } from './organizations.js';
 import { RateLimiter } from './rate-limit.js';
 import { s3Service } from './s3.js';
+import { s3ControlService } from './s3control.js';
 import { EmulatorState } from './state.js';
 import { accountOfAccessKey, stsService } from './sts.js';
 import { ApiError, SERVICE_NAMES } from './types.js';
@@ -50,6 +51,12 @@ function credentialScope(request: WireRequest): Scope | undefined {
   if (!match) return undefined;
   const [, accessKeyId = '', region = '', service = ''] = match;
   return { accessKeyId, region, service };
+}
+
+/** S3 Control signs as `s3`: its requests are told apart by their path. */
+function serviceOf(request: WireRequest, scope: Scope | undefined): string {
+  const service = scope?.service ?? inferService(request);
+  return service === 's3' && request.rawPath.startsWith('/v20180820/') ? 's3control' : service;
 }
 
 /** Best guess for an unsigned request. */
@@ -106,7 +113,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
 
   const services = new Map<ServiceName, ServiceModule>([
     ['connect', connectService(state, pageSize)],
-    ['s3', s3Service(state)],
+    ['s3', s3Service(state, pageSize)],
+    ['s3control', s3ControlService(state)],
     ['kms', kmsService(state, pageSize)],
     ['ds', dsService(state, pageSize)],
     ['sts', stsService(state, { denyAssumeRole: options.denyAssumeRole ?? [], requireExternalId: options.requireExternalId })],
@@ -139,7 +147,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return;
     }
     const scope = credentialScope(request);
-    const serviceName = scope?.service ?? inferService(request);
+    const serviceName = serviceOf(request, scope);
     const caller: Caller = {
       account: accountOfAccessKey(scope?.accessKeyId ?? '', state),
       region: scope?.region ?? state.defaultRegion(),

@@ -1,6 +1,7 @@
 /**
  * Read-only views of the evidence document the emulator answers from.
  */
+import { createHash } from 'node:crypto';
 import type {
   AccountEvidence,
   BucketEvidence,
@@ -31,13 +32,19 @@ export interface KeyMatch {
   exactReference: boolean;
 }
 
-/** A record shows a bucket owned by someone else: refused with the expected owner, readable without it. */
-function isForeignOwnedRecord(bucket: BucketEvidence): boolean {
-  return (
-    bucket.location.status === 'error' &&
-    ACCESS_DENIED_CODES.test(bucket.location.error.code) &&
-    bucket.ownerProbe?.status === 'ok'
-  );
+/**
+ * A record shows a bucket owned by someone else: refused with the expected owner, and readable
+ * without it or missing from the recording account's own ListBuckets.
+ */
+function isForeignOwnedRecord(name: string, bucket: BucketEvidence, account: AccountEvidence): boolean {
+  if (bucket.location.status !== 'error' || !ACCESS_DENIED_CODES.test(bucket.location.error.code)) return false;
+  if (bucket.ownerProbe?.status === 'ok') return true;
+  return account.listBuckets?.status === 'ok' && !account.listBuckets.response.some((b) => b.Name === name);
+}
+
+/** A stand-in canonical user id (64 hex digits, as S3 shows owners in ACLs) for an account. */
+export function canonicalUserId(accountId: string): string {
+  return createHash('sha256').update(`canonical-user:${accountId}`).digest('hex');
 }
 
 function arnRegion(reference: string): string | undefined {
@@ -73,17 +80,26 @@ export class EmulatorState {
   }
 
   bucket(name: string): BucketView | undefined {
-    const records: Array<{ accountId: string; bucket: BucketEvidence }> = [];
+    const records: Array<{ accountId: string; bucket: BucketEvidence; foreign: boolean }> = [];
     for (const account of this.doc.accounts) {
       const bucket = Object.prototype.hasOwnProperty.call(account.buckets, name) ? account.buckets[name] : undefined;
-      if (bucket) records.push({ accountId: account.accountId, bucket });
+      if (bucket) records.push({ accountId: account.accountId, bucket, foreign: isForeignOwnedRecord(name, bucket, account) });
     }
-    const owned = records.find((r) => !isForeignOwnedRecord(r.bucket));
+    const owned = records.find((r) => !r.foreign);
     const chosen = owned ?? records[0];
     if (!chosen) return undefined;
     const override = this.bucketOwners[name];
     const owner = override ?? (owned ? owned.bucket.expectedBucketOwner : UNKNOWN_FOREIGN_OWNER);
     return { name, owner, record: chosen.bucket, recordAccount: chosen.accountId };
+  }
+
+  /** The existing buckets an account owns, by name (what ListBuckets shows when the document has no listing). */
+  ownedBuckets(accountId: string): BucketView[] {
+    const names = new Set(this.doc.accounts.flatMap((a) => Object.keys(a.buckets)));
+    return [...names]
+      .sort()
+      .map((name) => this.bucket(name))
+      .filter((view): view is BucketView => view !== undefined && view.owner === accountId && view.record.location.status !== 'absent');
   }
 
   /**

@@ -44,6 +44,9 @@ const TIMESTAMP_MEMBERS = new Set([
   'RegisteredDateTime',
   'LastRequestedDateTime',
   'JoinedTimestamp',
+  'RotationDate',
+  'CreatedDateTime',
+  'StateLastUpdatedDateTime',
 ]);
 
 /** ISO-8601 (the evidence format) → epoch seconds (the awsJson/restJson wire format). */

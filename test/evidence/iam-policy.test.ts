@@ -27,6 +27,10 @@ describe('docs/iam-policy.json', () => {
       .filter((f) => f.endsWith('.ts'))
       .map((f) => readFileSync(new URL(f, dir), 'utf8'))
       .join('\n');
-    for (const key of Object.keys(OPERATIONS)) expect(source, key).toContain(`'${key}'`);
+    for (const [key, op] of Object.entries(OPERATIONS)) {
+      // Named as the target of a call, and its SDK command sent.
+      expect(source, key).toMatch(new RegExp(`(operation: |target\\()'${key}'`));
+      expect(source, key).toContain(`new sdk.${op.operation}Command(`);
+    }
   });
 });

@@ -10,6 +10,7 @@ import type * as DirectorySdk from '@aws-sdk/client-directory-service';
 import type * as KmsSdk from '@aws-sdk/client-kms';
 import type * as OrganizationsSdk from '@aws-sdk/client-organizations';
 import type * as S3Sdk from '@aws-sdk/client-s3';
+import type * as S3ControlSdk from '@aws-sdk/client-s3-control';
 import type * as StsSdk from '@aws-sdk/client-sts';
 
 /** A function returning credentials (what the SDK calls an AwsCredentialIdentityProvider). */
@@ -20,7 +21,7 @@ export interface ClientSettings {
   /** --endpoint-url: every client talks to it. */
   endpointUrl?: string | undefined;
   credentials?: AwsCredentialIdentityProvider | undefined;
-  /** Environment consulted for endpoint overrides (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3). */
+  /** Environment consulted for endpoint overrides (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>). */
   env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
@@ -34,14 +35,23 @@ interface Destroyable {
 }
 
 /**
+ * The endpoint override a client of the service gets, as the SDK resolves it: --endpoint-url, else
+ * `AWS_ENDPOINT_URL_<service>`, else `AWS_ENDPOINT_URL`, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS
+ * is true. `envSuffix` is the SDK's serviceId upper-cased with spaces as `_` (S3, S3_CONTROL).
+ */
+export function endpointOverride(settings: ClientSettings, envSuffix: string): string | undefined {
+  if (settings.endpointUrl) return settings.endpointUrl;
+  const env = settings.env ?? {};
+  if (/^true$/i.test(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '')) return undefined;
+  return env[`AWS_ENDPOINT_URL_${envSuffix}`] || env.AWS_ENDPOINT_URL || undefined;
+}
+
+/**
  * S3 must address buckets by path when the endpoint is overridden: a local endpoint has no
  * per-bucket DNS names.
  */
 export function s3NeedsPathStyle(settings: ClientSettings): boolean {
-  if (settings.endpointUrl) return true;
-  const env = settings.env ?? {};
-  if (/^true$/i.test(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '')) return false;
-  return Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
+  return endpointOverride(settings, 'S3') !== undefined;
 }
 
 /** Credentials this close to expiry are fetched again. */
@@ -96,6 +106,24 @@ export class ClientFactory {
       const config: S3Sdk.S3ClientConfig = { ...this.baseConfig(region), followRegionRedirects: true };
       if (s3NeedsPathStyle(this.settings)) config.forcePathStyle = true;
       return { sdk, client: new sdk.S3Client(config) };
+    });
+  }
+
+  /**
+   * S3 Control's endpoint rules put the account id in front of the host (`<account>.s3-control...`)
+   * even for an overridden endpoint and with `disableHostPrefix`, which a local endpoint cannot
+   * resolve: under an override the client gets an endpoint provider answering the override itself.
+   */
+  s3control(region: string): Promise<Loaded<S3ControlSdk.S3ControlClient, typeof S3ControlSdk>> {
+    return this.cached('s3control', region, async () => {
+      const sdk = await import('@aws-sdk/client-s3-control');
+      const config: S3ControlSdk.S3ControlClientConfig = this.baseConfig(region);
+      const override = endpointOverride(this.settings, 'S3_CONTROL');
+      if (override !== undefined) {
+        const url = new URL(override);
+        config.endpointProvider = () => ({ url });
+      }
+      return { sdk, client: new sdk.S3ControlClient(config) };
     });
   }
 

@@ -1,7 +1,9 @@
 /**
  * AWS Directory Service: the directories of a region (DescribeDirectories) and, for each directory an
- * instance may authenticate against, client-side LDAPS, its certificates and — for AWS Managed
- * Microsoft AD — the security settings (DescribeSettings has no SDK paginator: pages are read here).
+ * instance may authenticate against, client-side LDAPS and its certificates; for AWS Managed
+ * Microsoft AD also the security settings (DescribeSettings has no SDK paginator: pages are read
+ * here) and the trusts, since client-side LDAPS there protects the traffic to a self-managed domain
+ * reached over a trust.
  */
 import { directoryEvidence, regionEvidence, type DirectoryEvidence } from '../model.js';
 import { recordList, type CollectContext } from './context.js';
@@ -11,10 +13,28 @@ const slots = {
   ldapsSettings: directoryEvidence.shape.ldapsSettings,
   certificates: directoryEvidence.shape.certificates,
   settings: directoryEvidence.shape.settings,
+  trusts: directoryEvidence.shape.trusts.unwrap(),
 };
 
-/** Directory types whose LDAPS and certificates are read for Connect's directory hops. */
-export const AUDITED_DIRECTORY_TYPES: readonly string[] = ['ADConnector', 'MicrosoftAD'];
+/** Directory types Connect can use for EXISTING_DIRECTORY instances, as DescribeDirectories names them. */
+export const AUDITED_DIRECTORY_TYPES: readonly string[] = ['ADConnector', 'MicrosoftAD', 'SimpleAD'];
+
+/**
+ * Types judged from their DescribeDirectories entry alone: Simple AD has no client-side LDAPS,
+ * certificates, settings or trusts to read, so it gets no per-directory calls — pinned or not.
+ */
+const DESCRIBED_ONLY_TYPES: readonly string[] = ['SimpleAD'];
+
+/** AWS Managed Microsoft AD, in the owner's account or shared into this one. */
+const MANAGED_AD_TYPES: readonly string[] = ['MicrosoftAD', 'SharedMicrosoftAD'];
+
+/**
+ * Whether a directory gets its own calls: `type` is its DescribeDirectories type, undefined when not
+ * known (a pinned directory DescribeDirectories did not answer for), which is read in full.
+ */
+export function readsDirectory(type: string | undefined): boolean {
+  return type === undefined || !DESCRIBED_ONLY_TYPES.includes(type);
+}
 
 export function describeDirectories(ctx: CollectContext, region: string) {
   return recordList(
@@ -30,8 +50,9 @@ export function describeDirectories(ctx: CollectContext, region: string) {
 }
 
 /**
- * One directory. `type` is its DescribeDirectories type when known; DescribeSettings is sent for
- * MicrosoftAD (and for a pinned directory of unknown type), and recorded as not supported otherwise.
+ * One directory (see `readsDirectory`). DescribeSettings is sent for MicrosoftAD (and for a pinned
+ * directory of unknown type), and recorded as not supported otherwise; DescribeTrusts for Managed
+ * Microsoft AD, shared or not (and unknown types).
  */
 export async function collectDirectory(
   ctx: CollectContext,
@@ -41,7 +62,8 @@ export async function collectDirectory(
 ): Promise<DirectoryEvidence> {
   const load = () => ctx.clients.ds(region);
   const settingsApply = type === undefined || type === 'MicrosoftAD';
-  const [ldapsSettings, certificates, settings] = await Promise.all([
+  const trustsApply = type === undefined || MANAGED_AD_TYPES.includes(type);
+  const [ldapsSettings, certificates, settings, trusts] = await Promise.all([
     recordList(
       ctx,
       slots.ldapsSettings,
@@ -82,6 +104,18 @@ export async function collectDirectory(
             message: `Not requested: directory settings exist only for AWS Managed Microsoft AD (this directory is ${type}).`,
           }),
         ),
+    trustsApply
+      ? recordList(
+          ctx,
+          slots.trusts,
+          { operation: 'ds:DescribeTrusts', region, resource: directoryId },
+          load,
+          async ({ client, sdk }, NextToken, abortSignal) => {
+            const page = await client.send(new sdk.DescribeTrustsCommand({ DirectoryId: directoryId, NextToken }), { abortSignal });
+            return { items: page.Trusts, next: page.NextToken };
+          },
+        )
+      : undefined,
   ]);
-  return { ldapsSettings, certificates, settings };
+  return { ldapsSettings, certificates, settings, ...(trusts ? { trusts } : {}) };
 }

@@ -26,12 +26,12 @@ import {
 import { ClientFactory, type AwsCredentialIdentityProvider } from './clients.js';
 import * as connect from './connect.js';
 import type { CollectContext } from './context.js';
-import { AUDITED_DIRECTORY_TYPES, collectDirectory, describeDirectories } from './directory.js';
+import { AUDITED_DIRECTORY_TYPES, collectDirectory, describeDirectories, readsDirectory } from './directory.js';
 import { isAwsManagedAlias } from '../aws-names.js';
 import { collectKey, keyDetails, type KeyDetails } from './kms.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import { redact } from './record.js';
-import { bucketKeyReferences, collectBucket } from './s3.js';
+import { accountPublicAccessBlock, bucketKeyReferences, collectBucket, listOwnedBuckets } from './s3.js';
 import { createAbortError, Scheduler, type RateLimit } from './scheduler.js';
 import { getCallerIdentity, type CallerIdentity } from './sts.js';
 
@@ -211,6 +211,8 @@ class AccountRun {
   private readonly keys = new Map<string, Promise<KeyEvidence>>();
   private readonly keyDetails = new Map<string, Promise<KeyDetails>>();
   private readonly describes = new Map<string, Promise<DescribeRecord>>();
+  private accountBlock: Promise<AccountEvidence['publicAccessBlock']> | undefined;
+  private ownedBuckets: Promise<AccountEvidence['listBuckets']> | undefined;
   private readonly pending: Promise<unknown>[] = [];
 
   constructor(
@@ -290,6 +292,8 @@ class AccountRun {
         regions,
         buckets: await sortedRecord(this.buckets),
         keys: await sortedRecord(this.keys),
+        ...(this.accountBlock ? { publicAccessBlock: await this.accountBlock } : {}),
+        ...(this.ownedBuckets ? { listBuckets: await this.ownedBuckets } : {}),
       },
       collectedBy,
     };
@@ -409,9 +413,14 @@ class AccountRun {
     }
   }
 
+  /** A bucket, and with the first one the account-level Block Public Access that applies to every bucket. */
   private ensureBucket(name: string, contextRegion: string): void {
     if (this.buckets.has(name)) return;
-    const read = collectBucket(this.ctx, name, contextRegion).then((result) => {
+    this.accountBlock ??= this.track(accountPublicAccessBlock(this.ctx, contextRegion));
+    const onOwnershipUnknown = (region: string) => {
+      this.ownedBuckets ??= this.track(listOwnedBuckets(this.ctx, region));
+    };
+    const read = collectBucket(this.ctx, name, contextRegion, onOwnershipUnknown).then((result) => {
       if (result.region !== undefined) for (const reference of bucketKeyReferences(result.evidence)) this.ensureKey(reference, result.region);
       return result.evidence;
     });
@@ -423,10 +432,10 @@ class AccountRun {
     // The name alone says "AWS managed", and DescribeKey on a predefined alias can create the key:
     // an audit must not change the account.
     if (this.keys.has(lookup) || isAwsManagedAlias(reference)) return;
-    const read = collectKey(this.ctx, reference, contextRegion, (keyArn, region) => {
+    const read = collectKey(this.ctx, reference, contextRegion, (keyArn, region, metadata) => {
       let details = this.keyDetails.get(keyArn);
       if (!details) {
-        details = this.track(keyDetails(this.ctx, keyArn, region));
+        details = this.track(keyDetails(this.ctx, keyArn, region, metadata));
         this.keyDetails.set(keyArn, details);
       }
       return details;
@@ -436,7 +445,8 @@ class AccountRun {
 
   /**
    * Directory Service, only for a region where some instance authenticates against a directory:
-   * DescribeDirectories, then every AD Connector and Managed Microsoft AD, plus pinned directories.
+   * DescribeDirectories, then every AD Connector and Managed Microsoft AD, plus pinned directories
+   * (Simple AD, pinned or not, is judged from DescribeDirectories alone).
    */
   private async collectDirectories(
     region: string,
@@ -464,7 +474,7 @@ class AccountRun {
         if (directory.Type !== undefined && AUDITED_DIRECTORY_TYPES.includes(directory.Type)) ids.push(directory.DirectoryId);
       }
     }
-    const wanted = unique([...ids, ...pinned]);
+    const wanted = unique([...ids, ...pinned]).filter((id) => readsDirectory(types.get(id)));
     const read = await Promise.all(wanted.map((id) => collectDirectory(this.ctx, region, id, types.get(id))));
     const directories: Record<string, DirectoryEvidence> = {};
     wanted.forEach((id, index) => {

@@ -1,10 +1,11 @@
 /**
  * AWS KMS: a key reference (key id, key ARN, alias name or alias ARN) resolved with DescribeKey in
  * the region of its ARN or of the context that named it; then, for the resolved key ARN, rotation
- * status, the default key policy and the key's aliases.
+ * status, the default key policy and the key's aliases — and, for imported key material (Origin
+ * EXTERNAL, which KMS rotates on demand only), the completed rotations (ListKeyRotations).
  */
 import { kmsArnRegion } from '../aws-names.js';
-import { keyEvidence, type KeyEvidence } from '../model.js';
+import { keyEvidence, type KeyEvidence, type KeyMetadata } from '../model.js';
 import { recordCall, recordList, type CollectContext } from './context.js';
 
 const slots = {
@@ -12,9 +13,15 @@ const slots = {
   rotation: keyEvidence.shape.rotation.unwrap(),
   keyPolicy: keyEvidence.shape.keyPolicy.unwrap(),
   aliases: keyEvidence.shape.aliases.unwrap(),
+  rotations: keyEvidence.shape.rotations.unwrap(),
 };
 
-export type KeyDetails = Pick<KeyEvidence, 'rotation' | 'keyPolicy' | 'aliases'>;
+export type KeyDetails = Pick<KeyEvidence, 'rotation' | 'keyPolicy' | 'aliases' | 'rotations'>;
+
+/** Keys whose rotations are listed: imported key material, rotated on demand only. */
+function rotatesOnDemandOnly(metadata: Pick<KeyMetadata, 'Origin'>): boolean {
+  return metadata.Origin === 'EXTERNAL';
+}
 
 export function describeKey(ctx: CollectContext, reference: string, region: string) {
   return recordCall(
@@ -26,10 +33,10 @@ export function describeKey(ctx: CollectContext, reference: string, region: stri
   );
 }
 
-/** Rotation, key policy and aliases of one key, by its ARN, in its own region. */
-export async function keyDetails(ctx: CollectContext, keyArn: string, region: string): Promise<KeyDetails> {
+/** Rotation, key policy, aliases (and rotations, see above) of one key, by its ARN, in its own region. */
+export async function keyDetails(ctx: CollectContext, keyArn: string, region: string, metadata: Pick<KeyMetadata, 'Origin'>): Promise<KeyDetails> {
   const load = () => ctx.clients.kms(region);
-  const [rotation, keyPolicy, aliases] = await Promise.all([
+  const [rotation, keyPolicy, aliases, rotations] = await Promise.all([
     recordCall(ctx, slots.rotation, { operation: 'kms:GetKeyRotationStatus', region, resource: keyArn }, load, ({ client, sdk }, abortSignal) =>
       client.send(new sdk.GetKeyRotationStatusCommand({ KeyId: keyArn }), { abortSignal }),
     ),
@@ -40,8 +47,14 @@ export async function keyDetails(ctx: CollectContext, keyArn: string, region: st
       const page = await client.send(new sdk.ListAliasesCommand({ KeyId: keyArn, Marker }), { abortSignal });
       return { items: page.Aliases, next: page.Truncated === false ? undefined : page.NextMarker };
     }),
+    rotatesOnDemandOnly(metadata)
+      ? recordList(ctx, slots.rotations, { operation: 'kms:ListKeyRotations', region, resource: keyArn }, load, async ({ client, sdk }, Marker, abortSignal) => {
+          const page = await client.send(new sdk.ListKeyRotationsCommand({ KeyId: keyArn, Marker }), { abortSignal });
+          return { items: page.Rotations, next: page.Truncated === false ? undefined : page.NextMarker };
+        })
+      : undefined,
   ]);
-  return { rotation, keyPolicy, aliases };
+  return { rotation, keyPolicy, aliases, ...(rotations ? { rotations } : {}) };
 }
 
 /**
@@ -52,7 +65,7 @@ export async function collectKey(
   ctx: CollectContext,
   reference: string,
   contextRegion: string,
-  details: (keyArn: string, region: string) => Promise<KeyDetails>,
+  details: (keyArn: string, region: string, metadata: KeyMetadata) => Promise<KeyDetails>,
 ): Promise<KeyEvidence> {
   const region = kmsArnRegion(reference) ?? contextRegion;
   const described = await describeKey(ctx, reference, region);
@@ -60,5 +73,5 @@ export async function collectKey(
   if (described.status !== 'ok') return evidence;
   const metadata = described.response.KeyMetadata;
   const keyArn = metadata.Arn ?? metadata.KeyId;
-  return { ...evidence, ...(await details(keyArn, kmsArnRegion(keyArn) ?? region)) };
+  return { ...evidence, ...(await details(keyArn, kmsArnRegion(keyArn) ?? region, metadata)) };
 }

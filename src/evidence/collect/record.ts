@@ -8,8 +8,13 @@ import type { OperationKey } from '../operations.js';
 
 /**
  * Error codes that are an answer, not a failure: the thing is not configured (or, for
- * GetBucketLocation, the bucket does not exist). Keyed by operation, so `NoSuchBucket` from
- * GetBucketPolicy stays an error.
+ * GetBucketLocation and HeadBucket, the bucket does not exist). Keyed by operation, so
+ * `NoSuchBucket` from GetBucketPolicy stays an error.
+ *
+ * HeadBucket answers errors with a status and no body (API_HeadBucket: "A message body isn't
+ * included"): the SDK names a 404 `NotFound` and any other status `Unknown`.
+ * ListKeyRotations answers UnsupportedOperationException for a key whose material cannot rotate
+ * (its API reference: "a specified resource is not valid for this operation").
  */
 export const ABSENT_CODES: { readonly [K in OperationKey]?: readonly string[] } = {
   's3:GetBucketLocation': ['NoSuchBucket'],
@@ -18,9 +23,12 @@ export const ABSENT_CODES: { readonly [K in OperationKey]?: readonly string[] } 
   's3:GetBucketEncryption': ['ServerSideEncryptionConfigurationNotFoundError'],
   's3:GetPublicAccessBlock': ['NoSuchPublicAccessBlockConfiguration'],
   's3:GetBucketOwnershipControls': ['OwnershipControlsNotFoundError'],
+  's3:HeadBucket': ['NotFound', 'NoSuchBucket'],
+  's3control:GetPublicAccessBlock': ['NoSuchPublicAccessBlockConfiguration'],
   'ds:DescribeLDAPSSettings': ['UnsupportedOperationException'],
   'ds:DescribeSettings': ['UnsupportedOperationException'],
   'kms:GetKeyRotationStatus': ['UnsupportedOperationException'],
+  'kms:ListKeyRotations': ['UnsupportedOperationException'],
 };
 
 const MAX_MESSAGE_LENGTH = 2000;

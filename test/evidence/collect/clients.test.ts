@@ -1,5 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ClientFactory, memoizeCredentials, s3NeedsPathStyle, type AwsCredentialIdentityProvider } from '../../../src/evidence/collect/clients.js';
+import {
+  ClientFactory,
+  endpointOverride,
+  memoizeCredentials,
+  s3NeedsPathStyle,
+  type AwsCredentialIdentityProvider,
+} from '../../../src/evidence/collect/clients.js';
 
 describe('s3NeedsPathStyle', () => {
   it.each([
@@ -11,6 +17,18 @@ describe('s3NeedsPathStyle', () => {
     [{ env: {} }, false],
   ])('%j → %s', (settings, expected) => {
     expect(s3NeedsPathStyle(settings)).toBe(expected);
+  });
+});
+
+describe('endpointOverride', () => {
+  it.each([
+    [{ endpointUrl: 'http://127.0.0.1:1', env: { AWS_ENDPOINT_URL_S3_CONTROL: 'http://127.0.0.1:2' } }, 'http://127.0.0.1:1'],
+    [{ env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:3', AWS_ENDPOINT_URL_S3_CONTROL: 'http://127.0.0.1:2' } }, 'http://127.0.0.1:2'],
+    [{ env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:3', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4' } }, 'http://127.0.0.1:3'],
+    [{ env: { AWS_ENDPOINT_URL_S3_CONTROL: 'http://127.0.0.1:2', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'TRUE' } }, undefined],
+    [{ env: {} }, undefined],
+  ])('%j → %s for S3 Control', (settings, expected) => {
+    expect(endpointOverride(settings, 'S3_CONTROL')).toBe(expected);
   });
 });
 
@@ -52,6 +70,32 @@ describe('ClientFactory', () => {
       expect(endpoint?.hostname).toBe('127.0.0.1');
       const kms = await factory.kms('us-east-1');
       expect(await kms.client.config.maxAttempts()).toBe(1);
+    } finally {
+      factory.destroy();
+    }
+  });
+
+  // S3 Control's rules put the account id in front of any host, a custom one included.
+  const endpointParams = { Region: 'us-east-1', AccountId: '111111111111', RequiresAccountId: true, UseFIPS: false, UseDualStack: false };
+
+  it('points S3 Control at an overridden endpoint as it is, without the account prefix', async () => {
+    for (const settings of [{ endpointUrl: 'http://127.0.0.1:9' }, { env: { AWS_ENDPOINT_URL_S3_CONTROL: 'http://127.0.0.1:9' } }]) {
+      const factory = new ClientFactory({ credentials, env: {}, ...settings });
+      try {
+        const { client } = await factory.s3control('us-east-1');
+        expect(client.config.endpointProvider(endpointParams).url.href).toBe('http://127.0.0.1:9/');
+        expect(await client.config.maxAttempts()).toBe(1);
+      } finally {
+        factory.destroy();
+      }
+    }
+  });
+
+  it('leaves S3 Control on its endpoint rules against AWS itself', async () => {
+    const factory = new ClientFactory({ credentials, env: {} });
+    try {
+      const { client } = await factory.s3control('eu-west-1');
+      expect(client.config.endpointProvider({ ...endpointParams, Region: 'eu-west-1' }).url.hostname).toBe('111111111111.s3-control.eu-west-1.amazonaws.com');
     } finally {
       factory.destroy();
     }

@@ -4,7 +4,15 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { collectEvidence, type CollectOptions } from '../../../src/evidence/collect/index.js';
-import { evidenceDocument, keyLookupId, type EvidenceDocument, type KeyEvidence, type RegionEvidence } from '../../../src/evidence/model.js';
+import {
+  evidenceDocument,
+  keyLookupId,
+  type AccountEvidence,
+  type EvidenceDocument,
+  type KeyEvidence,
+  type RegionEvidence,
+} from '../../../src/evidence/model.js';
+import { OPERATIONS, type OperationKey } from '../../../src/evidence/operations.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator/index.js';
 
 const ACCOUNT = '111111111111';
@@ -17,6 +25,49 @@ const RESOURCE_TYPES = ['CALL_RECORDINGS', 'CHAT_TRANSCRIPTS', 'MEDIA_STREAMS', 
 
 const denied = (code: string, message = `${code}: not authorized`) => ({ status: 'error' as const, error: { code, message, httpStatus: 403 } });
 const s3Denied = denied('AccessDenied', 'Access Denied');
+/** HeadBucket refused: S3 sends a bare 403, which the SDK names `Unknown` (API_HeadBucket: "A message body isn't included"). */
+const headForbidden = { status: 'error' as const, error: { code: 'Unknown', message: 'UnknownError', httpStatus: 403 } };
+const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
+/** A bucket this identity may read nothing of, with this account as the expected owner. */
+const refusedEverything = {
+  expectedBucketOwner: ACCOUNT,
+  location: s3Denied,
+  ownerProbe: s3Denied,
+  encryption: s3Denied,
+  policy: s3Denied,
+  policyStatus: s3Denied,
+  publicAccessBlock: s3Denied,
+  ownershipControls: s3Denied,
+  acl: s3Denied,
+  headBucket: headForbidden,
+};
+const OWNER_ID = '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be';
+/** A bucket ACL: the owner's full control, plus `extra` grants. */
+const aclOf = (...extra: Array<{ Grantee: { Type: string; URI?: string; ID?: string }; Permission: string }>) => ({
+  status: 'ok' as const,
+  response: { Owner: { ID: OWNER_ID }, Grants: [{ Grantee: { Type: 'CanonicalUser', ID: OWNER_ID }, Permission: 'FULL_CONTROL' }, ...extra] },
+});
+const rotation = (n: number, date: string, state: string) => ({
+  KeyId: 'eu-key-0001',
+  KeyMaterialId: `${n}`.repeat(64),
+  ImportState: 'IMPORTED',
+  KeyMaterialState: state,
+  ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+  RotationDate: date,
+  RotationType: 'ON_DEMAND',
+});
+const trust = (id: string, domain: string, type: string, direction: string, state: string) => ({
+  DirectoryId: 'd-3333333333',
+  TrustId: id,
+  RemoteDomainName: domain,
+  TrustType: type,
+  TrustDirection: direction,
+  TrustState: state,
+  CreatedDateTime: CREATED,
+  LastUpdatedDateTime: CREATED,
+  StateLastUpdatedDateTime: CREATED,
+  SelectiveAuth: 'Disabled',
+});
 
 function instance(id: string, region: string, identity: string) {
   return {
@@ -181,12 +232,7 @@ function state(): EvidenceDocument {
                 },
                 settings: { status: 'absent', code: 'UnsupportedOperationException' },
               },
-              // Pinned to inst-1 although it is Simple AD: pinned directories are read whatever their type.
-              'd-2222222222': {
-                ldapsSettings: { status: 'absent', code: 'UnsupportedOperationException', message: 'LDAPS is not supported for Simple AD.' },
-                certificates: { status: 'ok', response: [] },
-                settings: { status: 'absent', code: 'UnsupportedOperationException' },
-              },
+              // d-2222222222 (Simple AD, pinned to inst-1) has no record: it is judged from DescribeDirectories alone.
               'd-3333333333': {
                 ldapsSettings: { status: 'ok', response: [{ LDAPSStatus: 'Disabled', LastUpdatedDateTime: CREATED }] },
                 certificates: { status: 'error', error: { code: 'AccessDeniedException', message: 'User is not authorized.', httpStatus: 403 } },
@@ -196,6 +242,14 @@ function state(): EvidenceDocument {
                     { Type: 'Protocol', Name: 'TLS_1_0', AppliedValue: 'Enable', RequestStatus: 'Default' },
                     { Type: 'Protocol', Name: 'TLS_1_1', AppliedValue: 'Disable', RequestStatus: 'Updated' },
                     { Type: 'Cipher', Name: 'RC4_128/128', AppliedValue: 'Disable', RequestStatus: 'Updated' },
+                  ],
+                },
+                trusts: {
+                  status: 'ok',
+                  response: [
+                    trust('t-1a2b3c4d5e', 'corp.example.com', 'Forest', 'Two-Way', 'Verified'),
+                    trust('t-2b3c4d5e6f', 'legacy.example.com', 'External', 'One-Way: Outgoing', 'Verified'),
+                    trust('t-3c4d5e6f70', 'partner.example.net', 'Forest', 'One-Way: Incoming', 'Created'),
                   ],
                 },
               },
@@ -210,7 +264,7 @@ function state(): EvidenceDocument {
                   CALL_RECORDINGS: { status: 'ok', response: [s3Config('c-1', 'rec-eu', EU_KEY_ARN)] },
                   CHAT_TRANSCRIPTS: { status: 'ok', response: [s3Config('c-2', 'gone-bucket')] },
                   MEDIA_STREAMS: { status: 'ok', response: [] },
-                  CONTACT_TRACE_RECORDS: { status: 'ok', response: [s3Config('c-3', 'foreign-bucket')] },
+                  CONTACT_TRACE_RECORDS: { status: 'ok', response: [s3Config('c-3', 'foreign-bucket'), s3Config('c-4', 'elsewhere-bucket')] },
                 },
                 approvedOrigins: { status: 'ok', response: ['https://eu.example.com'] },
                 attributes: { status: 'ok', response: [] },
@@ -240,6 +294,7 @@ function state(): EvidenceDocument {
               },
             },
             ownershipControls: { status: 'ok', response: { OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } } },
+            acl: aclOf(),
           },
           'shared-bucket': {
             expectedBucketOwner: ACCOUNT,
@@ -252,6 +307,8 @@ function state(): EvidenceDocument {
             policyStatus: { status: 'absent', code: 'NoSuchBucketPolicy', message: 'The bucket policy does not exist' },
             publicAccessBlock: { status: 'absent', code: 'NoSuchPublicAccessBlockConfiguration', message: 'The public access block configuration was not found' },
             ownershipControls: { status: 'absent', code: 'OwnershipControlsNotFoundError', message: 'The bucket ownership controls were not found' },
+            // ACLs on (no ownership controls), and a public-read grant.
+            acl: aclOf({ Grantee: { Type: 'Group', URI: ALL_USERS }, Permission: 'READ' }),
           },
           'rec-eu': {
             expectedBucketOwner: ACCOUNT,
@@ -271,6 +328,7 @@ function state(): EvidenceDocument {
               },
             },
             ownershipControls: { status: 'ok', response: { OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerPreferred' }] } } },
+            acl: aclOf({ Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/s3/LogDelivery' }, Permission: 'WRITE' }),
           },
           'gone-bucket': { expectedBucketOwner: ACCOUNT, location: { status: 'absent', code: 'NoSuchBucket', message: 'The specified bucket does not exist' } },
           'foreign-bucket': {
@@ -278,17 +336,26 @@ function state(): EvidenceDocument {
             location: s3Denied,
             ownerProbe: { status: 'ok', response: { LocationConstraint: 'us-west-2' } },
           },
-          // Refused both ways: the configuration is still asked for (in the instance's region).
-          'locked-bucket': {
-            expectedBucketOwner: ACCOUNT,
-            location: s3Denied,
-            ownerProbe: s3Denied,
-            encryption: s3Denied,
-            policy: s3Denied,
-            policyStatus: s3Denied,
-            publicAccessBlock: s3Denied,
-            ownershipControls: s3Denied,
+          // Refused both ways: the configuration is still asked for (in the instance's region); HeadBucket
+          // shows it exists and ListBuckets that it is ours.
+          'locked-bucket': refusedEverything,
+          // Refused both ways too, exists (HeadBucket 403, not 404), and is not in our ListBuckets: another account's.
+          'elsewhere-bucket': refusedEverything,
+        },
+        publicAccessBlock: {
+          status: 'ok',
+          response: {
+            PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: false },
           },
+        },
+        listBuckets: {
+          status: 'ok',
+          response: [
+            { Name: 'locked-bucket', CreationDate: '2022-08-30T16:00:00.000Z', BucketRegion: 'us-east-1' },
+            { Name: 'rec-east', CreationDate: '2023-01-05T09:00:00.000Z', BucketRegion: 'us-east-1' },
+            { Name: 'rec-eu', CreationDate: '2023-01-05T09:05:00.000Z', BucketRegion: 'eu-west-1' },
+            { Name: 'shared-bucket', CreationDate: '2020-11-20T14:00:00.000Z', BucketRegion: 'us-west-2' },
+          ],
         },
         keys: Object.fromEntries([
           keyEntry(customerKeyRecord(KEY_ARN)),
@@ -319,6 +386,14 @@ function state(): EvidenceDocument {
             rotation: { status: 'absent', code: 'UnsupportedOperationException', message: 'Keys with imported key material cannot rotate automatically.' },
             keyPolicy: { status: 'ok', response: { Policy: KEY_POLICY, PolicyName: 'default' } },
             aliases: { status: 'ok', response: [] },
+            rotations: {
+              status: 'ok',
+              response: [
+                rotation(1, '2024-02-01T10:00:00.000Z', 'NON_CURRENT'),
+                rotation(2, '2024-11-01T10:00:00.000Z', 'NON_CURRENT'),
+                rotation(3, '2025-08-01T10:00:00.000Z', 'CURRENT'),
+              ],
+            },
           }),
         ]),
       },
@@ -420,6 +495,8 @@ describe('collectEvidence against the emulator', () => {
     }
     expect(account?.buckets).toEqual(expectedAccount?.buckets);
     expect(account?.keys).toEqual(withoutAwsManagedAliases(expectedAccount?.keys));
+    expect(account?.publicAccessBlock).toEqual(expectedAccount?.publicAccessBlock);
+    expect(account?.listBuckets).toEqual(expectedAccount?.listBuckets);
 
     const requests = emu.requests;
     // No throttling with the default pacing, and nothing the emulator could not answer.
@@ -427,16 +504,22 @@ describe('collectEvidence against the emulator', () => {
     expect(requests.filter((r) => r.operation === 'Unknown')).toEqual([]);
 
     // Each bucket read once (the location twice where the owner had to be probed).
-    for (const bucket of ['rec-east', 'shared-bucket', 'rec-eu', 'locked-bucket']) {
-      for (const operation of ['GetBucketEncryption', 'GetBucketPolicy', 'GetBucketPolicyStatus', 'GetPublicAccessBlock', 'GetBucketOwnershipControls']) {
-        expect(count(requests, operation, bucket), `${operation} ${bucket}`).toBe(1);
+    for (const bucket of ['rec-east', 'shared-bucket', 'rec-eu', 'locked-bucket', 'elsewhere-bucket']) {
+      for (const operation of ['GetBucketEncryption', 'GetBucketPolicy', 'GetBucketPolicyStatus', 'GetPublicAccessBlock', 'GetBucketOwnershipControls', 'GetBucketAcl']) {
+        expect(requests.filter((r) => r.service === 's3' && r.operation === operation && r.resource === bucket), `${operation} ${bucket}`).toHaveLength(1);
       }
     }
+    // HeadBucket only where the location was refused with and without the expected owner.
+    expect(requests.filter((r) => r.operation === 'HeadBucket').map((r) => r.resource).sort()).toEqual(['elsewhere-bucket', 'locked-bucket']);
+    // Account level, once: S3 Control for this account, ListBuckets (four buckets, two pages).
+    expect(requests.filter((r) => r.service === 's3control').map((r) => [r.operation, r.resource])).toEqual([['GetPublicAccessBlock', ACCOUNT]]);
+    expect(count(requests, 'ListBuckets')).toBe(2);
     expect(count(requests, 'GetBucketLocation', 'rec-east')).toBe(1);
     expect(count(requests, 'GetBucketLocation', 'shared-bucket')).toBe(1);
     expect(count(requests, 'GetBucketLocation', 'gone-bucket')).toBe(1);
     expect(count(requests, 'GetBucketLocation', 'foreign-bucket')).toBe(2);
     expect(count(requests, 'GetBucketLocation', 'locked-bucket')).toBe(2);
+    expect(count(requests, 'GetBucketLocation', 'elsewhere-bucket')).toBe(2);
     expect(requests.filter((r) => r.service === 's3' && ['gone-bucket', 'foreign-bucket'].includes(r.resource ?? '') && r.operation !== 'GetBucketLocation')).toEqual([]);
     // The bucket's own region: rec-eu is read through eu-west-1 (location `EU`), shared-bucket through us-west-2.
     expect(new Set(requests.filter((r) => r.resource === 'rec-eu' && r.operation !== 'GetBucketLocation').map((r) => r.region))).toEqual(new Set(['eu-west-1']));
@@ -454,6 +537,11 @@ describe('collectEvidence against the emulator', () => {
     expect(count(requests, 'GetKeyPolicy')).toBe(2);
     expect(count(requests, 'ListAliases', KEY_ARN)).toBe(2); // three aliases at page size 2
     expect(count(requests, 'ListAliases', EU_KEY_ARN)).toBe(1);
+    // Rotations are listed for imported key material only (three rotations, two pages).
+    expect(requests.filter((r) => r.operation === 'ListKeyRotations').map((r) => [r.resource, r.region])).toEqual([
+      [EU_KEY_ARN, 'eu-west-1'],
+      [EU_KEY_ARN, 'eu-west-1'],
+    ]);
     expect(requests.filter((r) => r.operation === 'DescribeKey' && r.resource === EU_KEY_ARN).map((r) => r.region)).toEqual(['eu-west-1']);
 
     // Connect: one DescribeInstance per instance; DS only where a directory instance lives.
@@ -464,9 +552,13 @@ describe('collectEvidence against the emulator', () => {
     expect(count(requests, 'DescribeSettings', 'd-1111111111')).toBe(0);
     expect(count(requests, 'DescribeSettings', 'd-2222222222')).toBe(0);
     expect(count(requests, 'DescribeSettings', 'd-3333333333')).toBe(2);
-    for (const directory of ['d-1111111111', 'd-2222222222', 'd-3333333333']) {
+    for (const directory of ['d-1111111111', 'd-3333333333']) {
       expect(count(requests, 'DescribeLDAPSSettings', directory)).toBe(1);
     }
+    // Trusts of Managed Microsoft AD (three, two pages); Simple AD, although pinned, gets no call of its own.
+    expect(requests.filter((r) => r.operation === 'DescribeTrusts').map((r) => r.resource)).toEqual(['d-3333333333', 'd-3333333333']);
+    expect(requests.filter((r) => r.service === 'ds' && r.resource === 'd-2222222222')).toEqual([]);
+    expect(Object.keys(account?.regions[0]?.directories ?? {}).sort()).toEqual(['d-1111111111', 'd-3333333333']);
 
     // The verbose log names calls but never the credentials.
     expect(logLines.some((l) => l.includes('connect:DescribeInstance us-east-1 inst-1'))).toBe(true);
@@ -517,7 +609,15 @@ describe('collectEvidence against the emulator', () => {
       'ListInstanceStorageConfigs',
     ]);
     // rec-east is no longer named by inst-2, but still by inst-1.
-    expect(Object.keys(account?.buckets ?? {}).sort()).toEqual(['foreign-bucket', 'gone-bucket', 'locked-bucket', 'rec-east', 'rec-eu', 'shared-bucket']);
+    expect(Object.keys(account?.buckets ?? {}).sort()).toEqual([
+      'elsewhere-bucket',
+      'foreign-bucket',
+      'gone-bucket',
+      'locked-bucket',
+      'rec-east',
+      'rec-eu',
+      'shared-bucket',
+    ]);
   });
 
   it('gets through a third of all requests throttled without a single error record', async () => {
@@ -533,6 +633,8 @@ describe('collectEvidence against the emulator', () => {
     }
     expect(account?.buckets).toEqual(expected?.buckets);
     expect(account?.keys).toEqual(withoutAwsManagedAliases(expected?.keys));
+    expect(account?.publicAccessBlock).toEqual(expected?.publicAccessBlock);
+    expect(account?.listBuckets).toEqual(expected?.listBuckets);
   }, 120_000);
 
   it('records errors per call and goes on (faults, 5xx retried, malformed answers)', async () => {
@@ -584,5 +686,133 @@ describe('collectEvidence against the emulator', () => {
     expect(evidenceDocument.safeParse(doc).success).toBe(true);
     // ListInstances goes out together with GetCallerIdentity; nothing else is asked.
     expect(emu.requests.filter((r) => r.service !== 'sts' && r.operation !== 'ListInstances')).toEqual([]);
+  });
+});
+
+describe('the calls that tell public, foreign-owned, rotated and trusted apart', () => {
+  let doc: EvidenceDocument;
+  let requests: Emulator['requests'];
+  // One collection of the standard state serves the read-side checks.
+  beforeAll(async () => {
+    const emu = await startEmulator({ state: state() });
+    try {
+      doc = await collectEvidence(options(emu.url));
+      requests = [...emu.requests];
+    } finally {
+      await emu.close();
+    }
+  });
+  const expected = () => state().accounts[0];
+  const collected = () => doc.accounts[0];
+
+  async function collectVariant(change: (account: AccountEvidence) => void, overrides: Partial<CollectOptions> = {}, emulatorOptions: Omit<EmulatorOptions, 'state'> = {}) {
+    const variant = state();
+    const account = variant.accounts[0];
+    if (account) change(account);
+    emulator = await startEmulator({ state: variant, ...emulatorOptions });
+    return { doc: await collectEvidence(options(emulator.url, overrides)), requests: emulator.requests };
+  }
+
+  it('reads the account-level Block Public Access once, for the audited account', () => {
+    expect(collected()?.publicAccessBlock).toEqual(expected()?.publicAccessBlock);
+    expect(requests.filter((r) => r.service === 's3control').map((r) => [r.operation, r.resource, r.account])).toEqual([['GetPublicAccessBlock', ACCOUNT, ACCOUNT]]);
+  });
+
+  it('records an account without its own Block Public Access as absent, and asks nothing when no bucket is audited', async () => {
+    const unset = await collectVariant((account) => delete account.publicAccessBlock);
+    expect(unset.doc.accounts[0]?.publicAccessBlock).toEqual({
+      status: 'absent',
+      code: 'NoSuchPublicAccessBlockConfiguration',
+      message: 'The public access block configuration was not found',
+    });
+    await emulator?.close();
+    // Media streams name a key but no bucket.
+    const noBuckets = await collectVariant(() => undefined, { resourceTypes: ['MEDIA_STREAMS'] });
+    expect(noBuckets.doc.accounts[0]?.buckets).toEqual({});
+    expect(noBuckets.doc.accounts[0]?.publicAccessBlock).toBeUndefined();
+    expect(noBuckets.requests.filter((r) => r.service === 's3control' || r.service === 's3')).toEqual([]);
+  });
+
+  it('reads every readable bucket’s ACL with the expected owner: the AllUsers READ grant is there', () => {
+    const acl = collected()?.buckets['shared-bucket']?.acl;
+    expect(acl).toEqual(expected()?.buckets['shared-bucket']?.acl);
+    expect(acl?.status === 'ok' ? acl.response.Grants : undefined).toContainEqual({ Grantee: { Type: 'Group', URI: ALL_USERS }, Permission: 'READ' });
+    // Not for a missing bucket or one the owner probe showed to be another account's.
+    for (const name of ['gone-bucket', 'foreign-bucket']) expect(collected()?.buckets[name]?.acl, name).toBeUndefined();
+  });
+
+  it('tells another account’s bucket (HeadBucket 403, not in ListBuckets) from an own one it may not read', () => {
+    const account = collected();
+    expect(account?.buckets['elsewhere-bucket']?.headBucket).toEqual(headForbidden);
+    expect(account?.buckets['locked-bucket']?.headBucket).toEqual(headForbidden);
+    const listed = account?.listBuckets?.status === 'ok' ? account.listBuckets.response.map((b) => b.Name) : [];
+    expect(listed).toContain('locked-bucket');
+    expect(listed).not.toContain('elsewhere-bucket');
+    // Once per account, although two buckets needed it (four buckets: two pages).
+    expect(requests.filter((r) => r.operation === 'ListBuckets')).toHaveLength(2);
+    for (const name of ['rec-east', 'shared-bucket', 'rec-eu', 'foreign-bucket', 'gone-bucket']) {
+      expect(account?.buckets[name]?.headBucket, name).toBeUndefined();
+    }
+  });
+
+  it('records HeadBucket 404 as absent (NotFound, as the SDK names a bare 404)', async () => {
+    const { doc: missing } = await collectVariant(
+      () => undefined,
+      {},
+      { faults: [{ service: 's3', operation: 'HeadBucket', resource: 'elsewhere-bucket', kind: 'NotFound' }] },
+    );
+    expect(missing.accounts[0]?.buckets['elsewhere-bucket']?.headBucket).toEqual({ status: 'absent', code: 'NotFound', message: 'UnknownError' });
+  });
+
+  it('lists the on-demand rotations of imported key material (Origin EXTERNAL), and of no other key', () => {
+    const keys = collected()?.keys ?? {};
+    const imported = keys[keyLookupId('eu-west-1', EU_KEY_ARN)];
+    expect(imported?.rotations).toEqual(expected()?.keys[keyLookupId('eu-west-1', EU_KEY_ARN)]?.rotations);
+    expect(imported?.rotations?.status === 'ok' ? imported.rotations.response.map((r) => r.RotationType) : []).toEqual(['ON_DEMAND', 'ON_DEMAND', 'ON_DEMAND']);
+    // GetKeyRotationStatus is still asked, as for every key.
+    expect(imported?.rotation?.status).toBe('absent');
+    expect(keys[keyLookupId('us-east-1', KEY_ARN)]?.rotations).toBeUndefined();
+  });
+
+  it('reads the trusts of Managed Microsoft AD; Simple AD, even pinned, gets no call of its own', () => {
+    const region = collected()?.regions.find((r) => r.region === 'us-east-1');
+    expect(region?.directories['d-3333333333']?.trusts).toEqual(expected()?.regions[0]?.directories['d-3333333333']?.trusts);
+    expect(region?.directories['d-1111111111']?.trusts).toBeUndefined();
+    expect(region?.directories['d-2222222222']).toBeUndefined();
+    expect(region?.describeDirectories?.status === 'ok' ? region.describeDirectories.response.map((d) => d.Type) : []).toContain('SimpleAD');
+    expect(requests.filter((r) => r.service === 'ds' && r.resource === 'd-2222222222')).toEqual([]);
+  });
+
+  it('records AccessDenied on each new call as an error with the code the SDK gives it', async () => {
+    const { doc: refused } = await collectVariant(() => undefined, {}, {
+      faults: [
+        { service: 's3control', operation: 'GetPublicAccessBlock', kind: 'AccessDenied' },
+        { service: 's3', operation: 'GetBucketAcl', resource: 'shared-bucket', kind: 'AccessDenied' },
+        { service: 's3', operation: 'HeadBucket', resource: 'elsewhere-bucket', kind: 'AccessDenied' },
+        { service: 's3', operation: 'ListBuckets', kind: 'AccessDenied' },
+        { service: 'kms', operation: 'ListKeyRotations', kind: 'AccessDenied' },
+        { service: 'ds', operation: 'DescribeTrusts', kind: 'AccessDenied' },
+      ],
+    });
+    const account = refused.accounts[0];
+    const records: Array<[OperationKey, unknown]> = [
+      ['s3control:GetPublicAccessBlock', account?.publicAccessBlock],
+      ['s3:GetBucketAcl', account?.buckets['shared-bucket']?.acl],
+      ['s3:HeadBucket', account?.buckets['elsewhere-bucket']?.headBucket],
+      ['s3:ListBuckets', account?.listBuckets],
+      ['kms:ListKeyRotations', account?.keys[keyLookupId('eu-west-1', EU_KEY_ARN)]?.rotations],
+      ['ds:DescribeTrusts', account?.regions[0]?.directories['d-3333333333']?.trusts],
+    ];
+    expect(records.map(([operation, record]) => [operation, OPERATIONS[operation].iamAction, record])).toEqual([
+      ['s3control:GetPublicAccessBlock', 's3:GetAccountPublicAccessBlock', s3Denied],
+      ['s3:GetBucketAcl', 's3:GetBucketAcl', s3Denied],
+      // A HEAD refusal has no body: the SDK can only say `Unknown` with the status.
+      ['s3:HeadBucket', 's3:ListBucket', headForbidden],
+      ['s3:ListBuckets', 's3:ListAllMyBuckets', s3Denied],
+      ['kms:ListKeyRotations', 'kms:ListKeyRotations', denied('AccessDeniedException', 'User is not authorized to perform this operation.')],
+      ['ds:DescribeTrusts', 'ds:DescribeTrusts', denied('AccessDeniedException', 'User is not authorized to perform this operation.')],
+    ]);
+    // The rest of the account was still read.
+    expect(account?.buckets['rec-east']).toEqual(expected()?.buckets['rec-east']);
   });
 });

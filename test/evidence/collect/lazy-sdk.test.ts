@@ -11,6 +11,10 @@ vi.mock('@aws-sdk/client-s3', () => {
   loaded.push('client-s3');
   return {};
 });
+vi.mock('@aws-sdk/client-s3-control', () => {
+  loaded.push('client-s3-control');
+  return {};
+});
 vi.mock('@aws-sdk/client-kms', () => {
   loaded.push('client-kms');
   return {};
