@@ -7,3 +7,10 @@ export class InputError extends Error {
 export function jsonPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : /^[A-Za-z_$][\w$]*$/.test(String(part)) ? `${acc}.${String(part)}` : `${acc}[${JSON.stringify(String(part))}]`), '$');
 }
+
+/** The run was stopped (whole-run timeout or a signal) before it finished: nothing may be reported. */
+export function abortError(signal?: AbortSignal, what = 'The run'): Error {
+  const error = new Error(`${what} was aborted.`, { cause: signal?.reason });
+  error.name = 'AbortError';
+  return error;
+}

@@ -1,7 +1,7 @@
 /** The audit as a library call: evidence in, report out. The CLI is one caller of it. */
 import { recordedErrors } from './evidence/errors.js';
 import type { EvidenceDocument } from './evidence/model.js';
-import { evaluateEvidence } from './findings/evaluate.js';
+import { evaluateEvidence, evaluateEvidenceAsync, type Evaluation } from './findings/evaluate.js';
 import type { Severity } from './findings/status.js';
 import { applyWaivers, type Waiver } from './findings/waivers.js';
 import type { StorageResourceType } from './paths/hops.js';
@@ -31,7 +31,15 @@ export interface AuditInput {
 }
 
 export function audit(input: AuditInput): Report {
-  const evaluation = evaluateEvidence(input.evidence, input);
+  return reportOf(input, evaluateEvidence(input.evidence, input));
+}
+
+/** `audit`, yielding to the event loop while it judges; rejects with an AbortError when `signal` aborts. */
+export async function auditAsync(input: AuditInput, signal?: AbortSignal): Promise<Report> {
+  return reportOf(input, await evaluateEvidenceAsync(input.evidence, input, signal));
+}
+
+function reportOf(input: AuditInput, evaluation: Evaluation): Report {
   const waived = applyWaivers(evaluation.findings, input.waivers, input.now);
   const finishedAt = (input.clock ?? (() => new Date()))();
   return buildReport({

@@ -7,6 +7,7 @@ import { DEFAULT_RULE_SETTINGS, type InstanceContext, type Outcome, type Rule, t
 import type { Finding, InstanceInfo } from '../report/schema.js';
 import type { Severity } from './status.js';
 import { statusRank } from './status.js';
+import { abortError } from '../errors.js';
 import { arnPartition, partitionOfRegion, inPartition } from '../evidence/aws-names.js';
 
 export interface EvaluateOptions {
@@ -113,7 +114,38 @@ function unreachableFinding(options: EvaluateOptions, accountId: string, region:
   });
 }
 
+/** Every rule on every instance, all at once. */
 export function evaluateEvidence(doc: EvidenceDocument, options: EvaluateOptions): Evaluation {
+  const run = evaluation(doc, options);
+  for (;;) {
+    const step = run.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Time spent judging before control goes back to the event loop, so signals and timeouts are seen. */
+const SLICE_MS = 20;
+
+/**
+ * The same evaluation, giving the event loop a turn every few milliseconds; rejects with an
+ * AbortError as soon as `signal` aborts (whole-run timeout, SIGINT/SIGTERM/SIGHUP).
+ */
+export async function evaluateEvidenceAsync(doc: EvidenceDocument, options: EvaluateOptions, signal?: AbortSignal): Promise<Evaluation> {
+  const run = evaluation(doc, options);
+  let sliceStart = Date.now();
+  for (;;) {
+    if (signal?.aborted) throw abortError(signal, 'The evaluation');
+    const step = run.next();
+    if (step.done) return step.value;
+    if (Date.now() - sliceStart >= SLICE_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = Date.now();
+    }
+  }
+}
+
+/** Yields after each instance: callers decide how often to let the event loop in. */
+function* evaluation(doc: EvidenceDocument, options: EvaluateOptions): Generator<void, Evaluation, void> {
   const instances: InstanceInfo[] = [];
   const byId = new Map<string, Finding>();
   const add = (finding: Finding) => {
@@ -160,6 +192,7 @@ export function evaluateEvidence(doc: EvidenceDocument, options: EvaluateOptions
           for (const result of runRule(rule, ctx)) instanceFindings.push(toFinding(rule.meta, severity, instanceArn, result));
         }
         instanceFindings.forEach(add);
+        yield;
         const directoryFinding = instanceFindings.find((f) => typeof f.evidence.resolvedBy === 'string' && typeof f.evidence.directoryId === 'string');
         instances.push({
           accountId: account.accountId,

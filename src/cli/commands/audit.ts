@@ -8,7 +8,7 @@ import type { CollectProgress } from '../../evidence/collect/progress.js';
 import type { EvidenceDocument } from '../../evidence/model.js';
 import { loadEvidence } from '../../evidence/snapshot.js';
 import { oneLine } from '../../formats/escape.js';
-import { audit } from '../../index.js';
+import { auditAsync } from '../../index.js';
 import { resolveAccountScope, type AccountFlags, type AccountScope } from '../../scope/accounts.js';
 import { resolveScope, type Scope, type ScopeFlags } from '../../scope/resolve.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
@@ -127,8 +127,9 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
   const scope = resolveScope(flags, config);
   const accounts = resolveAccountScope(flags, flags.snapshot);
   const outputs = prepareReportOutputs(flags, flags.snapshot ?? flags.config);
-  const evidence = flags.snapshot ? loadEvidence(flags.snapshot) : await collectLive(flags, scope, accounts, runSignal(flags));
-  const report = audit({
+  const signal = runSignal(flags);
+  const evidence = flags.snapshot ? loadEvidence(flags.snapshot) : await collectLive(flags, scope, accounts, signal);
+  const report = await auditAsync({
     evidence,
     mode: flags.snapshot ? 'snapshot' : 'live',
     source: flags.snapshot,
@@ -143,7 +144,7 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
     waivers: scope.waivers,
     settings: scope.settings,
     warnings: configWarnings,
-  });
+  }, signal);
   return emitReport(report, outputs, flags.quiet);
 }
 

@@ -18,6 +18,7 @@
  * that an S3 or KMS call could use; among the keys that may send now, the oldest request goes first.
  */
 
+import { abortError } from '../../errors.js';
 import { setMaxListeners } from 'node:events';
 
 export interface RateLimit {
@@ -156,9 +157,7 @@ export function classifyError(err: unknown): ErrorClass {
 
 /** The error a collection rejects with when its signal aborts. */
 export function createAbortError(signal?: AbortSignal): Error {
-  const error = new Error('The collection was aborted.', { cause: signal?.reason });
-  error.name = 'AbortError';
-  return error;
+  return abortError(signal, 'The collection');
 }
 
 export function isAbortError(err: unknown): boolean {
