@@ -5,7 +5,7 @@ import { evaluateEvidence, evaluateEvidenceAsync, type Evaluation } from './find
 import type { Severity } from './findings/status.js';
 import { applyWaivers, type Waiver } from './findings/waivers.js';
 import type { StorageResourceType } from './paths/hops.js';
-import { buildReport } from './report/build.js';
+import { buildReport, NOTHING_AUDITED } from './report/build.js';
 import type { Report } from './report/schema.js';
 import type { Rule, RuleSettings } from './rules/types.js';
 
@@ -24,6 +24,8 @@ export interface AuditInput {
   waivers: readonly Waiver[];
   /** Config-file judgement settings (trusted key accounts, cryptoperiod); defaults when not given. */
   settings?: RuleSettings;
+  /** A run that audits no instance is allowed to pass (`--allow-empty`); otherwise it exits 3. */
+  allowEmpty?: boolean;
   /** Warnings from reading the inputs (e.g. renamed rule ids in the config file), reported with the run's. */
   warnings?: readonly string[];
   /** Called once the report is built, so finishedAt reflects the whole run. */
@@ -39,14 +41,22 @@ export async function auditAsync(input: AuditInput, signal?: AbortSignal): Promi
   return reportOf(input, await evaluateEvidenceAsync(input.evidence, input, signal));
 }
 
+function nothingAuditedLine({ searched }: Evaluation): string {
+  const accounts = searched.accounts.length > 0 ? `account${searched.accounts.length === 1 ? '' : 's'} ${searched.accounts.join(', ')}` : 'no account';
+  const regions = searched.regions.length > 0 ? `region${searched.regions.length === 1 ? '' : 's'} ${searched.regions.join(', ')}` : 'no region';
+  return `${NOTHING_AUDITED}: searched ${accounts} in ${regions}`;
+}
+
 function reportOf(input: AuditInput, evaluation: Evaluation): Report {
   const waived = applyWaivers(evaluation.findings, input.waivers, input.now);
+  const empty = evaluation.instances.length === 0;
   const finishedAt = (input.clock ?? (() => new Date()))();
   return buildReport({
     instances: evaluation.instances,
     findings: waived.findings,
     errors: recordedErrors(input.evidence),
-    warnings: [...(input.warnings ?? []), ...waived.warnings],
+    warnings: [...(input.warnings ?? []), ...(empty ? [nothingAuditedLine(evaluation)] : []), ...waived.warnings],
+    nothingAudited: empty && input.allowEmpty !== true,
     failOn: input.failOn,
     run: {
       startedAt: input.startedAt.toISOString(),

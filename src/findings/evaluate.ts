@@ -9,6 +9,7 @@ import type { Severity } from './status.js';
 import { statusRank } from './status.js';
 import { abortError } from '../errors.js';
 import { arnPartition, partitionOfRegion, inPartition } from '../evidence/aws-names.js';
+import { DOCUMENTED_HOPS } from '../paths/hops.js';
 
 export interface EvaluateOptions {
   now: Date;
@@ -26,6 +27,8 @@ export interface EvaluateOptions {
 export interface Evaluation {
   instances: InstanceInfo[];
   findings: Finding[];
+  /** What the evidence covers, for the line that says a run audited nothing. */
+  searched: { accounts: string[]; regions: string[] };
 }
 
 /** Stable across runs and unique in a report: rule + hop + resource + instance. */
@@ -114,6 +117,42 @@ function unreachableFinding(options: EvaluateOptions, accountId: string, region:
   });
 }
 
+/**
+ * An instance in scope that could not be judged at all (a pinned id not in the evidence, a listed
+ * instance without evidence, an instance Connect says does not exist): ERROR on every documented hop,
+ * so the run can never pass on it.
+ */
+function missingInstanceFindings(options: EvaluateOptions, instanceArn: string, accountId: string, region: string, message: string, code: string): Finding[] {
+  const meta = instancesListedMeta;
+  return DOCUMENTED_HOPS.map((hop) =>
+    toFinding(meta, options.severityOverrides[meta.id] ?? meta.severity, instanceArn, {
+      hop: hop.id,
+      status: 'ERROR',
+      resource: { arn: instanceArn, type: 'AwsConnectInstance', accountId, region },
+      message,
+      evidence: { errorCode: code },
+    }),
+  );
+}
+
+const INSTANCE_ARN = /^arn:([^:]+):connect:([^:]+):(\d{12}):instance\/([^/]+)$/;
+
+/** Pinned ids and ARNs that name no instance anywhere in the evidence. */
+function unmatchedPins(doc: EvidenceDocument, options: EvaluateOptions, seen: ReadonlySet<string>): Finding[] {
+  const accounts = doc.accounts.map((a) => a.accountId);
+  const regions = [...new Set(doc.accounts.flatMap((a) => a.regions.map((r) => r.region)))];
+  return options.instanceIds
+    .filter((pin) => !seen.has(pin))
+    .flatMap((pin) => {
+      const arn = INSTANCE_ARN.exec(pin);
+      const accountId = arn?.[3] ?? (accounts.length === 1 ? (accounts[0] as string) : '000000000000');
+      const region = arn?.[2] ?? (regions.length === 1 ? (regions[0] as string) : 'unknown');
+      const instanceArn = arn ? pin : `arn:${partitionOfRegion(region)}:connect:${region}:${accountId}:instance/${pin}`;
+      const where = `${accounts.length > 0 ? `account ${accounts.join(', ')}` : 'no account'} in ${regions.length > 0 ? regions.join(', ') : 'no region'}`;
+      return missingInstanceFindings(options, instanceArn, accountId, region, `Instance ${pin}, pinned with --instance-id, was not found (searched ${where}): nothing was audited for it.`, 'InstanceNotFound');
+    });
+}
+
 /** Every rule on every instance, all at once. */
 export function evaluateEvidence(doc: EvidenceDocument, options: EvaluateOptions): Evaluation {
   const run = evaluation(doc, options);
@@ -146,6 +185,7 @@ export async function evaluateEvidenceAsync(doc: EvidenceDocument, options: Eval
 
 /** Yields after each instance: callers decide how often to let the event loop in. */
 function* evaluation(doc: EvidenceDocument, options: EvaluateOptions): Generator<void, Evaluation, void> {
+  const seenPins = new Set<string>();
   const instances: InstanceInfo[] = [];
   const byId = new Map<string, Finding>();
   const add = (finding: Finding) => {
@@ -166,12 +206,24 @@ function* evaluation(doc: EvidenceDocument, options: EvaluateOptions): Generator
         add(unreachableFinding(options, account.accountId, region.region, code, message, 'connect:ListInstances', 'region'));
       }
       const regionPins = regionDirectoryPins(doc, options, account, region);
+      const listed = region.listInstances?.status === 'ok' ? region.listInstances.response : [];
+      for (const summary of listed.filter((s) => !region.instances[s.Id]).sort((a, b) => (a.Id < b.Id ? -1 : 1))) {
+        if (!isSelected(summary.Id, summary.Arn, options.instanceIds)) continue;
+        seenPins.add(summary.Id).add(summary.Arn);
+        missingInstanceFindings(options, summary.Arn, account.accountId, region.region, `Instance ${summary.Id} is listed by ListInstances but the evidence holds nothing else about it: none of its hops was audited.`, 'NotCollected').forEach(add);
+      }
       for (const instanceId of Object.keys(region.instances).sort()) {
         const evidence = region.instances[instanceId];
         if (!evidence) continue;
         const described = evidence.describeInstance.status === 'ok' ? evidence.describeInstance.response.Instance : undefined;
         const instanceArn = instanceArnOf(account, region, instanceId, described);
         if (!isSelected(instanceId, instanceArn, options.instanceIds)) continue;
+        seenPins.add(instanceId).add(instanceArn);
+        const describeCall = evidence.describeInstance;
+        if (describeCall.status === 'error' && describeCall.error.code === 'ResourceNotFoundException') {
+          missingInstanceFindings(options, instanceArn, account.accountId, region.region, `Instance ${instanceId} does not exist in ${account.accountId} ${region.region} (DescribeInstance: ResourceNotFoundException): nothing was audited for it.`, 'InstanceNotFound').forEach(add);
+          continue;
+        }
         const ctx: InstanceContext = {
           account,
           region,
@@ -209,5 +261,7 @@ function* evaluation(doc: EvidenceDocument, options: EvaluateOptions): Generator
       }
     }
   }
-  return { instances, findings: [...byId.values()] };
+  unmatchedPins(doc, options, seenPins).forEach(add);
+  const searched = { accounts: doc.accounts.map((a) => a.accountId), regions: [...new Set(doc.accounts.flatMap((a) => a.regions.map((r) => r.region)))].sort() };
+  return { instances, findings: [...byId.values()], searched };
 }

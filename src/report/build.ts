@@ -7,6 +7,9 @@ import { resultOf } from './exit-code.js';
 import { REPORT_SCHEMA_VERSION, type Finding, type HopResult, type InstanceInfo, type Report } from './schema.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 
+/** The start of the warning a run that audited no instance carries. */
+export const NOTHING_AUDITED = 'no Connect instance was audited';
+
 export interface BuildInput {
   instances: readonly InstanceInfo[];
   findings: readonly Finding[];
@@ -14,6 +17,8 @@ export interface BuildInput {
   warnings: readonly string[];
   failOn: Severity;
   run: Report['run'];
+  /** No instance was audited and that is not allowed: the run is INCOMPLETE (exit 3) whatever the findings. */
+  nothingAudited?: boolean;
 }
 
 
@@ -57,7 +62,7 @@ function hopResults(instances: readonly InstanceInfo[], findings: readonly Findi
 export function buildReport(input: BuildInput): Report {
   const findings = [...input.findings].sort(compareFindings);
   const counts = Object.fromEntries(STATUSES.map((s) => [s, findings.filter((f) => f.status === s).length])) as Report['summary']['counts'];
-  const { result, exitCode } = resultOf(findings, input.failOn);
+  const { result, exitCode } = resultOf(findings, input.failOn, input.nothingAudited);
   const instances = [...input.instances].sort((a, b) => byCodeUnit(a.instanceArn, b.instanceArn));
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,

@@ -9,7 +9,7 @@
 import { byCodeUnit } from './order.js';
 import { compareErrors } from '../evidence/errors.js';
 import { severityRank, statusRank, type Severity } from '../findings/status.js';
-import { buildReport } from './build.js';
+import { buildReport, NOTHING_AUDITED } from './build.js';
 import type { ErrorEntry, Finding, InstanceInfo, Report } from './schema.js';
 
 function worse(a: Finding, b: Finding): boolean {
@@ -53,12 +53,16 @@ export function mergeReports(reports: readonly Report[], failOn: Severity): Repo
     for (const [key, list] of own) if (list.length > (errors.get(key)?.length ?? 0)) errors.set(key, list);
     for (const warning of report.warnings ?? []) warnings.add(warning);
   }
+  // A shard that audited nothing says so; once the merged report has instances, that is no news.
+  const merged = [...warnings].filter((warning) => instances.size === 0 || !warning.startsWith(NOTHING_AUDITED));
   return buildReport({
     instances: [...instances.values()],
     findings: [...findings.values()],
     errors: [...errors.values()].flat().sort(compareErrors),
-    warnings: [...warnings],
+    warnings: merged,
     failOn,
     run: mergedRun(reports),
+    // Shards that audited nothing passed only if they were allowed to (--allow-empty).
+    nothingAudited: instances.size === 0 && reports.some((report) => report.summary.exitCode !== 0),
   });
 }

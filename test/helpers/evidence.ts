@@ -149,7 +149,7 @@ export function runRule(rule: Rule, doc: EvidenceDocument, options: RunOptions =
     directoryPins: options.directoryPins ?? {},
     severityOverrides: {},
     settings: { ...DEFAULT_RULE_SETTINGS, ...options.settings },
-  }).findings;
+  }).findings.filter((finding) => finding.ruleId === rule.meta.id);
 }
 
 /** The single finding of a rule on a hop; fails the test when there is not exactly one. */
