@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { InputError, jsonPath } from '../errors.js';
+import { bounded, LOAD_BOUNDS } from './bounds.js';
 import { EVIDENCE_KIND, EVIDENCE_SCHEMA_VERSION, evidenceDocument, type EvidenceDocument } from './model.js';
 
 function readJson(file: string, what: string): unknown {
@@ -30,7 +31,7 @@ export function parseWith<T extends z.ZodType>(schema: T, value: unknown, file: 
 }
 
 export function loadEvidence(file: string): EvidenceDocument {
-  const value = readJson(file, 'evidence file');
+  const value = bounded(readJson(file, 'evidence file'), LOAD_BOUNDS);
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const { schemaVersion, kind } = value as { schemaVersion?: unknown; kind?: unknown };
     if (kind !== undefined && kind !== EVIDENCE_KIND) throw new InputError(`${file}: not an evidence file (kind ${JSON.stringify(kind)}, expected ${EVIDENCE_KIND})`);

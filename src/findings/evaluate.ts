@@ -10,6 +10,7 @@ import { statusRank } from './status.js';
 import { abortError } from '../errors.js';
 import { arnPartition, partitionOfRegion, inPartition } from '../evidence/aws-names.js';
 import { DOCUMENTED_HOPS } from '../paths/hops.js';
+import { bounded, boundedString, FINDING_BOUNDS } from '../evidence/bounds.js';
 
 export interface EvaluateOptions {
   now: Date;
@@ -55,8 +56,8 @@ function toFinding(meta: RuleMeta, severity: Severity, instanceArn: string, resu
     severity,
     instanceArn,
     resource: result.resource,
-    message: result.message,
-    evidence: result.evidence,
+    message: boundedString(result.message, FINDING_BOUNDS.maxString),
+    evidence: bounded(result.evidence, FINDING_BOUNDS) as Record<string, unknown>,
     remediation: inPartition(result.remediation ?? meta.remediation.summary, partition),
     // Rule metadata is shared by every finding of the rule, not copied: reports are never mutated.
     references: meta.references as string[],

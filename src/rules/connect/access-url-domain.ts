@@ -50,11 +50,15 @@ export const accessUrlDomain: Rule = {
     if (!url) {
       return [callErrorOutcome(HOP, resource, 'connect:DescribeInstance', { code: 'MissingField', message: 'no InstanceAccessUrl in the answer' }, 'the instance access URL')];
     }
-    let host: string;
+    let parsed: URL;
     try {
-      host = new URL(url).hostname.toLowerCase();
+      parsed = new URL(url);
     } catch {
       return [callErrorOutcome(HOP, resource, 'connect:DescribeInstance', { code: 'InvalidField', message: `InstanceAccessUrl ${url} is not a URL` }, 'the instance access URL')];
+    }
+    const host = parsed.hostname.toLowerCase();
+    if (parsed.protocol !== 'https:') {
+      return [outcome(HOP, 'FAIL', resource, `The access URL ${url} uses ${parsed.protocol.replace(':', '')}, not https: agent sessions would not be protected by TLS.`, { accessUrl: url, protocol: parsed.protocol })];
     }
     if (host.endsWith(NEW_DOMAIN)) {
       return [outcome(HOP, 'PASS', resource, `The access URL ${url} is on the my.connect.aws domain, which AWS documents as supporting TLS 1.2 or newer only.`, { accessUrl: url, domain: 'my.connect.aws' })];

@@ -31,6 +31,7 @@ export const connectCases: RuleCase[] = [
     expect: 'FAIL',
     check: (f) => expect(f.message).toContain('legacy awsapps.com'),
   },
+  { rule: accessUrlDomain, name: 'an http:// access URL fails, even on the new domain', evidence: withAccessUrl('http://acme.my.connect.aws/'), expect: 'FAIL', check: (f) => expect(f.message).toContain('not https') },
   { rule: accessUrlDomain, name: 'a look-alike host ending in my.connect.aws.evil.com is not recognised, never a pass', evidence: withAccessUrl('https://acme.my.connect.aws.evil.com/'), expect: 'ERROR' },
   { rule: accessUrlDomain, name: 'no access URL in the answer is an error, not a pass', evidence: withAccessUrl(undefined), expect: 'ERROR' },
   {
