@@ -1,6 +1,6 @@
 import { KEY_MANAGEMENT } from '../frameworks.js';
 import { judgeKeys } from '../lib/kms.js';
-import { outcome } from '../lib/outcomes.js';
+import { callErrorOutcome, outcome } from '../lib/outcomes.js';
 import type { Rule } from '../types.js';
 
 export const kmsKeyEnabled: Rule = {
@@ -22,7 +22,11 @@ export const kmsKeyEnabled: Rule = {
   },
   evaluate(ctx) {
     return judgeKeys(ctx, 'an enabled key', ({ metadata, resource }, use) => {
-      const state = metadata.KeyState ?? (metadata.Enabled === true ? 'Enabled' : 'unknown');
+      // KeyState says it all; an older answer may carry only Enabled, which is evidence too.
+      const state = metadata.KeyState ?? (metadata.Enabled === undefined ? undefined : metadata.Enabled ? 'Enabled' : 'Disabled');
+      if (state === undefined) {
+        return callErrorOutcome(use.hop, resource, 'kms:DescribeKey', { code: 'MissingField', message: 'neither KeyState nor Enabled is in the answer' }, `the state of KMS key ${resource.arn}`);
+      }
       const evidence = { keyArn: resource.arn, keyState: state, deletionDate: metadata.DeletionDate ?? null, source: use.source };
       if (state === 'Enabled') return outcome(use.hop, 'PASS', resource, `KMS key ${resource.arn} is enabled.`, evidence);
       const detail = state === 'PendingDeletion' ? `is pending deletion${metadata.DeletionDate ? ` on ${metadata.DeletionDate}` : ''}` : `is in state ${state}`;

@@ -1,6 +1,6 @@
 import { NETWORK_PATHS_DOC } from '../../paths/hops.js';
 import { ENCRYPTION_AT_REST } from '../frameworks.js';
-import { encryptionConfigKey, judgeBucketDefaultKey, judgeCustomerKey } from '../lib/kms.js';
+import { encryptionConfigKey, encryptionTypeProblem, judgeBucketDefaultKey, judgeCustomerKey } from '../lib/kms.js';
 import { instanceResource, outcome } from '../lib/outcomes.js';
 import { bucketState, s3BucketName, storageTargets, unjudgeableBucket } from '../lib/storage.js';
 import type { Outcome, Rule } from '../types.js';
@@ -35,6 +35,11 @@ export const storageConfigCustomerKey: Rule = {
   evaluate(ctx) {
     const { targets, outcomes } = storageTargets(ctx, 'at-rest', ['S3', 'KINESIS_VIDEO_STREAM']);
     for (const target of targets) {
+      const typeProblem = encryptionTypeProblem(ctx, target);
+      if (typeProblem) {
+        outcomes.push(typeProblem);
+        continue;
+      }
       const reference = encryptionConfigKey(target);
       const source = `The ${target.resourceType} storage config`;
       if (reference) {

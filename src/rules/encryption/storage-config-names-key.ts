@@ -1,5 +1,5 @@
 import { KEY_MANAGEMENT } from '../frameworks.js';
-import { encryptionConfigKey } from '../lib/kms.js';
+import { encryptionConfigKey, encryptionTypeProblem } from '../lib/kms.js';
 import { instanceResource, outcome } from '../lib/outcomes.js';
 import { s3BucketName, storageTargets } from '../lib/storage.js';
 import type { Rule } from '../types.js';
@@ -28,6 +28,11 @@ export const storageConfigNamesKey: Rule = {
   evaluate(ctx) {
     const { targets, outcomes } = storageTargets(ctx, 'at-rest', ['S3']);
     for (const target of targets) {
+      const typeProblem = encryptionTypeProblem(ctx, target);
+      if (typeProblem) {
+        outcomes.push(typeProblem);
+        continue;
+      }
       const bucket = s3BucketName(target.config) ?? target.config.AssociationId ?? target.resourceType;
       const reference = encryptionConfigKey(target);
       const evidence = { bucket, encryptionConfig: target.config.S3Config?.EncryptionConfig ?? null };

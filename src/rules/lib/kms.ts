@@ -2,7 +2,7 @@
 import { isAwsManagedAlias, keyLookupId, kmsArnRegion } from '../../evidence/aws-names.js';
 import type { KeyEvidence, KeyMetadata } from '../../evidence/model.js';
 import type { InstanceContext, Outcome, Resource } from '../types.js';
-import { callErrorOutcome, keyResource, outcome, readCall } from './outcomes.js';
+import { callErrorOutcome, instanceResource, keyResource, outcome, readCall } from './outcomes.js';
 import { bucketState, s3BucketName, storageTargets, type BucketState, type StorageTarget } from './storage.js';
 
 export type KeyLookup =
@@ -15,6 +15,8 @@ function referenceResource(ctx: InstanceContext, reference: string, region: stri
   return keyResource(arn, ctx.account.accountId, region);
 }
 
+const KEY_ARN = /^arn:[^:]+:kms:[^:]+:\d{12}:key\/[^/]+$/;
+
 export function lookupKey(ctx: InstanceContext, reference: string, region: string): KeyLookup {
   const record = ctx.account.keys[keyLookupId(region, reference)];
   const fallback = referenceResource(ctx, reference, region);
@@ -22,7 +24,11 @@ export function lookupKey(ctx: InstanceContext, reference: string, region: strin
   const described = record.describeKey;
   if (described.status === 'ok') {
     const metadata = described.response.KeyMetadata;
-    const arn = metadata.Arn ?? fallback.arn;
+    const arn = metadata.Arn;
+    // The key ARN names the key every finding is about; without a real one nothing can be said of it.
+    if (arn === undefined || !KEY_ARN.test(arn)) {
+      return { kind: 'unreadable', reference, resource: fallback, error: { code: arn === undefined ? 'MissingField' : 'InvalidField', message: `KeyMetadata.Arn is ${arn === undefined ? 'missing' : JSON.stringify(arn)}` } };
+    }
     const keyRegion = kmsArnRegion(arn) ?? region;
     return { kind: 'resolved', reference, record, metadata, resource: keyResource(arn, keyOwner(metadata) ?? ctx.account.accountId, keyRegion) };
   }
@@ -70,6 +76,17 @@ function dedupeUses(uses: KeyUse[]): KeyUse[] {
     seen.add(id);
     return true;
   });
+}
+
+/**
+ * KMS is the only EncryptionType Connect documents; any other value is evidence the rules cannot read,
+ * never a key to judge as if it were KMS.
+ */
+export function encryptionTypeProblem(ctx: InstanceContext, target: StorageTarget): Outcome | undefined {
+  const config = target.config.S3Config?.EncryptionConfig ?? target.config.KinesisVideoStreamConfig?.EncryptionConfig;
+  if (!config || config.EncryptionType === 'KMS') return undefined;
+  const message = `EncryptionType is ${JSON.stringify(config.EncryptionType)}; KMS is the only value Connect documents`;
+  return callErrorOutcome(target.hop, instanceResource(ctx), 'connect:ListInstanceStorageConfigs', { code: 'InvalidField', message }, `the encryption of the ${target.resourceType} storage config`);
 }
 
 export function encryptionConfigKey(target: StorageTarget): string | undefined {
