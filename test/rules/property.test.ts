@@ -16,7 +16,7 @@ import { STORAGE_RESOURCE_TYPES } from '../../src/paths/hops.js';
 import type { Finding } from '../../src/report/schema.js';
 import { RULES } from '../../src/rules/index.js';
 import { DEFAULT_RULE_SETTINGS, type Rule } from '../../src/rules/types.js';
-import { compliantEvidence, NOW } from '../helpers/evidence.js';
+import { absent, changed, compliantEvidence, KEY_ARN, NOW, ok } from '../helpers/evidence.js';
 
 type Path = (string | number)[];
 
@@ -27,6 +27,14 @@ const DISPLAY_ONLY = new Set([
   'LastUpdatedDateTime', 'CreationDate', 'BucketKeyEnabled', 'LocationConstraint', 'RotationPeriodInDays', 'Type', 'collectedAt', 'InstanceStatus',
 ]);
 
+/** Any trust that is not Deleted makes client-side LDAPS apply: judging it is the cautious way, never a PASS by default. */
+const TRUST_DETAILS = {
+  TrustState: 'a trust of unknown state still makes LDAPS apply',
+  RemoteDomainName: 'display only',
+  TrustType: 'display only',
+  TrustDirection: 'display only',
+};
+
 /** Leaves a rule reads that do not decide its verdict, with why. */
 const NOT_DECISIVE: Record<string, Record<string, string>> = {
   's3-bucket-not-public': {
@@ -34,10 +42,14 @@ const NOT_DECISIVE: Record<string, Record<string, string>> = {
     BlockPublicPolicy: 'only RestrictPublicBuckets neutralises an existing public policy',
   },
   'kms-key-rotation-enabled': { KeyManager: 'GetKeyRotationStatus answers for AWS managed and customer managed keys alike' },
-  'directory-client-ldaps-enabled': { Stage: 'read to describe the candidates of directory resolution; directory-active judges it' },
-  'directory-ldaps-certificate-valid': { Stage: 'as for directory-client-ldaps-enabled' },
+  'directory-client-ldaps-enabled': { Stage: 'read to describe the candidates of directory resolution; directory-active judges it', ...TRUST_DETAILS },
+  'directory-ldaps-certificate-valid': { Stage: 'as for directory-client-ldaps-enabled', ...TRUST_DETAILS },
   'directory-radius-mfa': { Stage: 'as for directory-client-ldaps-enabled' },
-  'directory-managed-ad-secure-protocols': { Stage: 'as for directory-client-ldaps-enabled' },
+  'directory-managed-ad-secure-protocols': {
+    Stage: 'as for directory-client-ldaps-enabled',
+    AllowedValues: 'checks AppliedValue when listed; the applied value decides',
+    RequestStatus: 'only a Failed request makes the applied value uncertain',
+  },
 };
 
 /** The same key is named by the storage config and the bucket default: each use is judged on its own. */
@@ -105,11 +117,25 @@ function reparsed(doc: unknown): EvidenceDocument | undefined {
 
 const key = (f: Finding) => `${f.hop} ${f.resource.arn}`;
 
-describe('no evidence field is ever filled in with a good value', () => {
+/** Compliant evidence in the shapes that take other code paths: Managed AD with a trust, imported key material. */
+const SCENARIOS: Record<string, () => EvidenceDocument> = {
+  'AD Connector, KMS key material': compliantEvidence,
+  'AWS Managed Microsoft AD with a trust, imported key material': changed((p) => {
+    Object.assign(p.directoryDescription, { Type: 'MicrosoftAD', Edition: 'Enterprise' });
+    p.directory.settings = ok([{ Type: 'Protocol', Name: 'TLS_1_0', AllowedValues: '["Enable","Disable"]', AppliedValue: 'Disable', RequestStatus: 'Updated' }]);
+    p.directory.trusts = ok([{ TrustId: 't-1234567890', RemoteDomainName: 'onprem.example.com', TrustDirection: 'Two-Way', TrustType: 'Forest', TrustState: 'Verified' }]);
+    const described = p.key.describeKey as { status: 'ok'; response: { KeyMetadata: Record<string, unknown> } };
+    described.response.KeyMetadata.Origin = 'EXTERNAL';
+    p.key.rotation = absent('UnsupportedOperationException');
+    p.key.rotations = ok([{ KeyId: KEY_ARN, RotationDate: new Date(NOW.getTime() - 30 * 86_400_000).toISOString(), RotationType: 'ON_DEMAND' }]);
+  }),
+};
+
+describe.each(Object.entries(SCENARIOS))('no evidence field is ever filled in with a good value (%s)', (_scenario, scenario) => {
   it.each(RULES.map((rule) => [rule.meta.id, rule] as const))('%s', (_id, rule) => {
     const reads = new Set<string>();
     const engineReads = new Set<string>();
-    const base = compliantEvidence();
+    const base = scenario();
     run({ meta: rule.meta, evaluate: () => [] }, watched(base, [], engineReads));
     const baseline = run(rule, watched(base, [], reads));
     const passedBefore = new Map(baseline.filter((f) => f.status === 'PASS').map((f) => [key(f), f.message]));
