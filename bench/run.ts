@@ -1,11 +1,12 @@
 /**
- * `npm run bench [-- --quick] [-- --only startup,offline,live] [-- --out FILE]`
+ * `npm run bench [-- --quick] [-- --only startup,offline,live,formats] [-- --out FILE]`
  *
  * Builds nothing itself (the npm script builds dist/ and dist-bench/ first), then measures:
  *   (a) start-up of the CLI against `node -e 0`;
  *   (b) offline audits of generated evidence with 10, 100 and 1,000 instances;
  *   (c) live audits against the local AWS emulator with AWS's default Connect rate limits: one
- *       account with 1, 10 and 50 instances per region, and one process over 100 accounts.
+ *       account with 1, 10 and 50 instances per region, and one process over 100 accounts;
+ *   (d) every output format on 10,000 generated instances (2,000 with --quick).
  * Prints tables of ratios and writes bench/results.json (bench/results.quick.json with --quick, so a
  * quick run never overwrites the full results).
  *
@@ -15,14 +16,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, release, tmpdir, totalmem, type as osType } from 'node:os';
 import { join, relative } from 'node:path';
+import { benchFormats, printFormats, type FormatsResult } from './lib/formats.js';
 import { benchLive, type LiveResult } from './lib/live.js';
 import { benchOffline, type OfflineResult } from './lib/offline.js';
 import { ROOT } from './lib/paths.js';
 import { benchStartup, type StartupResult } from './lib/startup.js';
 import { printLive, printOffline, printStartup } from './lib/table.js';
 
-type Section = 'startup' | 'offline' | 'live';
-const SECTIONS: readonly Section[] = ['startup', 'offline', 'live'];
+type Section = 'startup' | 'offline' | 'live' | 'formats';
+const SECTIONS: readonly Section[] = ['startup', 'offline', 'live', 'formats'];
 
 interface Args {
   quick: boolean;
@@ -47,7 +49,7 @@ function parseArgs(argv: readonly string[]): Args {
       if (only.length === 0) throw new Error(`--only takes a list of ${SECTIONS.join(', ')}`);
     } else if (name === '--out') out = value();
     else if (name === '--help' || name === '-h') {
-      process.stdout.write('usage: npm run bench [-- --quick] [--only startup,offline,live] [--out FILE]\n');
+      process.stdout.write('usage: npm run bench [-- --quick] [--only startup,offline,live,formats] [--out FILE]\n');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (try --help)`);
   }
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
     startup?: StartupResult;
     offline?: OfflineResult;
     live?: LiveResult;
+    formats?: FormatsResult;
   } = { schemaVersion: 1, generatedAt: startedAt.toISOString(), quick: args.quick, machine: machine(), git: gitCommit() };
   log(`${results.machine.cpuModel}, ${results.machine.cores} cores, Node ${results.machine.node}${args.quick ? ' (quick)' : ''}`);
   try {
@@ -108,6 +111,10 @@ async function main(): Promise<void> {
     if (args.only.includes('live')) {
       results.live = await benchLive(args.quick ? [1, 10] : [1, 10, 50], { accounts: 100, concurrency: [8, 32] }, dir, log);
       printLive(results.live);
+    }
+    if (args.only.includes('formats')) {
+      results.formats = await benchFormats(args.quick ? 2000 : 10_000, args.quick ? 1 : 3, dir, log);
+      printFormats(results.formats);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -38,7 +38,7 @@
 import type { Severity, Status } from '../findings/status.js';
 import type { Finding, Report } from '../report/schema.js';
 import { oneLine } from './escape.js';
-import type { Formatter } from './types.js';
+import { jsonChunks, mapped, streamingFormatter } from './stream.js';
 
 export const ASFF_BATCH_LIMIT = 100;
 
@@ -168,13 +168,12 @@ export function asffFinding(report: Report, finding: Finding) {
   };
 }
 
-export function renderAsff(report: Report): string {
-  return `${JSON.stringify(report.findings.map((finding) => asffFinding(report, finding)), null, 2)}\n`;
+function* asffChunks(report: Report): Iterable<string> {
+  yield* jsonChunks((lazy) => lazy(mapped(report.findings, (finding) => asffFinding(report, finding))), 2);
+  yield '\n';
 }
 
-export const asff: Formatter = {
-  id: 'asff',
-  description: 'AWS Security Finding Format: a JSON array for securityhub batch-import-findings (100 a call)',
-  extension: '.asff.json',
-  render: (report) => renderAsff(report),
-};
+export const asff = streamingFormatter(
+  { id: 'asff', description: 'AWS Security Finding Format: a JSON array for securityhub batch-import-findings (100 a call)', extension: '.asff.json' },
+  asffChunks,
+);

@@ -11,7 +11,7 @@
  */
 import type { Finding, Report } from '../report/schema.js';
 import { csvCell } from './escape.js';
-import type { Formatter } from './types.js';
+import { streamingFormatter } from './stream.js';
 
 export const CSV_COLUMNS = [
   'id',
@@ -55,20 +55,15 @@ export function csvValues(finding: Finding): Record<CsvColumn, string> {
   };
 }
 
-export function renderCsv(report: Report): string {
-  const rows = [
-    CSV_COLUMNS.map(csvCell).join(','),
-    ...report.findings.map((finding) => {
-      const values = csvValues(finding);
-      return CSV_COLUMNS.map((column) => csvCell(values[column])).join(',');
-    }),
-  ];
-  return rows.map((row) => `${row}\r\n`).join('');
+function* csvChunks(report: Report): Iterable<string> {
+  yield `${CSV_COLUMNS.map(csvCell).join(',')}\r\n`;
+  for (const finding of report.findings) {
+    const values = csvValues(finding);
+    yield `${CSV_COLUMNS.map((column) => csvCell(values[column])).join(',')}\r\n`;
+  }
 }
 
-export const csv: Formatter = {
-  id: 'csv',
-  description: 'CSV (RFC 4180), one row per finding, safe against spreadsheet formula injection',
-  extension: '.csv',
-  render: (report) => renderCsv(report),
-};
+export const csv = streamingFormatter(
+  { id: 'csv', description: 'CSV (RFC 4180), one row per finding, safe against spreadsheet formula injection', extension: '.csv' },
+  csvChunks,
+);

@@ -1,8 +1,31 @@
 /** Escaping of values that come from the account, one function per target syntax. */
 
+/**
+ * Invisible format characters (Unicode general category Cf): the bidirectional embeddings, overrides
+ * and isolates (U+202A–U+202E, U+2066–U+2069) and marks (U+200E, U+200F, U+061C) that make text read
+ * differently from what it holds ("Trojan Source", CVE-2021-42574), the zero-width characters (U+200B–
+ * U+200D, U+2060, U+FEFF), the soft hyphen, and the tag characters (U+E0000–U+E007F) that hide text.
+ * One source for the formatters and the HTML report's script.
+ */
+export const INVISIBLE_SOURCE = '\\p{Cf}';
+const INVISIBLE = new RegExp(INVISIBLE_SOURCE, 'gu');
+
+/** Makes every invisible format character visible as its escape: U+202E → `\u202e`, U+E0041 → `\u{e0041}`. */
+export function revealInvisible(value: string): string {
+  return value.replace(INVISIBLE, (c) => {
+    const code = c.codePointAt(0) ?? 0;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 /** Removes C0/C1 control characters and ANSI escape sequences, keeping tab and newline out too. */
 export function stripControl(value: string): string {
   return value.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+}
+
+/** Terminal text: as `stripControl`, and invisible format characters shown as escapes (`revealInvisible`). */
+export function terminalText(value: string): string {
+  return revealInvisible(stripControl(value));
 }
 
 /** One line of text: control characters, ANSI sequences and Unicode line/paragraph separators become spaces. */
@@ -14,19 +37,22 @@ const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&l
 
 /**
  * Inline GitHub-flavoured Markdown, safe in a paragraph, a heading, a list item or a table cell: one
- * line; `&`, `<`, `>` as entities so no HTML tag or `<…>` autolink can open; the characters that
+ * line; invisible format characters as visible escapes; `&`, `<`, `>` as entities so no HTML tag or `<…>` autolink can open; the characters that
  * could start emphasis, code, a link or image, a heading, a table cell, strikethrough or math
  * backslash-escaped.
  */
 export function escapeMarkdown(value: string): string {
-  return oneLine(value)
+  return revealInvisible(oneLine(value))
     .replace(/[&<>]/g, (c) => HTML_ENTITIES[c] ?? c)
     .replace(/[\\`*_[\]#|~$]/g, '\\$&');
 }
 
-/** HTML text and (quoted) attribute values: terminal sequences and control characters removed (see `stripTerminal`), `& < > " '` as entities. */
+/**
+ * HTML text and (quoted) attribute values: terminal sequences and control characters removed (see
+ * `stripTerminal`), invisible format characters as visible escapes, `& < > " '` as entities.
+ */
 export function escapeHtml(value: string): string {
-  return stripTerminal(value).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+  return revealInvisible(stripTerminal(value)).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }
 
 /**
@@ -34,7 +60,12 @@ export function escapeHtml(value: string): string {
  * `</script>` or `<!--` inside a string cannot end or change the block), as are U+2028 and U+2029.
  */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return scriptSafe(JSON.stringify(value));
+}
+
+/** The escapes of {@link scriptJson} applied to (a piece of) JSON text: character by character, so pieces can be escaped one at a time. */
+export function scriptSafe(jsonText: string): string {
+  return jsonText.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
@@ -71,10 +102,11 @@ const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 
 /**
  * XML 1.0 character data (element text): terminal sequences and characters illegal in XML 1.0 removed,
- * `& < > " '` escaped, carriage returns kept as `&#13;` so parsers do not normalise them away.
+ * invisible format characters as visible escapes, `& < > " '` escaped, carriage returns kept as `&#13;`
+ * so parsers do not normalise them away.
  */
 export function xmlText(value: string): string {
-  return stripTerminal(value)
+  return revealInvisible(stripTerminal(value))
     .replace(XML_ILLEGAL, '')
     .replace(/[&<>"'\r]/g, (c) => XML_ENTITIES[c] ?? c);
 }
@@ -98,10 +130,11 @@ export function neutralizeFormula(value: string): string {
 }
 
 /**
- * One RFC 4180 field: terminal sequences removed first (so an `ESC[31m=…` cannot hide a formula),
- * formula prefix neutralised, then quoted when it holds `"`, `,`, CR or LF, with `"` doubled.
+ * One RFC 4180 field: terminal sequences removed and invisible format characters made visible first
+ * (so an `ESC[31m=…` cannot hide a formula), formula prefix neutralised, then quoted when it holds
+ * `"`, `,`, CR or LF, with `"` doubled.
  */
 export function csvCell(value: string): string {
-  const text = neutralizeFormula(stripTerminal(value));
+  const text = neutralizeFormula(revealInvisible(stripTerminal(value)));
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -9,9 +9,9 @@
 import { SEVERITIES, STATUSES, type Severity, type Status } from '../findings/status.js';
 import { DOCUMENTED_HOPS, NETWORK_PATHS_DOC, findHop, type DocumentedHopId } from '../paths/hops.js';
 import type { ErrorEntry, Finding, HopResult, InstanceInfo, Report } from '../report/schema.js';
-import { escapeHtml, httpsUrl, scriptJson } from './escape.js';
+import { escapeHtml, httpsUrl, INVISIBLE_SOURCE, scriptSafe } from './escape.js';
 import { STATUS_COLOURS, STATUS_SYMBOLS } from './mermaid.js';
-import type { FormatOptions, Formatter } from './types.js';
+import { hopsOf, indexReport, mapped, reportJsonChunks, streamingFormatter } from './stream.js';
 
 const esc = escapeHtml;
 
@@ -205,7 +205,8 @@ function edgeSvg(edge: EdgeShape, instance: InstanceInfo, hop: HopResult | undef
   }
   const heads = edge.heads.map((h) => `<path class="head" d="${arrowHead(h)}"/>`).join('');
   return (
-    `<g class="hop selectable" tabindex="0" role="button" aria-pressed="false" data-instance="${esc(instance.instanceArn)}" data-hop="${esc(edge.hop)}" data-status="${esc(status ?? '')}" aria-label="${esc(hopTitle(edge.hop, hop))}">` +
+    `<g class="hop selectable" tabindex="0" role="button" aria-pressed="false" data-instance="${esc(instance.instanceArn)}" data-hop="${esc(edge.hop)}" data-status="${esc(status ?? '')}">` +
+    // The <title> child is the group's accessible name (SVG-AAM) as well as its tooltip.
     `<title>${esc(hopTitle(edge.hop, hop))}</title>` +
     `<path class="hit" d="${edge.d}"/><path class="edge" d="${edge.d}"/>${heads}${labels}</g>`
   );
@@ -325,7 +326,7 @@ function findingRow(f: Finding, instances: ReadonlyMap<string, InstanceInfo>): s
   );
 }
 
-function findingsSection(report: Report): string {
+function* findingsSection(report: Report): Iterable<string> {
   const instances = new Map(report.instances.map((i) => [i.instanceArn, i]));
   const options = [
     '<option value="">All statuses</option>',
@@ -333,8 +334,7 @@ function findingsSection(report: Report): string {
     ...STATUSES.map((s) => `<option value="${s}">${s} (${report.summary.counts[s]})</option>`),
   ];
   const head = COLUMNS_OF_TABLE.map((c) => `<th scope="col" aria-sort="none"><button type="button" data-sort="${c.key}">${esc(c.label)}</button></th>`).join('');
-  return (
-    '<section id="findings" aria-labelledby="findings-title">' +
+  yield '<section id="findings" aria-labelledby="findings-title">' +
     `<h2 id="findings-title">Findings <span class="muted">(${report.findings.length})</span></h2>` +
     '<div class="controls">' +
     '<label>Search <input type="search" id="filter-text" autocomplete="off" placeholder="rule, hop, resource, message…"></label>' +
@@ -344,11 +344,9 @@ function findingsSection(report: Report): string {
     '</div>' +
     '<table id="findings-table">' +
     `<thead><tr>${head}</tr></thead>` +
-    `<tbody>${report.findings.map((f) => findingRow(f, instances)).join('')}</tbody>` +
-    '</table>' +
-    '<p id="no-match" class="muted" hidden>No finding matches these filters.</p>' +
-    '</section>'
-  );
+    '<tbody>';
+  for (const f of report.findings) yield findingRow(f, instances);
+  yield '</tbody>' + '</table>' + '<p id="no-match" class="muted" hidden>No finding matches these filters.</p>' + '</section>';
 }
 
 function errorsSection(errors: readonly ErrorEntry[], warnings: readonly string[]): string {
@@ -485,10 +483,21 @@ footer{margin-top:32px;padding-top:12px;border-top:1px solid var(--line);font-si
 `;
 }
 
-/** Plain ES2017, no template literals: sorting, filtering, hop selection and finding details. */
+/**
+ * Plain ES2017 (and a Unicode property escape), no template literals: sorting, filtering, hop selection
+ * and finding details. Account strings taken from the embedded JSON go into the page as text, with
+ * invisible format characters shown as escapes, as the formatter does (`revealInvisible`).
+ */
 const SCRIPT = `
 (function () {
   'use strict';
+  var INVISIBLE = new RegExp(${JSON.stringify(INVISIBLE_SOURCE)}, 'gu');
+  function visible(text) {
+    return String(text).replace(INVISIBLE, function (c) {
+      var code = c.codePointAt(0).toString(16);
+      return code.length > 4 ? '\\\\u{' + code + '}' : '\\\\u' + ('000' + code).slice(-4);
+    });
+  }
   var STATUS_RANK = { FAIL: 0, ERROR: 1, WAIVED: 2, PASS: 3, MANAGED: 4, NOT_APPLICABLE: 5 };
   var SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
   var ATTENTION = { FAIL: true, ERROR: true, WAIVED: true };
@@ -533,7 +542,7 @@ const SCRIPT = `
     });
     noMatch.hidden = shown !== 0;
     var parts = ['Showing ' + shown + ' of ' + rows.length + ' findings'];
-    if (state.hop !== null) parts.push('hop ' + state.hop + ' of ' + (names.get(state.instance) || state.instance));
+    if (state.hop !== null) parts.push('hop ' + state.hop + ' of ' + visible(names.get(state.instance) || state.instance));
     if (statusBox.value !== '') parts.push('status ' + (statusBox.value === 'attention' ? 'FAIL, ERROR or WAIVED' : statusBox.value));
     if (textBox.value.trim() !== '') parts.push('matching \\u201c' + textBox.value.trim() + '\\u201d');
     summary.textContent = parts.join(' \\u00b7 ');
@@ -590,7 +599,7 @@ const SCRIPT = `
     var dt = document.createElement('dt');
     dt.textContent = term;
     var dd = document.createElement('dd');
-    if (typeof value === 'string') dd.textContent = value; else dd.appendChild(value);
+    if (typeof value === 'string') dd.textContent = visible(value); else dd.appendChild(value);
     dl.appendChild(dt);
     dl.appendChild(dd);
   }
@@ -632,14 +641,14 @@ const SCRIPT = `
           a.textContent = url;
           li.appendChild(a);
         } else {
-          li.textContent = url;
+          li.textContent = visible(url);
         }
         list.appendChild(li);
       });
       addItem(dl, 'References', list);
     }
     var pre = document.createElement('pre');
-    pre.textContent = JSON.stringify(f.evidence, null, 2);
+    pre.textContent = visible(JSON.stringify(f.evidence, null, 2));
     addItem(dl, 'Evidence', pre);
     addItem(dl, 'Finding id', f.id);
     cell.appendChild(dl);
@@ -687,13 +696,10 @@ const SCRIPT = `
 })();
 `;
 
-export function renderHtml(report: Report): string {
+function* htmlChunks(report: Report): Iterable<string> {
   const title = `Connect network paths: ${report.summary.result}`;
-  const instances = report.instances
-    .map((instance, index) => instanceSection(instance, index, report.hops.filter((h) => h.instanceArn === instance.instanceArn)))
-    .join('');
   const doc = httpsUrl(NETWORK_PATHS_DOC);
-  return [
+  yield [
     '<!DOCTYPE html>',
     '<html lang="en">',
     '<head>',
@@ -712,26 +718,36 @@ export function renderHtml(report: Report): string {
     '<h2 id="paths-title">Network paths</h2>',
     legend(),
     '<p class="hint muted">Each arrow is a documented hop, coloured by the worst status of its findings. Select a hop (click, or Tab and Enter) to list its findings below; select it again or use “Show all” to clear.</p>',
-    instances || '<p class="muted">No Connect instance was audited.</p>',
-    '</section>',
-    findingsSection(report),
+    '',
+  ].join('\n');
+  const index = indexReport(report);
+  for (const [i, instance] of report.instances.entries()) yield instanceSection(instance, i, hopsOf(index, instance.instanceArn));
+  if (report.instances.length === 0) yield '<p class="muted">No Connect instance was audited.</p>';
+  yield '\n</section>\n';
+  yield* findingsSection(report);
+  yield [
+    '',
     errorsSection(report.errors, report.warnings ?? []),
     '<footer class="muted">',
     `Generated by ${esc(report.tool.name)} ${esc(report.tool.version)}. Hop model: ${doc ? `<a href="${esc(doc)}" rel="noreferrer">Detailed network paths for Amazon Connect</a>` : 'Detailed network paths for Amazon Connect'} (AWS documentation). `,
     'The whole JSON report is embedded in this file, in the <code>report-data</code> script element.',
     '</footer>',
     '</main>',
-    `<script type="application/json" id="report-data">${scriptJson(report)}</script>`,
-    `<script>${SCRIPT}</script>`,
-    '</body>',
-    '</html>',
-    '',
+    '<script type="application/json" id="report-data">',
   ].join('\n');
+  yield* mapped(reportJsonChunks(report), scriptSafe);
+  yield ['</script>', `<script>${SCRIPT}</script>`, '</body>', '</html>', ''].join('\n');
 }
 
-export const html: Formatter = {
-  id: 'html',
-  description: 'one self-contained HTML file: SVG diagram of both paths per instance, sortable and filterable findings table',
-  extension: '.html',
-  render: (report: Report, _options: FormatOptions) => renderHtml(report),
-};
+export const html = streamingFormatter(
+  {
+    id: 'html',
+    description: 'one self-contained HTML file: SVG diagram of both paths per instance, sortable and filterable findings table',
+    extension: '.html',
+  },
+  htmlChunks,
+);
+
+export function renderHtml(report: Report): string {
+  return html.render(report, { color: false, unicode: false });
+}

@@ -16,34 +16,40 @@
  */
 import type { Finding, HopResult, InstanceInfo, Report } from '../report/schema.js';
 import { oneLine, xmlAttr, xmlText } from './escape.js';
-import type { Formatter } from './types.js';
+import { findingsOf, firstByArn, hopsOf, indexReport, streamingFormatter } from './stream.js';
 
 const PACKAGE = 'connect-netpath-audit';
 
 interface Suite {
   instanceArn: string;
   instance: InstanceInfo | undefined;
-  findings: Finding[];
-  hops: HopResult[];
+  findings: readonly Finding[];
+  hops: readonly HopResult[];
 }
 
+/** One suite per instance, then one per instance ARN that only findings name, in report order. */
 function suitesOf(report: Report): Suite[] {
-  const arns = [...new Set([...report.instances.map((i) => i.instanceArn), ...report.findings.map((f) => f.instanceArn)])];
-  return arns.map((instanceArn) => ({
-    instanceArn,
-    instance: report.instances.find((i) => i.instanceArn === instanceArn),
-    findings: report.findings.filter((f) => f.instanceArn === instanceArn),
-    hops: report.hops.filter((h) => h.instanceArn === instanceArn),
-  }));
+  const index = indexReport(report);
+  const instances = firstByArn(report.instances);
+  const arns = new Set([...instances.keys(), ...index.findings.keys()]);
+  return [...arns].map((instanceArn) => ({ instanceArn, instance: instances.get(instanceArn), findings: findingsOf(index, instanceArn), hops: hopsOf(index, instanceArn) }));
+}
+
+function aliasOf(suite: Suite): string {
+  return oneLine(suite.instance?.instanceAlias ?? '').trim();
 }
 
 /** The instance alias when it is printable and unique in the report; the ARN otherwise. */
-function suiteNames(suites: readonly Suite[]): string[] {
-  const aliases = suites.map((s) => oneLine(s.instance?.instanceAlias ?? '').trim());
-  return suites.map((suite, index) => {
-    const alias = aliases[index] ?? '';
-    return alias !== '' && aliases.filter((a) => a === alias).length === 1 ? alias : suite.instanceArn;
-  });
+function suiteNamer(suites: readonly Suite[]): (suite: Suite) => string {
+  const uses = new Map<string, number>();
+  for (const suite of suites) {
+    const alias = aliasOf(suite);
+    uses.set(alias, (uses.get(alias) ?? 0) + 1);
+  }
+  return (suite) => {
+    const alias = aliasOf(suite);
+    return alias !== '' && uses.get(alias) === 1 ? alias : suite.instanceArn;
+  };
 }
 
 /** `2026-11-28T12:00:00.000Z` → `2026-11-28T12:00:00` (UTC; the Ant schema allows no zone or fraction). */
@@ -139,17 +145,18 @@ function systemOut(suite: Suite): string {
   return lines.length > 0 ? `    <system-out>${xmlText(lines.join('\n'))}</system-out>` : '    <system-out/>';
 }
 
-export function renderJunit(report: Report): string {
+function* junitChunks(report: Report): Iterable<string> {
   const suites = suitesOf(report);
-  const names = suiteNames(suites);
+  const name = suiteNamer(suites);
   const time = duration(report);
   const stamp = timestamp(report.run.startedAt);
-  const body = suites.map((suite, index) => {
+  yield '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n';
+  for (const [index, suite] of suites.entries()) {
     const count = (status: Finding['status']) => suite.findings.filter((f) => f.status === status).length;
     const attributes = [
       `package="${PACKAGE}"`,
       `id="${index}"`,
-      `name="${xmlAttr(names[index] ?? suite.instanceArn)}"`,
+      `name="${xmlAttr(name(suite))}"`,
       `timestamp="${stamp}"`,
       `hostname="${hostname(suite)}"`,
       `tests="${suite.findings.length}"`,
@@ -159,21 +166,12 @@ export function renderJunit(report: Report): string {
       `time="${time}"`,
     ];
     const props = properties(report, suite);
-    return [
-      `  <testsuite ${attributes.join(' ')}>`,
-      props.length > 0 ? ['    <properties>', ...props, '    </properties>'].join('\n') : '    <properties/>',
-      ...suite.findings.map(testcase),
-      systemOut(suite),
-      '    <system-err/>',
-      '  </testsuite>',
-    ].join('\n');
-  });
-  return ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites>', ...body, '</testsuites>', ''].join('\n');
+    yield `  <testsuite ${attributes.join(' ')}>\n`;
+    yield props.length > 0 ? ['    <properties>', ...props, '    </properties>\n'].join('\n') : '    <properties/>\n';
+    for (const finding of suite.findings) yield `${testcase(finding)}\n`;
+    yield `${systemOut(suite)}\n    <system-err/>\n  </testsuite>\n`;
+  }
+  yield '</testsuites>\n';
 }
 
-export const junit: Formatter = {
-  id: 'junit',
-  description: 'JUnit XML: a test suite per instance, a test case per finding',
-  extension: '.xml',
-  render: (report) => renderJunit(report),
-};
+export const junit = streamingFormatter({ id: 'junit', description: 'JUnit XML: a test suite per instance, a test case per finding', extension: '.xml' }, junitChunks);

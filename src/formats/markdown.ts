@@ -8,7 +8,7 @@ import { STATUSES, type Status } from '../findings/status.js';
 import type { ErrorEntry, Finding, HopResult, InstanceInfo, Report } from '../report/schema.js';
 import { escapeMarkdown, httpsUrl } from './escape.js';
 import { pathsMermaid } from './mermaid.js';
-import type { FormatOptions, Formatter } from './types.js';
+import { hopsOf, indexReport, kept, streamingFormatter, trimmedEnd } from './stream.js';
 
 /** GitHub refuses step summaries over 1 MiB; this leaves room for anything else the job appends. */
 export const MARKDOWN_MAX_BYTES = 1_000_000;
@@ -129,33 +129,18 @@ function errorsSection(errors: readonly ErrorEntry[]): string {
   ].join('\n');
 }
 
-/** Appends parts while they fit in a byte budget. */
+/** Counts the UTF-8 bytes of the parts written against a limit. */
 class Budget {
   private used = 0;
-  private readonly parts: string[] = [];
   constructor(readonly limit: number) {}
 
   fits(text: string, reserve = 0): boolean {
     return this.used + Buffer.byteLength(text, 'utf8') + reserve <= this.limit;
   }
 
-  add(text: string): void {
-    this.parts.push(text);
+  take(text: string): string {
     this.used += Buffer.byteLength(text, 'utf8');
-  }
-
-  /** Adds as many of `items`, in order, as fit while keeping `reserve` bytes free; returns how many were left out. */
-  addWhileFits(items: readonly string[], reserve: number): number {
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i] as string;
-      if (!this.fits(item, reserve)) return items.length - i;
-      this.add(item);
-    }
-    return 0;
-  }
-
-  text(): string {
-    return this.parts.join('');
+    return text;
   }
 }
 
@@ -167,15 +152,16 @@ export interface MarkdownOptions {
   maxBytes?: number;
 }
 
-export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+function* markdownParts(report: Report, options: MarkdownOptions): Iterable<string> {
   const budget = new Budget(options.maxBytes ?? MARKDOWN_MAX_BYTES);
   const limit = `${Math.floor(budget.limit / 1000).toLocaleString('en-US')} kB`;
   const instances = new Map(report.instances.map((i) => [i.instanceArn, i]));
-  const attention = report.findings.filter((f) => ATTENTION.has(f.status));
+  const needsAttention = (f: Finding) => ATTENTION.has(f.status);
+  const attention = report.findings.reduce((n, f) => (needsAttention(f) ? n + 1 : n), 0);
   const findingsHeader = [
-    `### Findings to act on (${attention.length})`,
+    `### Findings to act on (${attention})`,
     '',
-    attention.length === 0
+    attention === 0
       ? 'None: every finding passed, is managed by AWS, or does not apply.'
       : 'FAIL, ERROR and WAIVED findings. `connect-netpath-audit explain RULE_ID` shows why a rule matters and how to fix it.',
     '',
@@ -184,33 +170,55 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   // What must come after the instances: the findings header and the notes.
   const tail = Buffer.byteLength(findingsHeader, 'utf8') + 2 * NOTE_RESERVE;
 
-  budget.add(summarySection(report));
+  yield budget.take(summarySection(report));
   for (const warning of report.warnings ?? []) {
     const text = `> [!WARNING]\n> ${md(warning)}\n\n`;
-    if (budget.fits(text, tail)) budget.add(text);
+    if (budget.fits(text, tail)) yield budget.take(text);
   }
-  const sections = report.instances.map((instance) => instanceSection(instance, report.hops.filter((h) => h.instanceArn === instance.instanceArn)));
-  const droppedInstances = budget.addWhileFits(sections, tail);
+  // Sections are drawn in order while they fit; the first that does not ends the list.
+  const index = indexReport(report);
+  let drawn = 0;
+  for (const instance of report.instances) {
+    const section = instanceSection(instance, hopsOf(index, instance.instanceArn));
+    if (!budget.fits(section, tail)) break;
+    yield budget.take(section);
+    drawn += 1;
+  }
+  const droppedInstances = report.instances.length - drawn;
   if (droppedInstances > 0) {
-    budget.add(`_${droppedInstances} more instance(s) not drawn, to keep this summary under ${limit}; the JSON and HTML reports have every instance._\n\n`);
+    yield budget.take(`_${droppedInstances} more instance(s) not drawn, to keep this summary under ${limit}; the JSON and HTML reports have every instance._\n\n`);
   }
   const errors = errorsSection(report.errors);
-  if (errors && budget.fits(errors, tail)) budget.add(errors);
+  if (errors && budget.fits(errors, tail)) yield budget.take(errors);
 
-  budget.add(findingsHeader);
-  const droppedFindings = budget.addWhileFits(
-    attention.map((f) => `${findingItem(f, instances)}\n`),
-    NOTE_RESERVE,
-  );
-  if (droppedFindings > 0) {
-    budget.add(`\n_…and ${droppedFindings} more finding(s) not shown, to keep this summary under ${limit}; the JSON, SARIF and HTML reports have every finding._\n`);
+  yield budget.take(findingsHeader);
+  let shown = 0;
+  for (const f of kept(report.findings, needsAttention)) {
+    const item = `${findingItem(f, instances)}\n`;
+    if (!budget.fits(item, NOTE_RESERVE)) break;
+    yield budget.take(item);
+    shown += 1;
   }
-  return `${budget.text().trimEnd()}\n`;
+  const droppedFindings = attention - shown;
+  if (droppedFindings > 0) {
+    yield budget.take(`\n_…and ${droppedFindings} more finding(s) not shown, to keep this summary under ${limit}; the JSON, SARIF and HTML reports have every finding._\n`);
+  }
 }
 
-export const markdown: Formatter = {
-  id: 'markdown',
-  description: 'GitHub Markdown for job summaries and PR comments: summary, Mermaid diagram per instance, findings to act on',
-  extension: '.md',
-  render: (report: Report, _options: FormatOptions) => renderMarkdown(report),
-};
+function* markdownChunks(report: Report, options: MarkdownOptions): Iterable<string> {
+  yield* trimmedEnd(markdownParts(report, options));
+  yield '\n';
+}
+
+export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  return [...markdownChunks(report, options)].join('');
+}
+
+export const markdown = streamingFormatter(
+  {
+    id: 'markdown',
+    description: 'GitHub Markdown for job summaries and PR comments: summary, Mermaid diagram per instance, findings to act on',
+    extension: '.md',
+  },
+  (report) => markdownChunks(report, {}),
+);

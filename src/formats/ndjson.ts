@@ -1,8 +1,5 @@
-import type { Formatter } from './types.js';
+import { streamingFormatter } from './stream.js';
 
-export const ndjson: Formatter = {
-  id: 'ndjson',
-  description: 'one finding object a line',
-  extension: '.ndjson',
-  render: (report) => report.findings.map((f) => `${JSON.stringify(f)}\n`).join(''),
-};
+export const ndjson = streamingFormatter({ id: 'ndjson', description: 'one finding object a line', extension: '.ndjson' }, function* (report) {
+  for (const finding of report.findings) yield `${JSON.stringify(finding)}\n`;
+});

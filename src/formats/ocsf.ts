@@ -17,9 +17,9 @@
  */
 import { InputError } from '../errors.js';
 import type { Severity, Status } from '../findings/status.js';
-import type { Finding, Report } from '../report/schema.js';
+import type { Finding, InstanceInfo, Report } from '../report/schema.js';
 import { oneLine } from './escape.js';
-import type { Formatter } from './types.js';
+import { firstByArn, streamingFormatter } from './stream.js';
 
 export const OCSF_VERSIONS = ['1.1.0', '1.6.0'] as const;
 export type OcsfVersion = (typeof OCSF_VERSIONS)[number];
@@ -80,14 +80,14 @@ function resourceDetails(arn: string, type: string, region: string, version: Ocs
   };
 }
 
-function event(report: Report, finding: Finding, version: OcsfVersion, time: number) {
+function event(report: Report, instances: ReadonlyMap<string, InstanceInfo>, finding: Finding, version: OcsfVersion, time: number) {
   const severity = SEVERITY[finding.severity];
   const verdict: Verdict = finding.status === 'WAIVED' ? (finding.waiver?.originalStatus ?? 'FAIL') : finding.status;
   const compliance = COMPLIANCE_STATUS[verdict];
   const workflow = workflowStatus(finding.status);
   const timeDt = new Date(time).toISOString();
   const message = capped(oneLine(finding.message).trim() || finding.title);
-  const instance = report.instances.find((i) => i.instanceArn === finding.instanceArn);
+  const instance = instances.get(finding.instanceArn);
   const target = resourceDetails(finding.resource.arn, finding.resource.type, finding.resource.region, version, { id: 1, caption: 'Target' });
   const related =
     finding.instanceArn !== finding.resource.arn
@@ -151,14 +151,13 @@ function event(report: Report, finding: Finding, version: OcsfVersion, time: num
   };
 }
 
-export function renderOcsf(report: Report, version: OcsfVersion): string {
+function* ocsfChunks(report: Report, version: OcsfVersion): Iterable<string> {
   const time = Date.parse(report.run.startedAt);
-  return report.findings.map((finding) => `${JSON.stringify(event(report, finding, version, time))}\n`).join('');
+  const instances = firstByArn(report.instances);
+  for (const finding of report.findings) yield `${JSON.stringify(event(report, instances, finding, version, time))}\n`;
 }
 
-export const ocsf: Formatter = {
-  id: 'ocsf',
-  description: 'OCSF Compliance Finding (2003) events, one a line (--ocsf-version 1.1.0 or 1.6.0)',
-  extension: '.ocsf.jsonl',
-  render: (report, options) => renderOcsf(report, parseOcsfVersion(options.ocsfVersion)),
-};
+export const ocsf = streamingFormatter(
+  { id: 'ocsf', description: 'OCSF Compliance Finding (2003) events, one a line (--ocsf-version 1.1.0 or 1.6.0)', extension: '.ocsf.jsonl' },
+  (report, options) => ocsfChunks(report, parseOcsfVersion(options.ocsfVersion)),
+);

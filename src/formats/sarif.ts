@@ -23,7 +23,7 @@ import type { RuleMeta } from '../rules/types.js';
 import type { Severity } from '../findings/status.js';
 import type { Finding, Report } from '../report/schema.js';
 import { oneLine } from './escape.js';
-import type { Formatter } from './types.js';
+import { jsonChunks, kept, mapped, streamingFormatter } from './stream.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const DEFAULT_SARIF_ARTIFACT = 'connect-netpath-audit.json';
@@ -157,17 +157,18 @@ function automationId(report: Report): string {
 
 const RESULT_STATUSES = new Set(['FAIL', 'ERROR', 'WAIVED']);
 
-export function renderSarif(report: Report, artifactPath: string | undefined): string {
+function* sarifChunks(report: Report, artifactPath: string | undefined): Iterable<string> {
   const metas = sarifRuleMetas();
+  const known = new Set(metas.map((m) => m.id));
   for (const finding of report.findings) {
-    if (!metas.some((m) => m.id === finding.ruleId)) metas.push(metaFromFinding(finding));
+    if (known.has(finding.ruleId)) continue;
+    known.add(finding.ruleId);
+    metas.push(metaFromFinding(finding));
   }
   const ruleIndex = new Map(metas.map((meta, index) => [meta.id, index]));
   const uri = artifactUri(artifactPath);
 
-  const results = report.findings
-    .filter((finding) => RESULT_STATUSES.has(finding.status))
-    .map((finding) => ({
+  const result = (finding: Finding) => ({
       ruleId: finding.ruleId,
       ruleIndex: ruleIndex.get(finding.ruleId) ?? 0,
       level: LEVEL[finding.severity],
@@ -208,9 +209,9 @@ export function renderSarif(report: Report, artifactPath: string | undefined): s
         compliance: finding.compliance.map((c) => ({ framework: c.framework, controls: [...c.controls] })),
         ...(finding.waiver ? { originalStatus: finding.waiver.originalStatus } : {}),
       },
-    }));
+    });
 
-  const sarif = {
+  yield* jsonChunks((lazy) => ({
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
     runs: [
@@ -230,24 +231,24 @@ export function renderSarif(report: Report, artifactPath: string | undefined): s
             executionSuccessful: true,
             startTimeUtc: report.run.startedAt,
             endTimeUtc: report.run.finishedAt,
-            toolExecutionNotifications: report.errors.map((e) => ({
-              level: 'error',
-              message: { text: oneLine(`${e.service}:${e.operation} on ${e.resource} failed with ${e.code}: ${e.message}`) },
-            })),
+            toolExecutionNotifications: lazy(
+              mapped(report.errors, (e) => ({
+                level: 'error',
+                message: { text: oneLine(`${e.service}:${e.operation} on ${e.resource} failed with ${e.code}: ${e.message}`) },
+              })),
+            ),
           },
         ],
         columnKind: 'utf16CodeUnits',
-        results,
+        results: lazy(mapped(kept(report.findings, (finding) => RESULT_STATUSES.has(finding.status)), result)),
         properties: { summary: report.summary, mode: report.run.mode },
       },
     ],
-  };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  }), 2);
+  yield '\n';
 }
 
-export const sarif: Formatter = {
-  id: 'sarif',
-  description: 'SARIF 2.1.0 for GitHub code scanning (FAIL, ERROR and waived findings as results)',
-  extension: '.sarif',
-  render: (report, options) => renderSarif(report, options.artifactPath),
-};
+export const sarif = streamingFormatter(
+  { id: 'sarif', description: 'SARIF 2.1.0 for GitHub code scanning (FAIL, ERROR and waived findings as results)', extension: '.sarif' },
+  (report, options) => sarifChunks(report, options.artifactPath),
+);

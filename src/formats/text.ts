@@ -2,8 +2,9 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Status } from '../findings/status.js';
 import type { Finding, HopResult, InstanceInfo, Report } from '../report/schema.js';
-import { stripControl } from './escape.js';
-import type { FormatOptions, Formatter } from './types.js';
+import { terminalText } from './escape.js';
+import { findingsOf, groupBy, hopsOf, indexReport, streamingFormatter } from './stream.js';
+import type { FormatOptions } from './types.js';
 
 const SYMBOLS: Record<Status, { unicode: string; ascii: string }> = {
   PASS: { unicode: '✔', ascii: 'ok' },
@@ -61,11 +62,18 @@ const CHAINS: Chain[] = [
 ];
 
 class TextWriter {
-  readonly lines: string[] = [];
+  lines: string[] = [];
   constructor(
     readonly chalk: ChalkInstance,
     readonly unicode: boolean,
   ) {}
+
+  /** The lines written since the last flush, each ending in a newline. */
+  flush(): string {
+    const text = this.lines.map((line) => `${line}\n`).join('');
+    this.lines = [];
+    return text;
+  }
 
   symbol(status: Status | undefined): string {
     if (!status) return this.unicode ? '?' : '??';
@@ -105,9 +113,9 @@ class TextWriter {
   }
 }
 
-const clean = stripControl;
+const clean = terminalText;
 
-function renderInstance(w: TextWriter, instance: InstanceInfo, hops: HopResult[], findings: Finding[]): void {
+function renderInstance(w: TextWriter, instance: InstanceInfo, hops: readonly HopResult[], findings: readonly Finding[]): void {
   const { chalk } = w;
   const name = instance.instanceAlias ? `${clean(instance.instanceAlias)} ` : '';
   w.lines.push(chalk.bold(`${name}${clean(instance.instanceArn)}`));
@@ -116,10 +124,13 @@ function renderInstance(w: TextWriter, instance: InstanceInfo, hops: HopResult[]
   w.lines.push('');
   w.diagram(new Map(hops.map((h) => [h.hop, h])));
   w.lines.push('');
+  const byHop = groupBy(
+    findings.filter((f) => f.status === 'FAIL' || f.status === 'ERROR' || f.status === 'WAIVED'),
+    (f) => f.hop,
+  );
   for (const hop of hops) {
     w.lines.push(`  ${w.symbol(hop.status)} ${paint(chalk, hop.status, hop.status.padEnd(14))} ${hop.hop.padEnd(40)} ${chalk.dim(hop.protection)}`);
-    const notable = findings.filter((f) => f.hop === hop.hop && (f.status === 'FAIL' || f.status === 'ERROR' || f.status === 'WAIVED'));
-    for (const f of notable) {
+    for (const f of byHop.get(hop.hop) ?? []) {
       w.lines.push(`      ${paint(chalk, f.status, f.status)} ${chalk.bold(f.severity)} ${f.ruleId}: ${clean(f.message)}`);
       if (f.status === 'WAIVED' && f.waiver) w.lines.push(chalk.dim(`        waived until ${f.waiver.expires}: ${clean(f.waiver.reason)}`));
       else w.lines.push(chalk.dim(`        fix: ${clean(f.remediation)}`));
@@ -128,20 +139,18 @@ function renderInstance(w: TextWriter, instance: InstanceInfo, hops: HopResult[]
   w.lines.push('');
 }
 
-export function renderText(report: Report, options: FormatOptions): string {
+function* textChunks(report: Report, options: FormatOptions): Iterable<string> {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const w = new TextWriter(chalk, options.unicode);
+  const index = indexReport(report);
   w.lines.push(chalk.bold(`connect-netpath-audit ${report.tool.version} · ${report.run.mode}${report.run.source ? ` · ${clean(report.run.source)}` : ''}`));
   w.lines.push('');
   for (const instance of report.instances) {
-    renderInstance(
-      w,
-      instance,
-      report.hops.filter((h) => h.instanceArn === instance.instanceArn),
-      report.findings.filter((f) => f.instanceArn === instance.instanceArn),
-    );
+    renderInstance(w, instance, hopsOf(index, instance.instanceArn), findingsOf(index, instance.instanceArn));
+    yield w.flush();
   }
-  const orphans = report.findings.filter((f) => !report.instances.some((i) => i.instanceArn === f.instanceArn));
+  const audited = new Set(report.instances.map((i) => i.instanceArn));
+  const orphans = report.findings.filter((f) => !audited.has(f.instanceArn));
   for (const f of orphans) w.lines.push(`${w.symbol(f.status)} ${paint(chalk, f.status, f.status)} ${f.ruleId}: ${clean(f.message)}`);
   if (report.errors.length > 0) {
     w.lines.push(chalk.bold('Calls that failed'));
@@ -156,12 +165,10 @@ export function renderText(report: Report, options: FormatOptions): string {
   const counts = (['FAIL', 'ERROR', 'WAIVED', 'PASS', 'MANAGED', 'NOT_APPLICABLE'] as const).map((s) => paint(chalk, s, `${c[s]} ${s}`)).join(', ');
   const result = report.summary.result === 'PASS' ? chalk.green.bold('PASS') : report.summary.result === 'FAIL' ? chalk.red.bold('FAIL') : chalk.magenta.bold('INCOMPLETE');
   w.lines.push(`${chalk.bold('Summary')}: ${result} (fail-on ${report.summary.failOn}, exit ${report.summary.exitCode}) · ${report.instances.length} instance(s) · ${counts}`);
-  return `${w.lines.join('\n')}\n`;
+  yield w.flush();
 }
 
-export const text: Formatter = {
-  id: 'text',
-  description: 'human-readable terminal report with a diagram of both paths (default)',
-  extension: '.txt',
-  render: renderText,
-};
+export const text = streamingFormatter(
+  { id: 'text', description: 'human-readable terminal report with a diagram of both paths (default)', extension: '.txt' },
+  textChunks,
+);

@@ -16,7 +16,11 @@ export interface Formatter {
   id: string;
   description: string;
   extension: string;
+  /**
+   * The text in pieces of bounded size (tens of kilobytes; never the whole document), produced as
+   * they are iterated, so a report of any size is written without one giant string.
+   */
+  chunks(report: Report, options: FormatOptions): Iterable<string>;
+  /** The chunks joined: a convenience for small reports and tests. */
   render(report: Report, options: FormatOptions): string;
-  /** The same text as `render`, in pieces, so a large report is written without one giant string. */
-  chunks?(report: Report, options: FormatOptions): Iterable<string>;
 }

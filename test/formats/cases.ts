@@ -32,3 +32,9 @@ export function cases(): Case[] {
 
 /** C0 and C1 control characters other than tab, LF and CR. */
 export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+/** Invisible format characters (bidirectional controls, zero-width characters, tags): shown as `\\u202e` by the text formats. */
+export const INVISIBLE_CHARACTERS = /\p{Cf}/u;
+
+/** Invisible characters the injection fixture carries in account strings (instance alias, origin, directory, call error). */
+export const INVISIBLE = { override: '\u202e', isolate: '\u2066', zeroWidth: '\u200b', bom: '\ufeff', tag: '\u{e0041}' } as const;

@@ -1,9 +1,9 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, csv, csvValues } from '../../src/formats/csv.js';
-import { csvCell, neutralizeFormula, stripTerminal } from '../../src/formats/escape.js';
+import { csvCell, neutralizeFormula, revealInvisible, stripTerminal } from '../../src/formats/escape.js';
 import type { FormatOptions } from '../../src/formats/types.js';
-import { cases, CONTROL_CHARACTERS, HOSTILE } from './cases.js';
+import { cases, CONTROL_CHARACTERS, HOSTILE, INVISIBLE_CHARACTERS } from './cases.js';
 
 const OPTIONS: FormatOptions = { color: false, unicode: false };
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -27,13 +27,13 @@ describe.each(cases())('CSV for the $name', ({ report }) => {
     expect(outsideQuotes).not.toMatch(/\r(?!\n)/);
   });
 
-  it('round-trips every finding: the parsed cell is the value, less control characters, formula-neutralised', () => {
+  it('round-trips every finding: the parsed cell is the value, less control characters, invisible characters shown, formula-neutralised', () => {
     for (const [index, finding] of report.findings.entries()) {
       const row = rows[index + 1];
       const values = csvValues(finding);
       for (const [column, name] of CSV_COLUMNS.entries()) {
         const cell = row?.[column] ?? '';
-        const expected = stripTerminal(values[name]);
+        const expected = revealInvisible(stripTerminal(values[name]));
         expect(cell, `${finding.id} ${name}`).toBe(neutralizeFormula(expected));
         expect(FORMULA_START.test(expected) ? cell.slice(1) : cell).toBe(expected);
       }
@@ -43,11 +43,12 @@ describe.each(cases())('CSV for the $name', ({ report }) => {
     }
   });
 
-  it('has no cell a spreadsheet would run as a formula, and no control characters', () => {
+  it('has no cell a spreadsheet would run as a formula, and no control or invisible characters', () => {
     for (const row of rows) {
       for (const cell of row) {
         expect(cell).not.toMatch(FORMULA_START);
         expect(cell).not.toMatch(CONTROL_CHARACTERS);
+        expect(cell).not.toMatch(INVISIBLE_CHARACTERS);
       }
     }
   });

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEVERITIES, STATUSES, type Status } from '../../src/findings/status.js';
-import { escapeHtml, scriptJson } from '../../src/formats/escape.js';
+import { escapeHtml, revealInvisible, scriptJson } from '../../src/formats/escape.js';
 import { HTML_CSP, html, renderHtml } from '../../src/formats/html.js';
 import { findFormatter } from '../../src/formats/index.js';
 import { STATUS_COLOURS } from '../../src/formats/mermaid.js';
@@ -14,14 +14,14 @@ import { DOCUMENTED_HOPS } from '../../src/paths/hops.js';
 import type { Report } from '../../src/report/schema.js';
 import { ROOT } from '../helpers/cli.js';
 import { DEMO_EVIDENCE, reportFor } from '../helpers/report.js';
-import { cases, HOSTILE } from './cases.js';
+import { cases, HOSTILE, INVISIBLE_CHARACTERS } from './cases.js';
 
 const OPTIONS: FormatOptions = { color: false, unicode: true };
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = resolve(ROOT, 'test-artifacts/html-report.png');
 
 /** Breaks out of text, attributes, the JSON block and the script if anything is left unescaped. */
-const EVIL = `</script><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">' " & <!-- ]]> \u2028 ${HOSTILE.mermaid}`;
+const EVIL = `</script><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">' " & <!-- ]]> \u2028 ${HOSTILE.mermaid} \u202erev\u202c\u200b`;
 
 /** Every start tag with its attributes (values unescaped as a browser would read them). */
 function startTags(text: string): Array<{ name: string; attributes: Map<string, string> }> {
@@ -134,6 +134,7 @@ describe.each([...cases(), { name: 'report with hostile strings everywhere', rep
       }
     }
     expect(page).not.toContain('<!--');
+    expect(page).not.toMatch(INVISIBLE_CHARACTERS);
     const data = /<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(text)?.[1] ?? '';
     expect(data).toBe(scriptJson(report));
     expect(JSON.parse(data)).toEqual(report);
@@ -236,6 +237,10 @@ describe('html in a real browser (Chromium, headless)', () => {
       }
     }
     expect(new Set(drawn.map((d) => d.stroke)).size).toBeGreaterThanOrEqual(4);
+    // Each hop is a button named by its <title> (hop, status, route), once per instance.
+    for (const hop of DOCUMENTED_HOPS) {
+      expect(await page.getByRole('button', { name: new RegExp(`^${hop.id.replace(/\./g, '\\.')}: [A-Z_]+\\. .*Select to list its findings\\.$`) }).count(), hop.id).toBe(report.instances.length);
+    }
     // The legend shows every status in its colour.
     const legend = await page.locator('.legend .swatch').evaluateAll((swatches) => swatches.map((s) => [s.getAttribute('data-status'), getComputedStyle(s).borderTopColor]));
     expect(legend).toEqual(STATUSES.map((s) => [s, rgb(STATUS_COLOURS[s])]));
@@ -342,11 +347,16 @@ describe('html in a real browser (Chromium, headless)', () => {
     expect(await page.locator('script').count()).toBe(2);
     const first = report.instances[0];
     const heading = await page.locator('section.instance h2').first().textContent();
-    expect(heading).toContain(first?.instanceAlias);
+    expect(heading).toContain(revealInvisible(first?.instanceAlias ?? ''));
+    expect(heading).not.toMatch(INVISIBLE_CHARACTERS);
     // Details render the hostile evidence and references as text; only https references become links.
     await page.locator('tr.finding button.expand').first().click();
     const detail = page.locator('tr.detail');
     expect(await detail.textContent()).toContain('</script><script>window.__pwned=1</script>');
+    // Invisible characters from the embedded JSON are shown as escapes there too, evidence included.
+    expect(await detail.textContent()).toContain('\\u202erev\\u202c\\u200b');
+    expect(await detail.textContent()).not.toMatch(INVISIBLE_CHARACTERS);
+    expect(await detail.locator('pre').textContent()).toContain('\\u202erev');
     const hrefs = await detail.locator('a').evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href') ?? ''));
     expect(hrefs.length).toBeGreaterThan(0);
     expect(hrefs.every((href) => href.startsWith('https://'))).toBe(true);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { junit } from '../../src/formats/junit.js';
+import { revealInvisible } from '../../src/formats/escape.js';
 import type { FormatOptions } from '../../src/formats/types.js';
 import type { Finding } from '../../src/report/schema.js';
-import { cases, CONTROL_CHARACTERS, HOSTILE } from './cases.js';
+import { cases, CONTROL_CHARACTERS, HOSTILE, INVISIBLE_CHARACTERS } from './cases.js';
 import { xsdErrors } from './validators.js';
 
 const OPTIONS: FormatOptions = { color: false, unicode: false };
@@ -79,7 +80,7 @@ describe.each(cases())('JUnit XML for the $name', ({ report }) => {
       expect(suite.cases).toHaveLength(findings.length);
       const instance = report.instances.find((i) => i.instanceArn === instanceArn);
       const name = attribute(suite.tag, 'name') ?? '';
-      expect([instanceArn, instance?.instanceAlias?.replace(/\u001b\[[0-9;]*m/g, '').replace(/\n/g, ' ')]).toContain(name);
+      expect([instanceArn, revealInvisible(instance?.instanceAlias?.replace(/\u001b\[[0-9;]*m/g, '').replace(/\n/g, ' ') ?? '')]).toContain(name);
     }
   });
 
@@ -95,7 +96,7 @@ describe.each(cases())('JUnit XML for the $name', ({ report }) => {
         expect(testcase.outcome, `${finding.status} ${finding.ruleId}`).toBe(OUTCOME[finding.status]);
         if (finding.status === 'FAIL') expect(attribute(testcase.tag, 'type')).toBe(finding.severity.toUpperCase());
         if (finding.status !== 'PASS' && finding.status !== 'MANAGED' && finding.status !== 'WAIVED') {
-          expect(attribute(testcase.tag, 'message')).toBe(finding.message.replace(/\u001b\[[0-9;]*m/g, '').replace(/\n/g, ' '));
+          expect(attribute(testcase.tag, 'message')).toBe(revealInvisible(finding.message.replace(/\u001b\[[0-9;]*m/g, '').replace(/\n/g, ' ')));
         }
       }
       const keys = suite.cases.map((c) => `${c.classname}\n${c.name}`);
@@ -106,8 +107,9 @@ describe.each(cases())('JUnit XML for the $name', ({ report }) => {
     expect(xml.match(/<skipped /g)?.length ?? 0).toBe(report.summary.counts.NOT_APPLICABLE);
   });
 
-  it('escapes account text: no raw markup, no control characters', () => {
+  it('escapes account text: no raw markup, no control or invisible characters', () => {
     expect(xml).not.toMatch(CONTROL_CHARACTERS);
+    expect(xml).not.toMatch(INVISIBLE_CHARACTERS);
     expect(xml).not.toContain(HOSTILE.script);
     expect(xml.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, '')).not.toMatch(/&(?!(amp|lt|gt|quot|apos|#\d+);)/);
   });
