@@ -129,15 +129,33 @@ export function* jsonChunks(build: (lazy: LazyArray) => unknown, indent = 0): It
 
 /** A JSON array whose opening bracket sits at indentation `base`, one element a piece. */
 function* arrayChunks(items: Iterable<unknown>, indent: number, base: string): Iterable<string> {
+  const depth = indent > 0 ? base.length / indent + 1 : 0;
   const open = indent > 0 ? `\n${base}${' '.repeat(indent)}` : '';
   let first = true;
   for (const item of items) {
-    // As inside an array: undefined, functions and symbols become null.
-    const text = JSON.stringify(item, null, indent) ?? 'null';
-    yield `${first ? '[' : ','}${open}${indent > 0 ? text.replace(/\n/g, open) : text}`;
+    yield `${first ? '[' : ','}${open}${nested(item, indent, depth)}`;
     first = false;
   }
   yield first ? '[]' : `${indent > 0 ? `\n${base}` : ''}]`;
+}
+
+/**
+ * `item` as `JSON.stringify` writes it `depth` levels deep: serialised inside that many arrays, which
+ * are cut off again (one native pass, faster than re-indenting the text). Inside an array, undefined,
+ * functions and symbols become null.
+ */
+function nested(item: unknown, indent: number, depth: number): string {
+  let wrapped: unknown = item;
+  for (let i = 0; i < depth; i++) wrapped = [wrapped];
+  const text = JSON.stringify(wrapped, null, indent) ?? 'null';
+  // Each level opens with `[`, a line break and its indentation, and closes with a line break, the indentation of the level above and `]`.
+  let prefix = 0;
+  let suffix = 0;
+  for (let i = 0; i < depth; i++) {
+    prefix += 2 + (i + 1) * indent;
+    suffix += 2 + i * indent;
+  }
+  return text.slice(prefix, text.length - suffix);
 }
 
 /** The report as `JSON.stringify(report, null, indent)`, its arrays streamed element by element. */
