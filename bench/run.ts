@@ -1,12 +1,14 @@
 /**
- * `npm run bench [-- --quick] [-- --only startup,offline,live,formats] [-- --out FILE]`
+ * `npm run bench [-- --quick] [-- --only startup,offline,live,formats,wildcards] [-- --out FILE]`
  *
  * Builds nothing itself (the npm script builds dist/ and dist-bench/ first), then measures:
  *   (a) start-up of the CLI against `node -e 0`;
  *   (b) offline audits of generated evidence with 10, 100 and 1,000 instances;
  *   (c) live audits against the local AWS emulator with AWS's default Connect rate limits: one
  *       account with 1, 10 and 50 instances per region, and one process over 100 accounts;
- *   (d) every output format on 10,000 generated instances (2,000 with --quick).
+ *   (d) every output format on 10,000 generated instances (2,000 with --quick);
+ *   (e) hostile wildcard input judged in-process: 20 KB adversarial bucket policies and a
+ *       10,000-character waiver glob, each under 50 ms.
  * Prints tables of ratios and writes bench/results.json (bench/results.quick.json with --quick, so a
  * quick run never overwrites the full results).
  *
@@ -22,9 +24,10 @@ import { benchOffline, type OfflineResult } from './lib/offline.js';
 import { ROOT } from './lib/paths.js';
 import { benchStartup, type StartupResult } from './lib/startup.js';
 import { printLive, printOffline, printStartup } from './lib/table.js';
+import { benchWildcards, printWildcards, type WildcardResult } from './lib/wildcards.js';
 
-type Section = 'startup' | 'offline' | 'live' | 'formats';
-const SECTIONS: readonly Section[] = ['startup', 'offline', 'live', 'formats'];
+type Section = 'startup' | 'offline' | 'live' | 'formats' | 'wildcards';
+const SECTIONS: readonly Section[] = ['startup', 'offline', 'live', 'formats', 'wildcards'];
 
 interface Args {
   quick: boolean;
@@ -49,7 +52,7 @@ function parseArgs(argv: readonly string[]): Args {
       if (only.length === 0) throw new Error(`--only takes a list of ${SECTIONS.join(', ')}`);
     } else if (name === '--out') out = value();
     else if (name === '--help' || name === '-h') {
-      process.stdout.write('usage: npm run bench [-- --quick] [--only startup,offline,live,formats] [--out FILE]\n');
+      process.stdout.write('usage: npm run bench [-- --quick] [--only startup,offline,live,formats,wildcards] [--out FILE]\n');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (try --help)`);
   }
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
     offline?: OfflineResult;
     live?: LiveResult;
     formats?: FormatsResult;
+    wildcards?: WildcardResult;
   } = { schemaVersion: 1, generatedAt: startedAt.toISOString(), quick: args.quick, machine: machine(), git: gitCommit() };
   log(`${results.machine.cpuModel}, ${results.machine.cores} cores, Node ${results.machine.node}${args.quick ? ' (quick)' : ''}`);
   try {
@@ -115,6 +119,10 @@ async function main(): Promise<void> {
     if (args.only.includes('formats')) {
       results.formats = await benchFormats(args.quick ? 2000 : 10_000, args.quick ? 1 : 3, dir, log);
       printFormats(results.formats);
+    }
+    if (args.only.includes('wildcards')) {
+      results.wildcards = benchWildcards(args.quick ? 5 : 15, log);
+      printWildcards(results.wildcards);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import type { StartupResult } from './startup.js';
 
 type Row = Array<string | number>;
 
-function table(title: string, header: Row, rows: Row[], notes: string[] = []): string {
+export function table(title: string, header: Row, rows: Row[], notes: string[] = []): string {
   const cells = [header, ...rows].map((row) => row.map(String));
   const widths = header.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
   // Numbers right-aligned, text left-aligned.
