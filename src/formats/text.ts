@@ -151,12 +151,16 @@ function* textChunks(report: Report, options: FormatOptions): Iterable<string> {
   }
   const audited = new Set(report.instances.map((i) => i.instanceArn));
   const orphans = report.findings.filter((f) => !audited.has(f.instanceArn));
-  for (const f of orphans) w.lines.push(`${w.symbol(f.status)} ${paint(chalk, f.status, f.status)} ${f.ruleId}: ${clean(f.message)}`);
+  for (const f of orphans) {
+    w.lines.push(`${w.symbol(f.status)} ${paint(chalk, f.status, f.status)} ${f.ruleId}: ${clean(f.message)}`);
+    yield w.flush();
+  }
   if (report.errors.length > 0) {
     w.lines.push(chalk.bold('Calls that failed'));
     for (const e of report.errors) {
       const grant = e.iamAction ? ` (grant ${e.iamAction})` : '';
       w.lines.push(`  ${e.service}:${e.operation} ${clean(e.resource)}: ${clean(e.code)}${grant}`);
+      yield w.flush();
     }
     w.lines.push('');
   }
