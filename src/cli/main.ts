@@ -4,19 +4,32 @@ import { InputError } from '../errors.js';
 import { EXIT } from '../report/exit-code.js';
 import { TOOL_VERSION } from '../version.js';
 import type { AuditFlags, CollectFlags } from './commands/audit.js';
+import { TUNING } from '../scope/tuning.js';
 import { removePendingTemporaries } from './output.js';
 import { clearProgressLines } from './progress.js';
 import { reportOptions, type ReportOutputFlags } from './report-output.js';
+import { ExitError, HANDLED_SIGNALS, interruptRun, SIGNAL_EXIT } from './run.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
   0    every finding at or above --fail-on passed, is managed, not applicable or waived
   1    at least one FAIL at or above --fail-on
-  2    usage or input error (bad flag, unreadable or invalid file): nothing was audited
-  3    incomplete: an ERROR at or above --fail-on and no such FAIL (or --timeout stopped the run)
-  130  interrupted (SIGINT); no partial output file is left behind`;
+  2    usage or input error (bad flag or value, unreadable or invalid file, an output path that
+       is not a writable regular file or is an input): nothing was audited
+  3    incomplete: an ERROR at or above --fail-on and no such FAIL; nothing audited (no instance
+       in scope, a pinned instance not found) unless --allow-empty; --timeout stopped the run;
+       collect read no account; or an output could not be written after a live collection
+  129  hung up (SIGHUP), 130 interrupted (SIGINT), 143 terminated (SIGTERM): within a second,
+       and no output or temporary file is left behind`;
+
+const LIVE_ONLY_HELP = `
+With --snapshot, the flags that steer live collection (--region, --profile, --endpoint-url,
+--accounts, --org, --role-arn, --external-id, --concurrency, --max-attempts, --connect-rate,
+--connect-burst) are an error (exit 2), never silently ignored. A snapshot collected with
+--resource-types is judged on those types; asking for a type it does not hold is exit 2.`;
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+const range = ({ min, max, fallback }: { min: number; max: number; fallback: number }) => `${min}..${max} (default: ${fallback})`;
 
 function scopeOptions(command: Command): Command {
   return command
@@ -30,14 +43,23 @@ function scopeOptions(command: Command): Command {
     .option('--directory-id <id>', 'directory that authenticates the instance(s) agents')
     .option('--resource-types <types>', 'storage resource types to audit, e.g. CALL_RECORDINGS,chat-transcripts (default: all)')
     .option('--endpoint-url <url>', 'send every AWS call to this endpoint (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are honoured too)')
-    .option('--concurrency <n>', 'requests in flight at most', '8')
-    .option('--timeout <seconds>', 'whole-run time limit', '3600')
-    .option('--max-attempts <n>', 'attempts per call for throttling, 5xx and network errors', '8')
-    .option('--connect-rate <rps>', 'Connect requests per second per API, account and region (AWS default quota: 2)', '1.8')
-    .option('--connect-burst <n>', 'Connect requests sent at once before pacing starts (AWS default burst: 5; use 4 when the client is CPU-bound)', '5')
+    .option('--concurrency <n>', `requests in flight at most, ${range(TUNING.concurrency)}`)
+    .option('--timeout <seconds>', `whole-run time limit: collection, judging and writing the report, ${range(TUNING.timeout)}`)
+    .option('--max-attempts <n>', `attempts per call for throttling, 5xx and network errors, ${range(TUNING.maxAttempts)}`)
+    .option('--connect-rate <rps>', `Connect requests per second per API, account and region (AWS default quota: 2), above 0 and at most ${TUNING.connectRate.max} (default: ${TUNING.connectRate.fallback})`)
+    .option('--connect-burst <n>', `Connect requests sent at once before pacing starts (AWS default burst: 5; use 4 when the client is CPU-bound), ${range(TUNING.connectBurst)}`)
     .option('--config <file>', 'config file (see `schema config`)')
-    .option('--verbose', 'log AWS calls to stderr (never credentials)')
+    .option('--verbose', 'log AWS calls and the run\'s phases to stderr (never credentials)')
     .option('--quiet', 'no warnings on stderr');
+}
+
+/** `--snapshot=`, `--resource-types ''`: an empty value is a mistake, never "the default". */
+function rejectEmptyValues(command: Command): void {
+  for (const option of command.options) {
+    const value: unknown = command.getOptionValue(option.attributeName());
+    const values = Array.isArray(value) ? (value as unknown[]) : [value];
+    if (values.some((v) => typeof v === 'string' && v.trim() === '')) throw new InputError(`${option.long ?? option.flags}: empty value`);
+  }
 }
 
 /** Command modules load only when their command runs, so `--version` and `rules` start fast. */
@@ -49,12 +71,14 @@ export function buildProgram(): Command {
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride()
     .showSuggestionAfterError()
+    .hook('preAction', (_program, command) => rejectEmptyValues(command))
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
   reportOptions(scopeOptions(program.command('audit').description('judge every hop of every instance, live or from an evidence file')))
     .option('--snapshot <file>', 'audit a saved evidence file instead of the live account')
     .option('--framework <name>', 'run only rules mapped to this framework: pci, hipaa, nist, iso, soc2')
-    .addHelpText('after', EXIT_CODES_HELP)
+    .option('--allow-empty', 'a run that finds no instance to audit exits 0 with a warning (default: exit 3)')
+    .addHelpText('after', `${LIVE_ONLY_HELP}\n${EXIT_CODES_HELP}`)
     .action(async (flags: AuditFlags) => {
       process.exitCode = await (await import('./commands/audit.js')).runAudit(flags);
     });
@@ -62,6 +86,10 @@ export function buildProgram(): Command {
   scopeOptions(program.command('collect').description('save the evidence of a live account for a later, offline audit'))
     .option('--out <file>', 'evidence file to write (every account in one file)')
     .option('--out-dir <dir>', 'write one evidence file per account, <dir>/<accountId>.json')
+    .addHelpText('after', `
+Exit codes of collect: 0 evidence written; 2 bad flag or unusable output path (nothing was sent);
+3 no account could be read (the file records why), --timeout stopped the run, or an evidence file
+could not be written after the collection (each one named); 129/130/143 on SIGHUP/SIGINT/SIGTERM.`)
     .action(async (flags: CollectFlags) => {
       process.exitCode = await (await import('./commands/audit.js')).runCollect(flags);
     });
@@ -127,38 +155,64 @@ function quietSdkNodeVersionWarning(): void {
   }) as typeof process.emitWarning;
 }
 
+/** Ends the process at once: temporaries removed, the terminal left on a clean line, one line said. */
+function exitNow(code: number, line: string): never {
+  removePendingTemporaries();
+  clearProgressLines();
+  process.stderr.write(`${line}\n`);
+  process.exit(code);
+}
+
+function handleSignals(): void {
+  for (const signal of HANDLED_SIGNALS) {
+    process.once(signal, () => {
+      interruptRun(signal);
+      exitNow(SIGNAL_EXIT[signal], `interrupted (${signal}): no report file was written`);
+    });
+  }
+  // Whatever else ends the process, no temporary file outlives it.
+  process.once('exit', removePendingTemporaries);
+  // A bug is one line and exit 3 (nothing was judged completely), never a stack trace or a verdict.
+  const crash = (error: unknown) => exitNow(EXIT.incomplete, `connect-netpath-audit: internal error: ${oneLineOf(error)}`);
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+}
+
+function oneLineOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0] ?? '';
+}
+
 export async function main(argv: readonly string[]): Promise<void> {
   quietSdkNodeVersionWarning();
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    // `| head` closes the pipe early: the reader has what it wanted, which is not a failure; the
-    // exit code still tells the audit's verdict.
-    if (error.code !== 'EPIPE') throw error;
-  });
-  process.once('SIGINT', () => {
-    removePendingTemporaries();
-    clearProgressLines();
-    process.stderr.write('interrupted\n');
-    process.exit(EXIT.interrupted);
-  });
+  // Write errors reach the writer's callback (a closed pipe is not a failure; see output.ts).
+  process.stdout.on('error', () => undefined);
+  handleSignals();
   try {
     await buildProgram().parseAsync([...argv], { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode === 0 ? 0 : EXIT.usage;
-      return;
-    }
-    if (error instanceof InputError) {
-      process.stderr.write(`connect-netpath-audit: ${error.message}\n`);
-      process.exitCode = EXIT.usage;
-      return;
-    }
-    if (error instanceof Error && error.name === 'AbortError') {
-      // Only the whole-run timeout aborts a collection (SIGINT exits 130 in its handler): the audit is
-      // incomplete and nothing was reported — never a verdict.
-      process.stderr.write('connect-netpath-audit: the run did not finish within --timeout; nothing was reported (raise --timeout for large scopes)\n');
-      process.exitCode = EXIT.incomplete;
-      return;
-    }
-    throw error;
+    process.exitCode = exitCodeOf(error);
+  } finally {
+    removePendingTemporaries();
   }
+}
+
+function exitCodeOf(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT.usage;
+  if (error instanceof InputError) {
+    process.stderr.write(`connect-netpath-audit: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  if (error instanceof ExitError) {
+    for (const line of error.message.split('\n')) process.stderr.write(`connect-netpath-audit: ${line}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof Error && error.name === 'AbortError') {
+    // Only the whole-run timeout gets here (a signal exits in its handler): the audit is incomplete
+    // and no report file was written — never a verdict.
+    process.stderr.write('connect-netpath-audit: the run did not finish within --timeout; no report file was written (raise --timeout for large scopes)\n');
+    return EXIT.incomplete;
+  }
+  process.stderr.write(`connect-netpath-audit: internal error: ${oneLineOf(error)}\n`);
+  return EXIT.incomplete;
 }

@@ -6,7 +6,9 @@ import { Option, type Command } from 'commander';
 import { findFormatter, FORMATTERS, type FormatOptions, type Formatter } from '../formats/index.js';
 import { parseOcsfVersion } from '../formats/ocsf.js';
 import type { Report } from '../report/schema.js';
-import { parseOutputSpec, writeFileAtomic, writeStdout } from './output.js';
+import { EXIT } from '../report/exit-code.js';
+import { checkDistinctOutputs, commitFile, discardFile, parseOutputSpec, stageFile, writeStdout, type OutputTarget, type StagedFile } from './output.js';
+import { ExitError, ioReason } from './run.js';
 
 export interface ReportOutputFlags {
   format?: string;
@@ -20,7 +22,7 @@ export interface ReportOutputFlags {
 
 export interface ReportOutputs {
   stdout: Formatter;
-  files: { formatter: Formatter; file: string }[];
+  files: { formatter: Formatter; target: OutputTarget }[];
   options: FormatOptions;
 }
 
@@ -30,7 +32,7 @@ const repeat = (value: string, previous: string[] = []) => [...previous, value];
 export function reportOptions(command: Command): Command {
   return command
     .addOption(new Option('--format <format>', 'report format on stdout').choices(FORMATTERS.map((f) => f.id)).default('text'))
-    .option('--output <format=file>', 'also write FORMAT to FILE (repeatable)', repeat)
+    .option('--output <format=file>', 'also write FORMAT to FILE (repeatable): a regular file or a new one, symlinks written through, never an input nor another output', repeat)
     .option('--fail-on <severity>', 'lowest severity that fails the run: critical, high, medium, low, info (default low)')
     .option('--ocsf-version <version>', 'OCSF schema version for --format ocsf (1.1.0 or 1.6.0)', '1.1.0')
     .option('--sarif-artifact <path>', 'file SARIF results point at (default: the evidence or config file)')
@@ -48,10 +50,14 @@ function canDrawUnicode(): boolean {
   return process.platform === 'win32' ? Boolean(process.env.WT_SESSION) : /utf-?8/i.test(locale);
 }
 
-/** Checks the output flags (bad format, unwritable file: exit 2) before anything is read or sent. */
-export function prepareReportOutputs(flags: ReportOutputFlags, artifactPath: string | undefined): ReportOutputs {
+/**
+ * Checks the output flags before anything is read or sent (bad format, a path that is not a regular
+ * file, an unwritable directory, an output that is an input or another output: exit 2).
+ */
+export function prepareReportOutputs(flags: ReportOutputFlags, artifactPath: string | undefined, inputs: readonly { label: string; file: string | undefined }[] = []): ReportOutputs {
   const stdout = findFormatter(flags.format ?? 'text') as Formatter;
   const files = (flags.output ?? []).map(parseOutputSpec);
+  checkDistinctOutputs(files.map((f) => f.target), inputs);
   const options: FormatOptions = {
     color: useColor(flags),
     unicode: canDrawUnicode(),
@@ -61,11 +67,46 @@ export function prepareReportOutputs(flags: ReportOutputFlags, artifactPath: str
   return { stdout, files, options };
 }
 
-/** Writes the report everywhere it was asked for; returns its exit code. */
-export async function emitReport(report: Report, outputs: ReportOutputs, quiet: boolean | undefined): Promise<number> {
+export interface EmitOptions {
+  quiet?: boolean | undefined;
+  signal: AbortSignal;
+  /** The exit code when an output cannot be written: 2 when a rerun costs nothing, 3 after a live collection. */
+  failureExit: number;
+}
+
+const text = (report: Report, formatter: Formatter, options: FormatOptions) => formatter.chunks?.(report, options) ?? formatter.render(report, options);
+
+/**
+ * Writes the report everywhere it was asked for and returns its exit code. Files are written to
+ * temporaries first and renamed only once stdout is written too, so an interrupted or timed-out run
+ * leaves no file. An output that cannot be written does not stop the others; each failure is one line.
+ */
+export async function emitReport(report: Report, outputs: ReportOutputs, { quiet, signal, failureExit }: EmitOptions): Promise<number> {
   if (!quiet) for (const warning of report.warnings ?? []) process.stderr.write(`warning: ${warning}\n`);
-  const text = (formatter: Formatter, options: FormatOptions) => formatter.chunks?.(report, options) ?? formatter.render(report, options);
-  for (const { formatter, file } of outputs.files) writeFileAtomic(file, text(formatter, { ...outputs.options, color: false }));
-  await writeStdout(text(outputs.stdout, outputs.options));
+  const failures: string[] = [];
+  const staged: StagedFile[] = [];
+  const attempt = async (label: string, write: () => Promise<void>) => {
+    try {
+      await write();
+    } catch (error) {
+      if (error instanceof Error && error.name === 'AbortError') throw error;
+      failures.push(error instanceof ExitError ? error.message : `${label}: cannot write: ${ioReason(error)}`);
+    }
+  };
+  try {
+    for (const { formatter, target } of outputs.files) {
+      await attempt(target.label, async () => {
+        staged.push(await stageFile(target, text(report, formatter, { ...outputs.options, color: false }), signal));
+      });
+    }
+    await attempt('stdout', () => writeStdout(text(report, outputs.stdout, outputs.options), signal));
+    for (const file of staged.splice(0)) await attempt(file.target.label, async () => commitFile(file));
+  } finally {
+    for (const file of staged) discardFile(file);
+  }
+  if (failures.length > 0) {
+    const lost = failureExit === EXIT.incomplete ? ' (the audit ran, but this output of it is lost: run it again with a writable path)' : '';
+    throw new ExitError(failures.map((line) => `${line}${lost}`).join('\n'), failureExit);
+  }
   return report.summary.exitCode;
 }

@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import { parseWith, readJson } from '../evidence/snapshot.js';
 import { parseResourceType, type StorageResourceType } from '../paths/hops.js';
 import { findRule, RENAMED_RULES } from '../rules/index.js';
-import { configSchema, type Config } from './schema.js';
+import { configSchema, matchesEveryResource, type Config } from './schema.js';
 
 /** Renamed rule ids in rule settings and waivers, rewritten to their new ids with a warning each. */
 function renameRules(config: Config, file: string, warn: (line: string) => void): Config {
@@ -23,6 +23,9 @@ export function loadConfig(file: string, warn: (line: string) => void = () => un
   const unknownRules = [...Object.keys(config.rules ?? {}), ...(config.waivers ?? []).map((w) => w.rule)].filter((id) => !findRule(id));
   if (unknownRules.length > 0) throw new InputError(`${file}: unknown rule id ${unknownRules[0]} (see \`connect-netpath-audit rules\`)`);
   for (const type of config.resourceTypes ?? []) parseResourceTypeOrThrow(type, file);
+  for (const waiver of config.waivers ?? []) {
+    if (matchesEveryResource(waiver.resource)) warn(`${file}: the waiver of ${waiver.rule} covers every resource (allResources), until ${waiver.expires}`);
+  }
   return config;
 }
 

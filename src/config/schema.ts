@@ -4,13 +4,27 @@ import { SEVERITIES } from '../findings/status.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a real date');
 
-export const waiverSchema = z.strictObject({
-  rule: z.string().min(1).describe('rule id, as listed by `connect-netpath-audit rules`'),
-  resource: z.string().min(1).describe('resource or instance ARN; * matches any run of characters'),
-  reason: z.string().min(1),
-  expires: isoDate.describe('last day the waiver applies (UTC); required'),
-  ticket: z.string().optional(),
-});
+/** A resource pattern of stars alone matches every resource of the rule. */
+export const matchesEveryResource = (resource: string): boolean => /^\*+$/.test(resource.trim());
+
+export const waiverSchema = z
+  .strictObject({
+    rule: z.string().min(1).describe('rule id, as listed by `connect-netpath-audit rules`'),
+    resource: z.string().min(1).describe('resource or instance ARN; * matches any run of characters'),
+    allResources: z.boolean().optional().describe('required (true) for resource "*": the waiver covers the rule on every resource'),
+    reason: z.string().min(1),
+    expires: isoDate.describe('last day the waiver applies (UTC); required'),
+    ticket: z.string().optional(),
+  })
+  .superRefine((waiver, ctx) => {
+    const everything = matchesEveryResource(waiver.resource);
+    if (everything && waiver.allResources !== true) {
+      ctx.addIssue({ code: 'custom', path: ['allResources'], message: 'resource "*" waives the rule on every resource: say so with "allResources": true, or name the resources' });
+    }
+    if (!everything && waiver.allResources === true) {
+      ctx.addIssue({ code: 'custom', path: ['allResources'], message: '"allResources": true goes with resource "*" only' });
+    }
+  });
 
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),

@@ -324,6 +324,11 @@ export const evidenceDocument = z.object({
   collectedBy: z.looseObject({ Account: z.string().optional(), Arn: z.string().optional(), UserId: z.string().optional() }).optional(),
   /** Directory pinned per instance (id or ARN) at collection time, from --directory-id or the config file. */
   directoryPins: z.record(z.string(), z.string()).optional(),
+  /**
+   * The storage resource types collected (`--resource-types`, as Connect names them). Absent in files
+   * written before it was recorded: then every type was collected.
+   */
+  resourceTypes: z.array(z.string()).optional(),
   accounts: z.array(accountEvidence),
 });
 export type EvidenceDocument = z.infer<typeof evidenceDocument>;

@@ -4,7 +4,7 @@ import { parseResourceTypeOrThrow } from '../config/load.js';
 import { InputError } from '../errors.js';
 import { SEVERITIES, type Severity } from '../findings/status.js';
 import type { Waiver } from '../findings/waivers.js';
-import { STORAGE_RESOURCE_TYPES, type StorageResourceType } from '../paths/hops.js';
+import { parseResourceType, STORAGE_RESOURCE_TYPES, type StorageResourceType } from '../paths/hops.js';
 import { FRAMEWORKS, parseFramework } from '../rules/frameworks.js';
 import { RULES } from '../rules/index.js';
 import { DEFAULT_RULE_SETTINGS, type Rule, type RuleSettings } from '../rules/types.js';
@@ -22,6 +22,8 @@ export interface Scope {
   instanceIds: string[];
   regions: string[];
   resourceTypes: StorageResourceType[];
+  /** Where `resourceTypes` came from: a snapshot's recorded scope applies only when neither flag nor config chose. */
+  resourceTypesFrom: 'flag' | 'config' | 'default';
   directoryPins: Record<string, string>;
   failOn: Severity;
   rules: Rule[];
@@ -46,8 +48,11 @@ export function parseInstanceId(text: string): string {
 
 export function resolveScope(flags: ScopeFlags, config: Config | undefined): Scope {
   const instanceIds = (flags.instanceId ?? []).map(parseInstanceId);
-  const typesText = flags.resourceTypes?.split(',').map((t) => t.trim()).filter(Boolean) ?? config?.resourceTypes;
+  const fromFlag = flags.resourceTypes?.split(',').map((t) => t.trim()).filter(Boolean);
+  if (fromFlag?.length === 0) throw new InputError(`--resource-types ${JSON.stringify(flags.resourceTypes)}: no resource type named`);
+  const typesText = fromFlag ?? config?.resourceTypes;
   const resourceTypes = typesText ? [...new Set(typesText.map((t) => parseResourceTypeOrThrow(t, '--resource-types')))] : [...STORAGE_RESOURCE_TYPES];
+  const resourceTypesFrom = fromFlag ? 'flag' : config?.resourceTypes ? 'config' : 'default';
   const failOn = flags.failOn ? parseSeverity(flags.failOn, '--fail-on') : (config?.failOn ?? 'low');
   const directoryPins: Record<string, string> = { ...(config?.directories ?? {}) };
   if (flags.directoryId) {
@@ -69,6 +74,7 @@ export function resolveScope(flags: ScopeFlags, config: Config | undefined): Sco
     instanceIds,
     regions: flags.region ?? [],
     resourceTypes,
+    resourceTypesFrom,
     directoryPins,
     failOn,
     rules,
@@ -79,4 +85,23 @@ export function resolveScope(flags: ScopeFlags, config: Config | undefined): Sco
       keyRotationMaxDays: config?.keyRotationMaxDays ?? DEFAULT_RULE_SETTINGS.keyRotationMaxDays,
     },
   };
+}
+
+/**
+ * The storage types to judge in an evidence file. A file collected with `--resource-types` records
+ * them, and is judged on them when neither the flag nor the config file chose. Asking for a type the
+ * file does not hold is an input error (exit 2), not ERROR findings: those could sit below
+ * `--fail-on` and let a gate pass on evidence nobody collected.
+ */
+export function snapshotResourceTypes(scope: Scope, collected: readonly string[] | undefined, file: string): StorageResourceType[] {
+  if (collected === undefined) return scope.resourceTypes;
+  // A type this version does not know cannot be judged anyway; only the known ones matter.
+  const held = collected.map(parseResourceType).filter((t): t is StorageResourceType => t !== undefined);
+  if (scope.resourceTypesFrom === 'default') return STORAGE_RESOURCE_TYPES.filter((t) => held.includes(t));
+  const missing = scope.resourceTypes.filter((t) => !held.includes(t));
+  if (missing.length > 0) {
+    const where = scope.resourceTypesFrom === 'flag' ? '--resource-types' : 'the config file\'s resourceTypes';
+    throw new InputError(`${where} asks for ${missing.join(', ')}, which ${file} does not hold (it was collected with --resource-types ${held.join(',')}); collect again with those types`);
+  }
+  return scope.resourceTypes;
 }

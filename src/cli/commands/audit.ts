@@ -8,24 +8,23 @@ import type { CollectProgress } from '../../evidence/collect/progress.js';
 import type { EvidenceDocument } from '../../evidence/model.js';
 import { loadEvidence } from '../../evidence/snapshot.js';
 import { oneLine } from '../../formats/escape.js';
-import { auditAsync } from '../../index.js';
+import { auditAsync, type AuditInput } from '../../index.js';
+import { EXIT } from '../../report/exit-code.js';
 import { resolveAccountScope, type AccountFlags, type AccountScope } from '../../scope/accounts.js';
-import { resolveScope, type Scope, type ScopeFlags } from '../../scope/resolve.js';
+import { resolveScope, snapshotResourceTypes, type Scope, type ScopeFlags } from '../../scope/resolve.js';
+import { liveTuning, rejectLiveOnlyFlags, timeoutSeconds, type TuningFlags } from '../../scope/tuning.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
-import { checkWritable, writeFileAtomic } from '../output.js';
+import { checkDistinctOutputs, resolveOutputTarget, writeFileAtomic, type OutputTarget } from '../output.js';
 import { createProgressLine, type ProgressLine } from '../progress.js';
 import { emitReport, prepareReportOutputs, type ReportOutputFlags } from '../report-output.js';
+import { ExitError, ioReason, runSignal, startRunTimeout } from '../run.js';
 
-export interface AuditFlags extends ScopeFlags, AccountFlags, ReportOutputFlags {
+export interface AuditFlags extends ScopeFlags, AccountFlags, ReportOutputFlags, TuningFlags {
   snapshot?: string;
   config?: string;
   profile?: string;
   endpointUrl?: string;
-  concurrency?: string;
-  timeout?: string;
-  maxAttempts?: string;
-  connectRate?: string;
-  connectBurst?: string;
+  allowEmpty?: boolean;
   verbose?: boolean;
   quiet?: boolean;
 }
@@ -33,20 +32,6 @@ export interface AuditFlags extends ScopeFlags, AccountFlags, ReportOutputFlags 
 export interface CollectFlags extends AuditFlags {
   out?: string;
   outDir?: string;
-}
-
-function positiveInteger(text: string | undefined, flag: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new InputError(`${flag} ${text}: expected a whole number of at least 1`);
-  return value;
-}
-
-function positiveNumber(text: string | undefined, flag: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new InputError(`${flag} ${text}: expected a positive number`);
-  return value;
 }
 
 async function defaultRegion(profile: string | undefined): Promise<string> {
@@ -73,18 +58,8 @@ function progressLine(flags: AuditFlags): ProgressLine | undefined {
   return process.stderr.isTTY === true && !flags.quiet ? createProgressLine(process.stderr) : undefined;
 }
 
-/** Tuning flags, checked before anything is loaded or sent. */
-function liveTuning(flags: AuditFlags) {
-  return {
-    concurrency: positiveInteger(flags.concurrency, '--concurrency', 8),
-    maxAttempts: positiveInteger(flags.maxAttempts, '--max-attempts', 8),
-    requestTimeoutMs: 30_000,
-    connectRate: { ratePerSecond: positiveNumber(flags.connectRate, '--connect-rate', 1.8), burst: positiveInteger(flags.connectBurst, '--connect-burst', 5) },
-  };
-}
-
 async function collectLive(flags: AuditFlags, scope: Scope, accounts: AccountScope | undefined, signal: AbortSignal): Promise<EvidenceDocument> {
-  const tuning = liveTuning(flags);
+  const tuning = { ...liveTuning(flags), requestTimeoutMs: 30_000 };
   const regions = scope.regions.length > 0 ? scope.regions : [await defaultRegion(flags.profile)];
   const progress = progressLine(flags);
   const options = {
@@ -111,9 +86,10 @@ async function collectLive(flags: AuditFlags, scope: Scope, accounts: AccountSco
   }
 }
 
-function runSignal(flags: AuditFlags): AbortSignal {
-  const seconds = positiveInteger(flags.timeout, '--timeout', 3600);
-  return AbortSignal.timeout(seconds * 1000);
+/** The whole-run limit starts now: loading, collection, evaluation and writing all count. */
+function startRun(flags: AuditFlags): AbortSignal {
+  startRunTimeout(timeoutSeconds(flags));
+  return runSignal;
 }
 
 function loadOptionalConfig(flags: AuditFlags, warn: (line: string) => void): Config | undefined {
@@ -122,14 +98,22 @@ function loadOptionalConfig(flags: AuditFlags, warn: (line: string) => void): Co
 
 export async function runAudit(flags: AuditFlags): Promise<number> {
   const startedAt = new Date();
+  if (flags.snapshot !== undefined) rejectLiveOnlyFlags(flags);
   const configWarnings: string[] = [];
   const config = loadOptionalConfig(flags, (line) => configWarnings.push(line));
   const scope = resolveScope(flags, config);
   const accounts = resolveAccountScope(flags, flags.snapshot);
-  const outputs = prepareReportOutputs(flags, flags.snapshot ?? flags.config);
-  const signal = runSignal(flags);
+  if (flags.snapshot === undefined) liveTuning(flags);
+  const outputs = prepareReportOutputs(flags, flags.snapshot ?? flags.config, [
+    { label: `--snapshot ${flags.snapshot ?? ''}`, file: flags.snapshot },
+    { label: `--config ${flags.config ?? ''}`, file: flags.config },
+  ]);
+  const signal = startRun(flags);
+  const say = log(flags, undefined);
   const evidence = flags.snapshot ? loadEvidence(flags.snapshot) : await collectLive(flags, scope, accounts, signal);
-  const report = await auditAsync({
+  const resourceTypes = flags.snapshot ? snapshotResourceTypes(scope, evidence.resourceTypes, flags.snapshot) : scope.resourceTypes;
+  say(`judging the evidence (${evidence.accounts.length} account${evidence.accounts.length === 1 ? '' : 's'})`);
+  const input: AuditInput = {
     evidence,
     mode: flags.snapshot ? 'snapshot' : 'live',
     source: flags.snapshot,
@@ -137,15 +121,18 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
     now: new Date(),
     failOn: scope.failOn,
     rules: scope.rules,
-    resourceTypes: scope.resourceTypes,
+    resourceTypes,
     instanceIds: scope.instanceIds,
     directoryPins: scope.directoryPins,
     severityOverrides: scope.severityOverrides,
     waivers: scope.waivers,
     settings: scope.settings,
+    allowEmpty: flags.allowEmpty === true,
     warnings: configWarnings,
-  }, signal);
-  return emitReport(report, outputs, flags.quiet);
+  };
+  const report = await auditAsync(input, signal);
+  say(`writing the report (${report.findings.length} findings)`);
+  return emitReport(report, outputs, { quiet: flags.quiet, signal, failureExit: flags.snapshot ? EXIT.usage : EXIT.incomplete });
 }
 
 function ensureDirectory(dir: string): void {
@@ -157,11 +144,18 @@ function ensureDirectory(dir: string): void {
   if (!statSync(dir).isDirectory()) throw new InputError(`--out-dir ${dir}: not a directory`);
 }
 
-/** `--out FILE`: one document for every account; `--out-dir DIR`: `DIR/<accountId>.json` per account. */
-function evidenceFiles(flags: CollectFlags, document: EvidenceDocument): [file: string, content: EvidenceDocument][] {
-  if (flags.outDir === undefined) return [[flags.out ?? '', document]];
-  const dir = flags.outDir;
-  return document.accounts.map((account) => [join(dir, `${account.accountId}.json`), { ...document, accounts: [account] }]);
+/** The evidence files of `collect`, checked before anything is sent: regular files, not the config file. */
+function collectTargets(flags: CollectFlags): OutputTarget | undefined {
+  if (flags.outDir !== undefined) {
+    ensureDirectory(flags.outDir);
+    return undefined;
+  }
+  const target = resolveOutputTarget(flags.out ?? '', `--out ${flags.out ?? ''}`);
+  checkDistinctOutputs([target], [
+    { label: `--config ${flags.config ?? ''}`, file: flags.config },
+    { label: `--accounts ${flags.accounts ?? ''}`, file: flags.accounts },
+  ]);
+  return target;
 }
 
 export async function runCollect(flags: CollectFlags): Promise<number> {
@@ -173,19 +167,40 @@ export async function runCollect(flags: CollectFlags): Promise<number> {
   }));
   const accounts = resolveAccountScope(flags, undefined);
   liveTuning(flags);
-  const signal = runSignal(flags);
-  if (flags.out !== undefined) checkWritable(flags.out);
-  if (flags.outDir !== undefined) ensureDirectory(flags.outDir);
+  const outTarget = collectTargets(flags);
+  const signal = startRun(flags);
   const evidence = await collectLive(flags, scope, accounts, signal);
   const document: EvidenceDocument = { ...evidence, tool: { name: TOOL_NAME, version: TOOL_VERSION } };
-  const files = evidenceFiles(flags, document);
-  for (const [file, content] of files) writeFileAtomic(file, `${JSON.stringify(content, null, 2)}\n`);
+  // `--out FILE`: one document for every account; `--out-dir DIR`: `DIR/<accountId>.json` per account.
+  const files: [target: () => OutputTarget, content: EvidenceDocument][] =
+    outTarget !== undefined
+      ? [[() => outTarget, document]]
+      : document.accounts.map((account) => {
+          const file = join(flags.outDir ?? '', `${account.accountId}.json`);
+          return [() => resolveOutputTarget(file, `--out-dir ${flags.outDir ?? ''}: ${file}`), { ...document, accounts: [account] }];
+        });
+  // After a live collection, a file that cannot be written is an incomplete run (exit 3), said per file.
+  const failures: string[] = [];
+  for (const [target, content] of files) {
+    try {
+      await writeFileAtomic(target(), `${JSON.stringify(content, null, 2)}\n`, signal);
+    } catch (error) {
+      if (error instanceof Error && error.name === 'AbortError') throw error;
+      const line = error instanceof InputError ? error.message : `${flags.out ?? flags.outDir ?? ''}: cannot write: ${ioReason(error)}`;
+      failures.push(`${line} (the evidence collected for it is lost: run collect again with a writable path)`);
+    }
+  }
+  if (failures.length > 0) throw new ExitError(failures.join('\n'), EXIT.incomplete);
+  const unread = document.accounts.filter((account) => account.error);
   if (!flags.quiet) {
-    for (const { accountId, error } of document.accounts) {
+    for (const { accountId, error } of unread) {
       if (error) process.stderr.write(`warning: account ${accountId} could not be read (${oneLine(`${error.operation}: ${error.code}`)}); its evidence records the error\n`);
     }
-    const where = flags.outDir === undefined ? flags.out : `${files.length} file${files.length === 1 ? '' : 's'} in ${flags.outDir} (one per account)`;
+    const where = outTarget !== undefined ? flags.out : `${files.length} file${files.length === 1 ? '' : 's'} in ${flags.outDir} (one per account)`;
     process.stderr.write(`evidence written to ${where}\n`);
   }
-  return 0;
+  if (unread.length === document.accounts.length) {
+    throw new ExitError(`no account could be read (${document.accounts.length === 0 ? 'none was found' : document.accounts.map((a) => a.accountId).join(', ')}): the evidence holds nothing to audit`, EXIT.incomplete);
+  }
+  return EXIT.ok;
 }

@@ -2,6 +2,8 @@
 import { loadReport } from '../../report/load.js';
 import { mergeReports } from '../../report/merge.js';
 import { parseSeverity } from '../../scope/resolve.js';
+import { EXIT } from '../../report/exit-code.js';
+import { runSignal } from '../run.js';
 import { emitReport, prepareReportOutputs, type ReportOutputFlags } from '../report-output.js';
 
 /**
@@ -10,7 +12,7 @@ import { emitReport, prepareReportOutputs, type ReportOutputFlags } from '../rep
  */
 export async function runMerge(files: string[], flags: ReportOutputFlags): Promise<number> {
   const failOn = flags.failOn ? parseSeverity(flags.failOn, '--fail-on') : 'low';
-  const outputs = prepareReportOutputs(flags, undefined);
+  const outputs = prepareReportOutputs(flags, undefined, files.map((file) => ({ label: `report ${file}`, file })));
   const report = mergeReports(files.map(loadReport), failOn);
-  return emitReport(report, outputs, flags.quiet);
+  return emitReport(report, outputs, { quiet: flags.quiet, signal: runSignal, failureExit: EXIT.usage });
 }

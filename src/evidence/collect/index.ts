@@ -147,9 +147,9 @@ export function runScheduler(
   });
 }
 
-/** The document around collected accounts: when, by whom, with which tool and directory pins. */
+/** The document around collected accounts: when, by whom, with which tool, directory pins and resource types. */
 export function evidenceDocumentOf(
-  options: Pick<CollectOptions, 'tool' | 'directoryPins'>,
+  options: Pick<CollectOptions, 'tool' | 'directoryPins' | 'resourceTypes'>,
   collectedAt: string,
   collectedBy: CallerIdentity | undefined,
   accounts: AccountEvidence[],
@@ -162,6 +162,7 @@ export function evidenceDocumentOf(
     ...(options.tool ? { tool: { ...options.tool } } : {}),
     ...(collectedBy ? { collectedBy } : {}),
     ...(pins ? { directoryPins: pins } : {}),
+    resourceTypes: [...options.resourceTypes],
     accounts,
   };
 }
