@@ -6,7 +6,7 @@ import type { Config } from '../../config/schema.js';
 import { InputError } from '../../errors.js';
 import type { CollectProgress } from '../../evidence/collect/progress.js';
 import type { EvidenceDocument } from '../../evidence/model.js';
-import { loadEvidence } from '../../evidence/snapshot.js';
+import { loadEvidenceAsync } from '../../evidence/snapshot.js';
 import { oneLine } from '../../formats/escape.js';
 import { auditAsync, type AuditInput } from '../../index.js';
 import { EXIT } from '../../report/exit-code.js';
@@ -110,7 +110,7 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
   ]);
   const signal = startRun(flags);
   const say = log(flags, undefined);
-  const evidence = flags.snapshot ? loadEvidence(flags.snapshot) : await collectLive(flags, scope, accounts, signal);
+  const evidence = flags.snapshot ? await loadEvidenceAsync(flags.snapshot, signal) : await collectLive(flags, scope, accounts, signal);
   const resourceTypes = flags.snapshot ? snapshotResourceTypes(scope, evidence.resourceTypes, flags.snapshot) : scope.resourceTypes;
   say(`judging the evidence (${evidence.accounts.length} account${evidence.accounts.length === 1 ? '' : 's'})`);
   const input: AuditInput = {
