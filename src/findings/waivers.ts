@@ -1,7 +1,6 @@
 /** Waivers: a FAIL or ERROR accepted for a time, with a reason. An expired waiver stops applying. */
 import type { Finding } from '../report/schema.js';
-import { globMatches, starGlob } from '../rules/lib/iam-policy.js';
-import type { Glob } from '../rules/lib/iam-policy.js';
+import { globMatches, starGlob, type Glob } from '../rules/lib/wildcards.js';
 
 export interface Waiver {
   rule: string;

@@ -8,7 +8,6 @@
  * is the worst outcome this product can produce.
  */
 import {
-  concatGlobs,
   conditionKeyIs,
   describeCondition,
   describeConditions,
@@ -16,13 +15,12 @@ import {
   describePrincipal,
   elementAppliesTo,
   elementAppliesToEvery,
-  literalGlob,
   matchElementEvidence,
   parsePolicy,
-  patternGlob,
   principalIsEveryone,
 } from './iam-policy.js';
-import type { ConditionEntry, ConditionScalar, Glob, MatchElement, PolicyStatement } from './iam-policy.js';
+import type { ConditionEntry, ConditionScalar, MatchElement, PolicyStatement } from './iam-policy.js';
+import { concatGlobs, literalGlob, patternGlob, type Glob } from './wildcards.js';
 import type { RuleMeta } from '../types.js';
 
 export type TransportVerdict =

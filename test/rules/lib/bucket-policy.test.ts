@@ -12,7 +12,8 @@ import {
   TLS_VERSION_STATEMENT,
 } from '../../../src/rules/lib/bucket-policy.js';
 import type { BucketDenyStatement, TransportVerdict } from '../../../src/rules/lib/bucket-policy.js';
-import { globsCover, globsOverlap, parseConditionOperator, patternGlob, patternMatches } from '../../../src/rules/lib/iam-policy.js';
+import { parseConditionOperator } from '../../../src/rules/lib/iam-policy.js';
+import { globsCover, globsOverlap, patternGlob, patternMatches } from '../../../src/rules/lib/wildcards.js';
 
 const BUCKET = 'recordings-bucket';
 const BUCKET_ARN = 'arn:aws:s3:::recordings-bucket';

@@ -16,7 +16,7 @@ import {
 import { applyWaivers } from '../../../src/findings/waivers.js';
 import type { Finding } from '../../../src/report/schema.js';
 import { evaluateSecureTransportDeny, evaluateTlsVersionDeny } from '../../../src/rules/lib/bucket-policy.js';
-import { concatGlobs, globMatches, globsCover, globsOverlap, literalGlob, patternGlob, patternMatches, starGlob } from '../../../src/rules/lib/iam-policy.js';
+import { concatGlobs, globMatches, globsCover, globsOverlap, literalGlob, patternGlob, patternMatches, starGlob } from '../../../src/rules/lib/wildcards.js';
 
 const GENEROUS_MS = 1000;
 
