@@ -1,5 +1,5 @@
 /** `audit` and `collect`: scope → evidence (file or live, one account or many) → report → every requested format. */
-import { mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
@@ -86,6 +86,9 @@ async function collectLive(flags: AuditFlags, scope: Scope, accounts: AccountSco
   }
 }
 
+/** `--accounts` names a file or lists ids; only a file can clash with an output. */
+const accountsFile = (flags: AuditFlags) => (flags.accounts !== undefined && existsSync(flags.accounts) ? flags.accounts : undefined);
+
 /** The whole-run limit starts now: loading, collection, evaluation and writing all count. */
 function startRun(flags: AuditFlags): AbortSignal {
   startRunTimeout(timeoutSeconds(flags));
@@ -107,6 +110,7 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
   const outputs = prepareReportOutputs(flags, flags.snapshot ?? flags.config, [
     { label: `--snapshot ${flags.snapshot ?? ''}`, file: flags.snapshot },
     { label: `--config ${flags.config ?? ''}`, file: flags.config },
+    { label: `--accounts ${flags.accounts ?? ''}`, file: accountsFile(flags) },
   ]);
   const signal = startRun(flags);
   const say = log(flags, undefined);
@@ -153,7 +157,7 @@ function collectTargets(flags: CollectFlags): OutputTarget | undefined {
   const target = resolveOutputTarget(flags.out ?? '', `--out ${flags.out ?? ''}`);
   checkDistinctOutputs([target], [
     { label: `--config ${flags.config ?? ''}`, file: flags.config },
-    { label: `--accounts ${flags.accounts ?? ''}`, file: flags.accounts },
+    { label: `--accounts ${flags.accounts ?? ''}`, file: accountsFile(flags) },
   ]);
   return target;
 }
