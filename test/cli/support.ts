@@ -6,10 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { expect } from 'vitest';
-import { BIN, ROOT, type CliResult } from '../helpers/cli.js';
-
-/** A stack frame line, as Node prints them: `    at fn (file:line:col)`. */
-const STACK_FRAME = /^ {4}at /m;
+import { BIN, ROOT, STACK_FRAME, type CliResult } from '../helpers/cli.js';
 
 /** Every exit path prints one clear line, never a stack trace. */
 export function expectNoStackTrace(result: Pick<CliResult, 'stderr'>): void {

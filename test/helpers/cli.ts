@@ -8,6 +8,9 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = resolve(ROOT, 'dist/src/cli/bin.js');
 export const DEMO = resolve(ROOT, 'fixtures/demo-evidence.json');
 
+/** A stack frame line, as Node prints them: `    at fn (file:line:col)`. */
+export const STACK_FRAME = /^ {4}at /m;
+
 export interface CliResult {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -40,7 +43,9 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolvePromise({ code, signal, stdout, stderr });
+      // Every exit path prints one clear line: a stack trace on stderr fails whichever test caused it.
+      if (STACK_FRAME.test(stderr)) reject(new Error(`the CLI printed a stack trace (exit ${code}):\n${stderr}`));
+      else resolvePromise({ code, signal, stdout, stderr });
     });
     options.onSpawn?.(child);
   });
