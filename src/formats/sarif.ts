@@ -144,26 +144,29 @@ function resultMessage(finding: Finding): string {
 }
 
 /** Accounts and regions the report covers, as the run's category: two scopes uploaded to one repository must not overwrite each other. */
-function automationId(report: Report): string {
-  const accounts = new Set<string>();
-  const regions = new Set<string>();
-  for (const item of [...report.instances, ...report.findings.map((f) => f.resource)]) {
-    accounts.add(item.accountId);
-    regions.add(item.region);
-  }
-  const part = (values: Set<string>) => [...values].sort().join('+') || 'none';
+function automationId(accounts: ReadonlySet<string>, regions: ReadonlySet<string>): string {
+  const part = (values: ReadonlySet<string>) => [...values].sort().join('+') || 'none';
   return `connect-netpath-audit/${part(accounts)}/${part(regions)}/`;
 }
+
+/** Findings read between empty pieces, so the writer gets a turn (signals, --timeout) before the first real one. */
+const SCAN_SLICE = 20_000;
 
 const RESULT_STATUSES = new Set(['FAIL', 'ERROR', 'WAIVED']);
 
 function* sarifChunks(report: Report, artifactPath: string | undefined): Iterable<string> {
   const metas = sarifRuleMetas();
   const known = new Set(metas.map((m) => m.id));
-  for (const finding of report.findings) {
-    if (known.has(finding.ruleId)) continue;
-    known.add(finding.ruleId);
-    metas.push(metaFromFinding(finding));
+  const accounts = new Set(report.instances.map((i) => i.accountId));
+  const regions = new Set(report.instances.map((i) => i.region));
+  for (const [index, finding] of report.findings.entries()) {
+    accounts.add(finding.resource.accountId);
+    regions.add(finding.resource.region);
+    if (!known.has(finding.ruleId)) {
+      known.add(finding.ruleId);
+      metas.push(metaFromFinding(finding));
+    }
+    if (index % SCAN_SLICE === SCAN_SLICE - 1) yield '';
   }
   const ruleIndex = new Map(metas.map((meta, index) => [meta.id, index]));
   const uri = artifactUri(artifactPath);
@@ -225,7 +228,7 @@ function* sarifChunks(report: Report, artifactPath: string | undefined): Iterabl
             rules: metas.map(ruleDescriptor),
           },
         },
-        automationDetails: { id: automationId(report) },
+        automationDetails: { id: automationId(accounts, regions) },
         invocations: [
           {
             executionSuccessful: true,

@@ -9,10 +9,19 @@ import type { FormatOptions, Formatter } from './types.js';
 /** Pieces are gathered into chunks of about this many UTF-16 code units before they are handed on. */
 export const CHUNK_CHARS = 1 << 16;
 
-/** Joins small pieces into chunks of at least `size` characters (the last may be shorter); a piece is never split. */
+/**
+ * Joins small pieces into chunks of at least `size` characters (the last may be shorter); a piece is
+ * never split. An empty piece is a formatter's "give the writer a turn" during long work that writes
+ * nothing yet: it passes through (after what was gathered), so signals are answered meanwhile.
+ */
 export function* batched(pieces: Iterable<string>, size = CHUNK_CHARS): Iterable<string> {
   let batch = '';
   for (const piece of pieces) {
+    if (piece === '') {
+      yield batch;
+      batch = '';
+      continue;
+    }
     batch += piece;
     if (batch.length >= size) {
       yield batch;

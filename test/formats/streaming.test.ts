@@ -61,12 +61,17 @@ describe('stream building blocks', () => {
   });
 
   it('batched joins pieces into chunks of at least the given size without splitting a piece', () => {
-    const pieces = Array.from({ length: 100 }, (_, i) => 'x'.repeat(i));
+    const pieces = Array.from({ length: 100 }, (_, i) => 'x'.repeat(i + 1));
     const chunks = [...batched(pieces, 500)];
     expect(chunks.join('')).toBe(pieces.join(''));
     expect(chunks.slice(0, -1).every((c) => c.length >= 500)).toBe(true);
     expect([...batched([])]).toEqual([]);
     expect(CHUNK_CHARS).toBeGreaterThan(1000);
+  });
+
+  it('batched passes an empty piece through as a turn for the writer, after what it gathered', () => {
+    expect([...batched(['a', 'b', '', 'c'], 500)]).toEqual(['ab', 'c']);
+    expect([...batched(['', 'a'], 500)]).toEqual(['', 'a']);
   });
 
   it('trimmedEnd removes the trailing whitespace of the whole text', () => {
