@@ -33,15 +33,23 @@ export function bounded(value: unknown, bounds: Bounds, depth = 0): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (depth >= bounds.maxDepth) return `[nested deeper than ${bounds.maxDepth} levels: not kept]`;
   if (Array.isArray(value)) {
-    const kept = value.slice(0, Math.min(value.length, bounds.maxItems)).map((item: unknown) => bounded(item, bounds, depth + 1));
-    if (value.length > kept.length) kept.push(`… and ${value.length - kept.length} more`);
-    return kept.length === value.length && kept.every((item, i) => item === value[i]) ? value : kept;
+    const limit = Math.min(value.length, bounds.maxItems);
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < limit; i++) {
+      const item: unknown = value[i];
+      const next = bounded(item, bounds, depth + 1);
+      if (next !== item && !copy) copy = value.slice(0, i);
+      copy?.push(next);
+    }
+    if (value.length > limit) (copy ??= value.slice(0, limit)).push(`… and ${value.length - limit} more`);
+    return copy ?? value;
   }
-  let changed = false;
-  const entries = Object.entries(value as Record<string, unknown>).map(([key, item]) => {
+  // Copies only what changes: most values are within bounds, and a copy of each would be garbage.
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
     const next = bounded(item, bounds, depth + 1);
-    if (next !== item) changed = true;
-    return [key, next] as const;
-  });
-  return changed ? Object.fromEntries(entries) : value;
+    if (next !== item) (copy ??= { ...(value as Record<string, unknown>) })[key] = next;
+  }
+  return copy ?? value;
 }
