@@ -1,7 +1,7 @@
 /** The audit as a library call: evidence in, report out. The CLI is one caller of it. */
 import { recordedErrors } from './evidence/errors.js';
 import type { EvidenceDocument } from './evidence/model.js';
-import { evaluateEvidence, evaluateEvidenceAsync, type Evaluation } from './findings/evaluate.js';
+import { evaluateEvidence, evaluateEvidenceAsync, searchedScope, type Evaluation } from './findings/evaluate.js';
 import type { Severity } from './findings/status.js';
 import { applyWaivers, type Waiver } from './findings/waivers.js';
 import type { StorageResourceType } from './paths/hops.js';
@@ -42,9 +42,7 @@ export async function auditAsync(input: AuditInput, signal?: AbortSignal): Promi
 }
 
 function nothingAuditedLine({ searched }: Evaluation): string {
-  const accounts = searched.accounts.length > 0 ? `account${searched.accounts.length === 1 ? '' : 's'} ${searched.accounts.join(', ')}` : 'no account';
-  const regions = searched.regions.length > 0 ? `region${searched.regions.length === 1 ? '' : 's'} ${searched.regions.join(', ')}` : 'no region';
-  return `${NOTHING_AUDITED}: searched ${accounts} in ${regions}`;
+  return `${NOTHING_AUDITED}: searched ${searchedScope(searched)}`;
 }
 
 function reportOf(input: AuditInput, evaluation: Evaluation): Report {

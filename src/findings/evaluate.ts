@@ -104,6 +104,20 @@ function withoutKey(record: Readonly<Record<string, string>>, key: string): Reco
   return rest;
 }
 
+const LISTED_AT_MOST = 10;
+
+function someOf(noun: string, values: readonly string[]): string {
+  if (values.length === 0) return `no ${noun}`;
+  const shown = values.slice(0, LISTED_AT_MOST).join(', ');
+  const more = values.length > LISTED_AT_MOST ? ` and ${values.length - LISTED_AT_MOST} more` : '';
+  return `${noun}${values.length === 1 ? '' : 's'} ${shown}${more}`;
+}
+
+/** "account 111122223333 in regions eu-central-1, us-east-1", at most ten of each named. */
+export function searchedScope(searched: Evaluation['searched']): string {
+  return `${someOf('account', searched.accounts)} in ${someOf('region', searched.regions)}`;
+}
+
 /** `scope` says what could not be searched: the whole account, or one of its regions. */
 function unreachableFinding(options: EvaluateOptions, accountId: string, region: string, code: string, message: string, operation: string, scope: 'account' | 'region'): Finding {
   const meta = instancesListedMeta;
@@ -149,7 +163,7 @@ function unmatchedPins(doc: EvidenceDocument, options: EvaluateOptions, seen: Re
       const accountId = arn?.[3] ?? (accounts.length === 1 ? (accounts[0] as string) : '000000000000');
       const region = arn?.[2] ?? (regions.length === 1 ? (regions[0] as string) : 'unknown');
       const instanceArn = arn ? pin : `arn:${partitionOfRegion(region)}:connect:${region}:${accountId}:instance/${pin}`;
-      const where = `${accounts.length > 0 ? `account ${accounts.join(', ')}` : 'no account'} in ${regions.length > 0 ? regions.join(', ') : 'no region'}`;
+      const where = searchedScope({ accounts, regions });
       return missingInstanceFindings(options, instanceArn, accountId, region, `Instance ${pin}, pinned with --instance-id, was not found (searched ${where}): nothing was audited for it.`, 'InstanceNotFound');
     });
 }
