@@ -1,6 +1,6 @@
 import { NETWORK_PATHS_DOC } from '../../paths/hops.js';
 import { AUTHENTICATION } from '../frameworks.js';
-import { DIRECTORY_DOCS, fieldErrorOutcome, judgeDirectory } from '../lib/directory.js';
+import { fieldErrorOutcome, judgeDirectory } from '../lib/directory.js';
 import { outcome } from '../lib/outcomes.js';
 import type { Rule } from '../types.js';
 
@@ -22,8 +22,12 @@ export const directoryActive: Rule = {
       cli: 'aws ds describe-directories --directory-ids <directory-id> --query "DirectoryDescriptions[].[Stage,StageReason]"',
     },
     references: [
-      DIRECTORY_DOCS.connectExistingDirectory,
-      DIRECTORY_DOCS.connectCreateInstance,
+      // "You can associate an AWS Directory Service directory with only one Amazon Connect instance at a time"; lists AD Connector, Managed Microsoft AD and Simple AD.
+      'https://docs.aws.amazon.com/connect/latest/adminguide/directory-service.html',
+      // "Some supporting services, such as User Directory, can be linked to only one Amazon Connect instance at a time."
+      'https://docs.aws.amazon.com/connect/latest/adminguide/create-connect-instance.html',
+      // Stage: "The current stage of the directory."
+      'https://docs.aws.amazon.com/directoryservice/latest/devguide/API_DirectoryDescription.html',
       'https://docs.aws.amazon.com/directoryservice/latest/admin-guide/ad_connector_troubleshooting.html',
       NETWORK_PATHS_DOC,
     ],

@@ -1,6 +1,6 @@
 import type { CertificateInfo } from '../../evidence/model.js';
 import { CERTIFICATE_MANAGEMENT } from '../frameworks.js';
-import { clientLdapsScope, clientLdapsState, DIRECTORY_DOCS, fieldErrorOutcome, judgeDirectory } from '../lib/directory.js';
+import { clientLdapsScope, clientLdapsState, fieldErrorOutcome, judgeDirectory } from '../lib/directory.js';
 import { callErrorOutcome, outcome, readCall } from '../lib/outcomes.js';
 import type { Rule } from '../types.js';
 
@@ -43,7 +43,13 @@ export const ldapsCertificates: Rule = {
       console: ['Open the AWS Directory Service console, choose the directory, then Networking & security › Client-side LDAPS.', 'Register the renewed certificate, then deregister the expiring one.'],
       cli: 'aws ds register-certificate --directory-id <directory-id> --certificate-data file://renewed-ca.pem',
     },
-    references: [DIRECTORY_DOCS.adConnectorClientLdaps, DIRECTORY_DOCS.managedAdClientLdaps],
+    references: [
+      // Client-side LDAPS needs a registered CA certificate; AD Connector and Managed Microsoft AD (with a trust) alike.
+      'https://docs.aws.amazon.com/directoryservice/latest/admin-guide/ad_connector_ldap_client_side.html',
+      'https://docs.aws.amazon.com/directoryservice/latest/admin-guide/ms_ad_ldap_client_side.html',
+      // CertificateInfo.ExpiryDateTime: "The date and time when the certificate will expire" (Required: No, so a missing one is ERROR).
+      'https://docs.aws.amazon.com/directoryservice/latest/devguide/API_CertificateInfo.html',
+    ],
     compliance: CERTIFICATE_MANAGEMENT,
   },
   evaluate(ctx) {

@@ -1,6 +1,6 @@
 import { NETWORK_PATHS_DOC } from '../../paths/hops.js';
 import { ENCRYPTION_IN_TRANSIT } from '../frameworks.js';
-import { clientLdapsScope, clientLdapsState, DIRECTORY_DOCS, judgeDirectory } from '../lib/directory.js';
+import { clientLdapsScope, clientLdapsState, judgeDirectory } from '../lib/directory.js';
 import { outcome } from '../lib/outcomes.js';
 import type { Rule } from '../types.js';
 
@@ -23,7 +23,16 @@ export const ldapsEnabled: Rule = {
       console: ['Open the AWS Directory Service console and choose the directory.', 'Under Networking & security › Client-side LDAPS, register the CA certificate, then choose Enable.'],
       cli: 'aws ds register-certificate --directory-id <directory-id> --certificate-data file://ca.pem && aws ds enable-ldaps --directory-id <directory-id> --type Client',
     },
-    references: [DIRECTORY_DOCS.adConnectorPrerequisites, DIRECTORY_DOCS.adConnectorClientLdaps, DIRECTORY_DOCS.managedAdClientLdaps, DIRECTORY_DOCS.simpleAd, NETWORK_PATHS_DOC],
+    references: [
+      // "AD Connector uses Kerberos for authentication ... LDAP is only used for user and group object lookups (read operations)."
+      'https://docs.aws.amazon.com/directoryservice/latest/admin-guide/prereq_connector.html',
+      'https://docs.aws.amazon.com/directoryservice/latest/admin-guide/ad_connector_ldap_client_side.html',
+      // On Managed Microsoft AD it encrypts traffic to a self-managed AD; a trust to it is the first prerequisite.
+      'https://docs.aws.amazon.com/directoryservice/latest/admin-guide/ms_ad_ldap_client_side.html',
+      // "Simple AD does not support features such as multi-factor authentication (MFA), trust relationships with other domains".
+      'https://docs.aws.amazon.com/directoryservice/latest/admin-guide/directory_simple_ad.html',
+      NETWORK_PATHS_DOC,
+    ],
     compliance: ENCRYPTION_IN_TRANSIT,
   },
   evaluate(ctx) {

@@ -1,6 +1,6 @@
 import type { SettingEntry } from '../../evidence/model.js';
 import { SECURE_PROTOCOLS } from '../frameworks.js';
-import { DIRECTORY_DOCS, directoryKind, fieldErrorOutcome, judgeDirectory, unknownTypeOutcome } from '../lib/directory.js';
+import { directoryKind, fieldErrorOutcome, judgeDirectory, unknownTypeOutcome } from '../lib/directory.js';
 import { callErrorOutcome, outcome, readCall } from '../lib/outcomes.js';
 import type { Rule } from '../types.js';
 
@@ -8,7 +8,7 @@ const HOP = 'auth.ad-connector-to-active-directory';
 
 /**
  * The secure-channel protocols and ciphers that must be disabled, under the API names AWS documents for
- * the directory security settings of AWS Managed Microsoft AD (DIRECTORY_DOCS.managedAdSettings: "Secure
+ * the directory security settings of AWS Managed Microsoft AD (ms_ad_directory_settings.html: "Secure
  * Channel: Protocol" and "Secure Channel: Cipher"; TLS 1.2 and AES 256/256 cannot be disabled). A listed
  * setting is matched with separators ignored (`RC4_128/128` is `RC4_128_128`); a name AWS may add to a
  * weak family (`RC4_…`, `TRIPLE_DES_…`) counts too. `basis` says why each family is weak.
@@ -78,7 +78,14 @@ export const managedAdSecureProtocols: Rule = {
       ],
       cli: 'aws ds update-settings --directory-id <directory-id> --settings Name=TLS_1_0,Value=Disable Name=TLS_1_1,Value=Disable',
     },
-    references: [DIRECTORY_DOCS.managedAdSettings, DIRECTORY_DOCS.settingEntryApi, 'https://csrc.nist.gov/pubs/sp/800/131/a/r2/final'],
+    references: [
+      // "Secure Channel: Protocol" and "Secure Channel: Cipher" settings; TLS 1.2 and AES 256/256 cannot be disabled.
+      'https://docs.aws.amazon.com/directoryservice/latest/admin-guide/ms_ad_directory_settings.html',
+      // AppliedValue, AllowedValues, RequestStatus (Failed: the requested value was not applied).
+      'https://docs.aws.amazon.com/directoryservice/latest/devguide/API_SettingEntry.html',
+      // 3DES is disallowed for new encryption.
+      'https://csrc.nist.gov/pubs/sp/800/131/a/r2/final',
+    ],
     compliance: SECURE_PROTOCOLS,
   },
   evaluate(ctx) {

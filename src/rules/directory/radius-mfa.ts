@@ -1,6 +1,6 @@
 import type { DirectoryDescription } from '../../evidence/model.js';
 import { AUTHENTICATION } from '../frameworks.js';
-import { DIRECTORY_DOCS, directoryKind, fieldErrorOutcome, judgeDirectory } from '../lib/directory.js';
+import { directoryKind, fieldErrorOutcome, judgeDirectory } from '../lib/directory.js';
 import { outcome } from '../lib/outcomes.js';
 import type { Rule } from '../types.js';
 
@@ -42,7 +42,16 @@ export const radiusMfa: Rule = {
       ],
       cli: 'aws ds enable-radius --directory-id <directory-id> --radius-settings RadiusServers=10.0.0.10,RadiusPort=1812,RadiusTimeout=5,RadiusRetries=3,SharedSecret=<secret>,AuthenticationProtocol=<protocol-of-your-radius-server>,DisplayLabel=MFA,UseSameUsername=true',
     },
-    references: [DIRECTORY_DOCS.adConnectorMfa, DIRECTORY_DOCS.managedAdMfa, DIRECTORY_DOCS.simpleAd, DIRECTORY_DOCS.connectSecurityBestPractices],
+    references: [
+      // "Select the protocol that was specified when your RADIUS endpoints were created": no protocol is preferred.
+      'https://docs.aws.amazon.com/directoryservice/latest/admin-guide/ad_connector_mfa.html',
+      'https://docs.aws.amazon.com/directoryservice/latest/admin-guide/ms_ad_mfa.html',
+      // RadiusStatus: "The status of the RADIUS MFA server connection" (Creating | Completed | Failed).
+      'https://docs.aws.amazon.com/directoryservice/latest/devguide/API_DirectoryDescription.html',
+      // "Simple AD does not support features such as multi-factor authentication (MFA)".
+      'https://docs.aws.amazon.com/directoryservice/latest/admin-guide/directory_simple_ad.html',
+      'https://docs.aws.amazon.com/connect/latest/adminguide/security-best-practices.html',
+    ],
     compliance: AUTHENTICATION,
   },
   evaluate(ctx) {

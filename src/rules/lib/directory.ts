@@ -10,26 +10,6 @@ import type { OperationKey } from '../../evidence/operations.js';
 import type { InstanceContext, Outcome, Resource } from '../types.js';
 import { callErrorOutcome, directoryResource, instanceResource, outcome, readCall } from './outcomes.js';
 
-/** The AWS pages the directory rules rest on. */
-export const DIRECTORY_DOCS = {
-  /** "You can associate an AWS Directory Service directory with only one Amazon Connect instance at a time"; lists AD Connector, Managed Microsoft AD and Simple AD. */
-  connectExistingDirectory: 'https://docs.aws.amazon.com/connect/latest/adminguide/directory-service.html',
-  /** "Some supporting services, such as User Directory, can be linked to only one Amazon Connect instance at a time." */
-  connectCreateInstance: 'https://docs.aws.amazon.com/connect/latest/adminguide/create-connect-instance.html',
-  /** "AD Connector uses Kerberos for authentication ... LDAP is only used for user and group object lookups (read operations)." */
-  adConnectorPrerequisites: 'https://docs.aws.amazon.com/directoryservice/latest/admin-guide/prereq_connector.html',
-  adConnectorClientLdaps: 'https://docs.aws.amazon.com/directoryservice/latest/admin-guide/ad_connector_ldap_client_side.html',
-  /** Client-side LDAPS on Managed Microsoft AD encrypts traffic to a self-managed AD; a trust to it is the first prerequisite. */
-  managedAdClientLdaps: 'https://docs.aws.amazon.com/directoryservice/latest/admin-guide/ms_ad_ldap_client_side.html',
-  /** "Simple AD does not support features such as multi-factor authentication (MFA), trust relationships with other domains". */
-  simpleAd: 'https://docs.aws.amazon.com/directoryservice/latest/admin-guide/directory_simple_ad.html',
-  adConnectorMfa: 'https://docs.aws.amazon.com/directoryservice/latest/admin-guide/ad_connector_mfa.html',
-  managedAdMfa: 'https://docs.aws.amazon.com/directoryservice/latest/admin-guide/ms_ad_mfa.html',
-  managedAdSettings: 'https://docs.aws.amazon.com/directoryservice/latest/admin-guide/ms_ad_directory_settings.html',
-  settingEntryApi: 'https://docs.aws.amazon.com/directoryservice/latest/devguide/API_SettingEntry.html',
-  connectSecurityBestPractices: 'https://docs.aws.amazon.com/connect/latest/adminguide/security-best-practices.html',
-} as const;
-
 /** What Connect can link as an existing directory, by DescribeDirectories `Type`. */
 export type DirectoryKind = 'ad-connector' | 'managed-ad' | 'simple-ad';
 
