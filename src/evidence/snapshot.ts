@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { abortError, InputError, jsonPath } from '../errors.js';
+import { bounded, LOAD_BOUNDS } from './bounds.js';
 import { accountEvidence, EVIDENCE_KIND, EVIDENCE_SCHEMA_VERSION, evidenceDocument, type AccountEvidence, type EvidenceDocument } from './model.js';
 
 function unreadable(error: unknown, file: string, what: string): InputError {
@@ -49,7 +50,7 @@ function checkKind(value: unknown, file: string): void {
 }
 
 export function loadEvidence(file: string): EvidenceDocument {
-  const value = readJson(file, 'evidence file');
+  const value = bounded(readJson(file, 'evidence file'), LOAD_BOUNDS);
   checkKind(value, file);
   return parseWith(evidenceDocument, value, file, 'evidence');
 }
@@ -74,11 +75,12 @@ export async function loadEvidenceAsync(file: string, signal: AbortSignal): Prom
   checkKind(value, file);
   const accounts = (value as { accounts?: unknown } | null)?.accounts;
   if (!Array.isArray(accounts)) return parseWith(evidenceDocument, value, file, 'evidence');
-  const head = parseWith(evidenceDocument, { ...(value as object), accounts: [] }, file, 'evidence');
+  const head = parseWith(evidenceDocument, bounded({ ...(value as object), accounts: [] }, LOAD_BOUNDS), file, 'evidence');
   const parsed: AccountEvidence[] = [];
   let turn = Date.now();
   for (const [index, account] of accounts.entries()) {
-    parsed.push(parseWith(accountEvidence, account, file, 'evidence', ['accounts', index]));
+    // Bounded one account at a time (depth 2: the document, then its accounts list), like the checking.
+    parsed.push(parseWith(accountEvidence, bounded(account, LOAD_BOUNDS, 2), file, 'evidence', ['accounts', index]));
     if (Date.now() - turn >= TURN_MS) {
       await new Promise((resolve) => setImmediate(resolve));
       if (signal.aborted) throw abortError(signal, 'Loading the evidence');
