@@ -44,3 +44,11 @@ export function partitionOfRegion(region: string): string {
 export function inPartition(text: string, partition: string): string {
   return partition === 'aws' ? text : text.replace(/\barn:aws:/g, `arn:${partition}:`);
 }
+
+const INSTANCE_ARN = /^arn:[^:]+:connect:([^:]+):(\d{12}):instance\/([^/]+)$/;
+
+/** The region, account and id an instance ARN names; undefined for anything else (e.g. a bare id). */
+export function parseInstanceArn(text: string): { region: string; account: string; id: string } | undefined {
+  const match = INSTANCE_ARN.exec(text);
+  return match?.[1] && match[2] && match[3] ? { region: match[1], account: match[2], id: match[3] } : undefined;
+}

@@ -59,3 +59,11 @@ export type Operation = (typeof OPERATIONS)[OperationKey];
 export function isAccessDenied(code: string): boolean {
   return /^(AccessDenied|AccessDeniedException|UnauthorizedOperation|UnrecognizedClientException|AuthorizationError)$/.test(code);
 }
+
+/**
+ * S3's refusal: 403 (with any code, HeadBucket's has none) or AccessDenied. It means a missing
+ * permission or, with ExpectedBucketOwner, a bucket of another account: callers tell them apart.
+ */
+export function isS3Refusal(error: { code: string; httpStatus?: number | undefined }): boolean {
+  return error.httpStatus === 403 || /^(AccessDenied|Forbidden)/.test(error.code);
+}

@@ -8,7 +8,7 @@ import type { Finding, InstanceInfo } from '../report/schema.js';
 import type { Severity } from './status.js';
 import { statusRank } from './status.js';
 import { abortError } from '../errors.js';
-import { arnPartition, partitionOfRegion, inPartition } from '../evidence/aws-names.js';
+import { arnPartition, partitionOfRegion, inPartition, parseInstanceArn } from '../evidence/aws-names.js';
 import { DOCUMENTED_HOPS } from '../paths/hops.js';
 import { bounded, boundedString, FINDING_BOUNDS } from '../evidence/bounds.js';
 
@@ -175,8 +175,6 @@ function missingInstanceFindings(options: EvaluateOptions, instanceArn: string, 
   );
 }
 
-const INSTANCE_ARN = /^arn:([^:]+):connect:([^:]+):(\d{12}):instance\/([^/]+)$/;
-
 /** Pinned ids and ARNs that name no instance anywhere in the evidence. */
 function unmatchedPins(doc: EvidenceDocument, options: EvaluateOptions, seen: ReadonlySet<string>): Finding[] {
   const accounts = doc.accounts.map((a) => a.accountId);
@@ -184,9 +182,9 @@ function unmatchedPins(doc: EvidenceDocument, options: EvaluateOptions, seen: Re
   return options.instanceIds
     .filter((pin) => !seen.has(pin))
     .flatMap((pin) => {
-      const arn = INSTANCE_ARN.exec(pin);
-      const accountId = arn?.[3] ?? (accounts.length === 1 ? (accounts[0] as string) : '000000000000');
-      const region = arn?.[2] ?? (regions.length === 1 ? (regions[0] as string) : 'unknown');
+      const arn = parseInstanceArn(pin);
+      const accountId = arn?.account ?? (accounts.length === 1 ? (accounts[0] as string) : '000000000000');
+      const region = arn?.region ?? (regions.length === 1 ? (regions[0] as string) : 'unknown');
       const instanceArn = arn ? pin : `arn:${partitionOfRegion(region)}:connect:${region}:${accountId}:instance/${pin}`;
       const where = searchedScope({ accounts, regions });
       return missingInstanceFindings(options, instanceArn, accountId, region, `Instance ${pin}, pinned with --instance-id, was not found (searched ${where}): nothing was audited for it.`, 'InstanceNotFound');

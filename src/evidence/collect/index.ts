@@ -27,7 +27,7 @@ import { ClientFactory, type AwsCredentialIdentityProvider } from './clients.js'
 import * as connect from './connect.js';
 import type { CollectContext } from './context.js';
 import { AUDITED_DIRECTORY_TYPES, collectDirectory, describeDirectories, readsDirectory } from './directory.js';
-import { isAwsManagedAlias } from '../aws-names.js';
+import { isAwsManagedAlias, parseInstanceArn } from '../aws-names.js';
 import { collectKey, keyDetails, type KeyDetails } from './kms.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import { redact } from './record.js';
@@ -175,13 +175,10 @@ interface InstancePin {
   arn?: { arn: string; region: string; account: string };
 }
 
-const INSTANCE_ARN = /^arn:[^:]+:connect:([^:]+):(\d{12}):instance\/([^/]+)$/;
-
 export function parseInstancePin(text: string): InstancePin {
   const trimmed = text.trim();
-  const match = INSTANCE_ARN.exec(trimmed);
-  if (match?.[1] && match[2] && match[3]) return { id: match[3], arn: { arn: trimmed, region: match[1], account: match[2] } };
-  return { id: trimmed };
+  const arn = parseInstanceArn(trimmed);
+  return arn ? { id: arn.id, arn: { arn: trimmed, region: arn.region, account: arn.account } } : { id: trimmed };
 }
 
 function unique<T>(values: Iterable<T>): T[] {

@@ -13,9 +13,9 @@
  * combination of the account's and the bucket's settings) and ListBuckets.
  */
 import { bucketRegion } from '../aws-names.js';
-import type { BucketEvidence, CallError } from '../model.js';
+import type { BucketEvidence } from '../model.js';
 import { accountEvidence, bucketEvidence } from '../model.js';
-import type { OperationKey } from '../operations.js';
+import { isS3Refusal, type OperationKey } from '../operations.js';
 import { recordCall, recordList, type CollectContext } from './context.js';
 
 const slots = {
@@ -31,10 +31,6 @@ const slots = {
   accountPublicAccessBlock: accountEvidence.shape.publicAccessBlock.unwrap(),
   listBuckets: accountEvidence.shape.listBuckets.unwrap(),
 };
-
-function refused(error: CallError): boolean {
-  return error.httpStatus === 403 || /^AccessDenied/.test(error.code);
-}
 
 export interface BucketResult {
   evidence: BucketEvidence;
@@ -71,7 +67,7 @@ export async function collectBucket(
   let headBucket: Promise<BucketEvidence['headBucket']> = Promise.resolve(undefined);
   if (location.status === 'ok') {
     region = bucketRegion(location.response.LocationConstraint);
-  } else if (location.status === 'error' && refused(location.error)) {
+  } else if (location.status === 'error' && isS3Refusal(location.error)) {
     const probe = await recordCall(
       ctx,
       slots.ownerProbe,

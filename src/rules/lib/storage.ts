@@ -1,7 +1,7 @@
 /** Where an instance's contact data goes: its storage configs in scope, and the buckets they name. */
 import { bucketRegion } from '../../evidence/aws-names.js';
 import type { BucketEvidence, InstanceStorageConfig } from '../../evidence/model.js';
-import type { OperationKey } from '../../evidence/operations.js';
+import { isS3Refusal, type OperationKey } from '../../evidence/operations.js';
 import { storageHopId, type StorageHopKind } from '../../paths/hops.js';
 import type { InstanceContext, Outcome, Resource } from '../types.js';
 import type { TransportVerdict } from './bucket-policy.js';
@@ -61,7 +61,6 @@ export type BucketState =
   | { kind: 'foreign'; name: string; resource: Resource; shownBy: string }
   | { kind: 'unreadable'; name: string; resource: Resource; operation: OperationKey; error: { code: string; message: string } };
 
-const refused = (error: { code: string; httpStatus?: number | undefined }): boolean => error.httpStatus === 403 || /^(AccessDenied|Forbidden)/.test(error.code);
 
 /**
  * What we know about a bucket. S3 answers 403 both for a missing permission and for a bucket whose
@@ -81,7 +80,7 @@ export function bucketState(ctx: InstanceContext, name: string): BucketState {
   }
   if (location.status === 'absent') return { kind: 'missing', name, resource: unknownRegion };
   const unreadable: BucketState = { kind: 'unreadable', name, resource: unknownRegion, operation: 's3:GetBucketLocation', error: location.error };
-  if (!refused(location.error)) return unreadable;
+  if (!isS3Refusal(location.error)) return unreadable;
   if (bucket.ownerProbe?.status === 'ok') {
     const region = bucketRegion(bucket.ownerProbe.response.LocationConstraint);
     return { kind: 'foreign', name, resource: bucketResource(ctx, name, region), shownBy: 'GetBucketLocation answers without ExpectedBucketOwner but refuses it with this account as the expected owner' };
@@ -89,7 +88,7 @@ export function bucketState(ctx: InstanceContext, name: string): BucketState {
   const head = bucket.headBucket;
   if (!head) return unreadable;
   if (head.status === 'absent') return { kind: 'missing', name, resource: unknownRegion };
-  if (head.status === 'error' && !refused(head.error)) return unreadable;
+  if (head.status === 'error' && !isS3Refusal(head.error)) return unreadable;
   const headRegion = head.status === 'ok' ? head.response.BucketRegion : undefined;
   const resource = headRegion ? bucketResource(ctx, name, headRegion) : unknownRegion;
   const owned = ctx.account.listBuckets;
