@@ -143,18 +143,24 @@ export function searchedScope(searched: Evaluation['searched']): string {
   return `${someOf('account', searched.accounts)} in ${someOf('region', searched.regions)}`;
 }
 
-/** `scope` says what could not be searched: the whole account, or one of its regions. */
-function unreachableFinding(options: EvaluateOptions, accountId: string, region: string, code: string, message: string, operation: string, scope: 'account' | 'region'): Finding {
+/** An ERROR the engine itself reports about an instance (or account, region) it could not judge. */
+function scopeErrorFinding(options: EvaluateOptions, instanceArn: string, hop: string, accountId: string, region: string, message: string, evidence: Record<string, unknown>): Finding {
   const meta = instancesListedMeta;
-  const what = scope === 'account' ? `Could not audit account ${accountId} at all` : `Could not list the Connect instances of ${accountId} in ${region}`;
-  const instanceArn = `arn:aws:connect:${region}:${accountId}:instance/*`;
   return toFinding(meta, options.severityOverrides[meta.id] ?? meta.severity, instanceArn, {
-    hop: meta.hops[0] ?? 'voice.agent-browser-to-connect',
+    hop,
     status: 'ERROR',
     resource: { arn: instanceArn, type: 'AwsConnectInstance', accountId, region },
-    message: `${what}: ${operation} failed with ${code}: ${message}`,
-    evidence: { operation, errorCode: code },
+    message,
+    evidence,
   });
+}
+
+/** `scope` says what could not be searched: the whole account, or one of its regions. */
+function unreachableFinding(options: EvaluateOptions, accountId: string, region: string, code: string, message: string, operation: string, scope: 'account' | 'region'): Finding {
+  const what = scope === 'account' ? `Could not audit account ${accountId} at all` : `Could not list the Connect instances of ${accountId} in ${region}`;
+  const instanceArn = `arn:aws:connect:${region}:${accountId}:instance/*`;
+  const hop = instancesListedMeta.hops[0] ?? 'voice.agent-browser-to-connect';
+  return scopeErrorFinding(options, instanceArn, hop, accountId, region, `${what}: ${operation} failed with ${code}: ${message}`, { operation, errorCode: code });
 }
 
 /**
@@ -163,16 +169,7 @@ function unreachableFinding(options: EvaluateOptions, accountId: string, region:
  * so the run can never pass on it.
  */
 function missingInstanceFindings(options: EvaluateOptions, instanceArn: string, accountId: string, region: string, message: string, code: string): Finding[] {
-  const meta = instancesListedMeta;
-  return DOCUMENTED_HOPS.map((hop) =>
-    toFinding(meta, options.severityOverrides[meta.id] ?? meta.severity, instanceArn, {
-      hop: hop.id,
-      status: 'ERROR',
-      resource: { arn: instanceArn, type: 'AwsConnectInstance', accountId, region },
-      message,
-      evidence: { errorCode: code },
-    }),
-  );
+  return DOCUMENTED_HOPS.map((hop) => scopeErrorFinding(options, instanceArn, hop.id, accountId, region, message, { errorCode: code }));
 }
 
 /** Pinned ids and ARNs that name no instance anywhere in the evidence. */
