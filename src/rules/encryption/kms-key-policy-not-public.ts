@@ -2,7 +2,7 @@ import { PUBLIC_ACCESS } from '../frameworks.js';
 import { judgeKeys } from '../lib/kms.js';
 import { evaluateKeyPolicyPublic } from '../lib/key-policy.js';
 import type { KeyPolicyEvidence, StatementEvidence } from '../lib/key-policy.js';
-import { callErrorOutcome, outcome, readCall } from '../lib/outcomes.js';
+import { callErrorOutcome, invalidPolicyOutcome, outcome, readCall } from '../lib/outcomes.js';
 import type { Rule } from '../types.js';
 
 const KEY_POLICY_TERRAFORM = `data "aws_caller_identity" "current" {}
@@ -125,10 +125,8 @@ export const kmsKeyPolicyNotPublic: Rule = {
       if (!read.ok) return read.outcome;
       const verdict = evaluateKeyPolicyPublic(read.value?.Policy, { keyAccount: resource.accountId, trustedAccounts, partition: ctx.partition });
       switch (verdict.kind) {
-        case 'invalid': {
-          const failed = callErrorOutcome(use.hop, resource, 'kms:GetKeyPolicy', { code: 'InvalidPolicyDocument', message: verdict.message }, subject);
-          return { ...failed, message: `The policy of KMS key ${resource.arn} is not judged: ${verdict.message}.` };
-        }
+        case 'invalid':
+          return invalidPolicyOutcome(use.hop, resource, 'kms:GetKeyPolicy', subject, verdict.message);
         case 'not-public':
           return outcome(use.hop, 'PASS', resource, passMessage(resource.arn, verdict.evidence), { keyArn: resource.arn, ...verdict.evidence });
         case 'public':

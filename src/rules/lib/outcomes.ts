@@ -55,6 +55,12 @@ export function callErrorOutcome(
   };
 }
 
+/** The ERROR outcome for a policy document AWS would refuse: it is not judged, neither PASS nor FAIL. */
+export function invalidPolicyOutcome(hop: string, resource: Resource, operationKey: OperationKey, subject: string, problem: string): Outcome {
+  const result = callErrorOutcome(hop, resource, operationKey, { code: 'InvalidPolicyDocument', message: problem }, subject);
+  return { ...result, message: `${subject.charAt(0).toUpperCase()}${subject.slice(1)} is not judged: ${problem}.` };
+}
+
 /** The ERROR outcome for a call the evidence file does not hold at all. */
 export function missingCallOutcome(hop: string, resource: Resource, operationKey: OperationKey, subject: string): Outcome {
   return callErrorOutcome(hop, resource, operationKey, { code: 'NotCollected', message: 'the evidence holds no answer for this call' }, subject);

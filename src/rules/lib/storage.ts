@@ -5,7 +5,7 @@ import { isS3Refusal, type OperationKey } from '../../evidence/operations.js';
 import { storageHopId, type StorageHopKind } from '../../paths/hops.js';
 import type { InstanceContext, Outcome, Resource } from '../types.js';
 import type { TransportVerdict } from './bucket-policy.js';
-import { bucketResource, callErrorOutcome, instanceResource, missingCallOutcome, outcome, readCall } from './outcomes.js';
+import { bucketResource, callErrorOutcome, invalidPolicyOutcome, instanceResource, missingCallOutcome, outcome, readCall } from './outcomes.js';
 
 export interface StorageTarget {
   resourceType: string;
@@ -172,10 +172,8 @@ export function judgeBucketPolicyDeny(ctx: InstanceContext, what: string, denies
     if (!policy.ok) return policy.outcome;
     const verdict = evaluate(policy.value?.Policy, name);
     switch (verdict.kind) {
-      case 'invalid': {
-        const result = callErrorOutcome(hop, resource, 's3:GetBucketPolicy', { code: 'InvalidPolicyDocument', message: verdict.message }, subject);
-        return { ...result, message: `The policy of bucket ${name} is not judged: ${verdict.message}.` };
-      }
+      case 'invalid':
+        return invalidPolicyOutcome(hop, resource, 's3:GetBucketPolicy', subject, verdict.message);
       case 'covered':
         return outcome(hop, 'PASS', resource, `The policy of bucket ${name} ${denies} (${verdict.statements.join(', ')}).`, { ...verdict.evidence });
       case 'not-covered':
