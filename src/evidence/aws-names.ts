@@ -52,3 +52,30 @@ export function parseInstanceArn(text: string): { region: string; account: strin
   const match = INSTANCE_ARN.exec(text);
   return match?.[1] && match[2] && match[3] ? { region: match[1], account: match[2], id: match[3] } : undefined;
 }
+
+/**
+ * A key reference read from a resource of another account (a Kinesis stream's KeyId): a bare key id
+ * or alias name resolves in the resource owner's account, so from the instance's account it is named
+ * by ARN. References of the reader's own account, and ARNs, stay as they are.
+ */
+export function keyReferenceOf(reference: string, owner: { partition: string; region: string; account: string }, readerAccount: string): string {
+  if (reference.startsWith('arn:') || owner.account === readerAccount) return reference;
+  const resource = reference.startsWith('alias/') ? reference : `key/${reference}`;
+  return `arn:${owner.partition}:kms:${owner.region}:${owner.account}:${resource}`;
+}
+
+/** Region and account of an ARN (`arn:partition:service:region:account:…`). */
+export function arnRegionAndAccount(arn: string): { partition: string; region: string; account: string } | undefined {
+  const match = /^arn:(aws[a-z-]*):[^:]+:([^:]*):(\d{12}):/.exec(arn);
+  return match?.[1] && match[2] !== undefined && match[3] ? { partition: match[1], region: match[2], account: match[3] } : undefined;
+}
+
+/** The bucket a Firehose S3 destination names: `arn:aws:s3:::name` → `name`. */
+export function bucketNameOfArn(arn: string): string | undefined {
+  return /^arn:[^:]+:s3:::([^/]+)$/.exec(arn)?.[1];
+}
+
+/** The log group Connect writes flow logs to: `/aws/connect/<instance alias>`. */
+export function contactFlowLogGroupName(instanceAlias: string): string {
+  return `/aws/connect/${instanceAlias}`;
+}

@@ -72,6 +72,35 @@ export type InstanceStorageConfig = z.infer<typeof instanceStorageConfig>;
 
 export const instanceAttribute = z.looseObject({ AttributeType: open.optional(), Value: z.string().optional() });
 
+// ---- Kinesis Video Streams and CloudWatch Logs (per instance) --------------------------------
+
+export const videoStreamInfo = z.looseObject({
+  DeviceName: z.string().optional(),
+  StreamName: z.string().optional(),
+  StreamARN: z.string().optional(),
+  MediaType: z.string().optional(),
+  KmsKeyId: z.string().optional(),
+  Version: z.string().optional(),
+  Status: open.optional(),
+  CreationTime: timestamp.optional(),
+  DataRetentionInHours: z.number().optional(),
+});
+export type VideoStreamInfo = z.infer<typeof videoStreamInfo>;
+
+export const logGroup = z.looseObject({
+  logGroupName: z.string().optional(),
+  creationTime: z.number().optional(),
+  retentionInDays: z.number().optional(),
+  metricFilterCount: z.number().optional(),
+  arn: z.string().optional(),
+  logGroupArn: z.string().optional(),
+  storedBytes: z.number().optional(),
+  kmsKeyId: z.string().optional(),
+  dataProtectionStatus: open.optional(),
+  logGroupClass: open.optional(),
+});
+export type LogGroup = z.infer<typeof logGroup>;
+
 export const connectInstanceEvidence = z.object({
   /** DescribeInstance response. */
   describeInstance: callOf(z.looseObject({ Instance: connectInstance })),
@@ -81,6 +110,16 @@ export const connectInstanceEvidence = z.object({
   approvedOrigins: callOf(z.array(z.string())),
   /** ListInstanceAttributes, all pages. */
   attributes: callOf(z.array(instanceAttribute)),
+  /**
+   * Kinesis Video ListStreams with StreamNameCondition BEGINS_WITH the MEDIA_STREAMS config's prefix,
+   * keyed by that prefix; first page only (bounded: a sample of the streams Connect created).
+   */
+  videoStreams: z.record(z.string(), callOf(z.looseObject({ StreamInfoList: z.array(videoStreamInfo), NextToken: z.string().optional() }))).optional(),
+  /**
+   * CloudWatch Logs DescribeLogGroups with logGroupNamePrefix `/aws/connect/<instance alias>`, all
+   * pages; read when the CONTACTFLOW_LOGS attribute is true.
+   */
+  contactFlowLogGroups: callOf(z.array(logGroup)).optional(),
 });
 export type ConnectInstanceEvidence = z.infer<typeof connectInstanceEvidence>;
 
@@ -258,6 +297,21 @@ export const keyMetadata = z.looseObject({
 });
 export type KeyMetadata = z.infer<typeof keyMetadata>;
 
+export const grantListEntry = z.looseObject({
+  KeyId: z.string().optional(),
+  GrantId: z.string().optional(),
+  Name: z.string().optional(),
+  CreationDate: timestamp.optional(),
+  GranteePrincipal: z.string().optional(),
+  RetiringPrincipal: z.string().optional(),
+  IssuingAccount: z.string().optional(),
+  Operations: z.array(open).optional(),
+  Constraints: z
+    .looseObject({ EncryptionContextSubset: z.record(z.string(), z.string()).optional(), EncryptionContextEquals: z.record(z.string(), z.string()).optional() })
+    .optional(),
+});
+export type GrantListEntry = z.infer<typeof grantListEntry>;
+
 export const keyEvidence = z.object({
   /** The key reference exactly as the storage config or bucket named it. */
   reference: z.string(),
@@ -271,12 +325,82 @@ export const keyEvidence = z.object({
   aliases: callOf(
     z.array(z.looseObject({ AliasName: z.string().optional(), AliasArn: z.string().optional(), TargetKeyId: z.string().optional() })),
   ).optional(),
+  /** ListGrants, all pages; read for keys a storage config, stream, delivery stream or log group names. */
+  grants: callOf(z.array(grantListEntry)).optional(),
   /** ListKeyRotations, all pages; read for keys with imported key material (Origin EXTERNAL), which rotate on demand only. */
   rotations: callOf(
     z.array(z.looseObject({ KeyId: z.string().optional(), RotationDate: timestamp.optional(), RotationType: open.optional(), ImportState: open.optional() })),
   ).optional(),
 });
 export type KeyEvidence = z.infer<typeof keyEvidence>;
+
+
+
+// ---- Kinesis Data Streams and Amazon Data Firehose (per account, keyed by ARN) ----------------
+
+export const streamDescriptionSummary = z.looseObject({
+  StreamName: z.string().optional(),
+  StreamARN: z.string().optional(),
+  StreamStatus: open.optional(),
+  StreamModeDetails: z.looseObject({ StreamMode: open.optional() }).optional(),
+  RetentionPeriodHours: z.number().optional(),
+  StreamCreationTimestamp: timestamp.optional(),
+  EncryptionType: open.optional(),
+  KeyId: z.string().optional(),
+  OpenShardCount: z.number().optional(),
+  ConsumerCount: z.number().optional(),
+});
+export type StreamDescriptionSummary = z.infer<typeof streamDescriptionSummary>;
+
+export const kinesisStreamEvidence = z.object({
+  /** The account whose credentials read the stream (its owner when the run can reach it, else the instance's). */
+  readAs: z.string().optional(),
+  describeStreamSummary: callOf(z.looseObject({ StreamDescriptionSummary: streamDescriptionSummary })),
+});
+export type KinesisStreamEvidence = z.infer<typeof kinesisStreamEvidence>;
+
+const s3EncryptionConfiguration = z.looseObject({
+  NoEncryptionConfig: open.optional(),
+  KMSEncryptionConfig: z.looseObject({ AWSKMSKeyARN: z.string() }).optional(),
+});
+const s3DestinationDescription = z.looseObject({
+  RoleARN: z.string().optional(),
+  BucketARN: z.string().optional(),
+  Prefix: z.string().optional(),
+  ErrorOutputPrefix: z.string().optional(),
+  CompressionFormat: open.optional(),
+  EncryptionConfiguration: s3EncryptionConfiguration.optional(),
+});
+export type S3DestinationDescription = z.infer<typeof s3DestinationDescription>;
+
+export const firehoseDestination = z.looseObject({
+  DestinationId: z.string().optional(),
+  S3DestinationDescription: s3DestinationDescription.optional(),
+  ExtendedS3DestinationDescription: s3DestinationDescription.optional(),
+});
+export type FirehoseDestination = z.infer<typeof firehoseDestination>;
+
+export const deliveryStreamDescription = z.looseObject({
+  DeliveryStreamName: z.string().optional(),
+  DeliveryStreamARN: z.string().optional(),
+  DeliveryStreamStatus: open.optional(),
+  DeliveryStreamType: open.optional(),
+  DeliveryStreamEncryptionConfiguration: z
+    .looseObject({ KeyARN: z.string().optional(), KeyType: open.optional(), Status: open.optional(), FailureDescription: z.looseObject({}).optional() })
+    .optional(),
+  Destinations: z.array(firehoseDestination).optional(),
+  HasMoreDestinations: z.boolean().optional(),
+  CreateTimestamp: timestamp.optional(),
+  LastUpdateTimestamp: timestamp.optional(),
+});
+export type DeliveryStreamDescription = z.infer<typeof deliveryStreamDescription>;
+
+export const deliveryStreamEvidence = z.object({
+  readAs: z.string().optional(),
+  /** DescribeDeliveryStream, every page of destinations joined into one description. */
+  describeDeliveryStream: callOf(z.looseObject({ DeliveryStreamDescription: deliveryStreamDescription })),
+});
+export type DeliveryStreamEvidence = z.infer<typeof deliveryStreamEvidence>;
 
 // ---- The document ---------------------------------------------------------------------------
 
@@ -312,6 +436,10 @@ export const accountEvidence = z.object({
    * GetBucketLocation both with and without ExpectedBucketOwner, to tell foreign-owned from unreadable.
    */
   listBuckets: callOf(z.array(z.looseObject({ Name: z.string().optional(), CreationDate: timestamp.optional(), BucketRegion: z.string().optional() }))).optional(),
+  /** Kinesis data streams storage configs name, keyed by stream ARN (files written before these were read lack it). */
+  kinesisStreams: z.record(z.string(), kinesisStreamEvidence).optional(),
+  /** Firehose delivery streams storage configs name, keyed by delivery stream ARN. */
+  deliveryStreams: z.record(z.string(), deliveryStreamEvidence).optional(),
 });
 export type AccountEvidence = z.infer<typeof accountEvidence>;
 
