@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { Call } from '../model.js';
 import { OPERATIONS, type OperationKey } from '../operations.js';
 import type { ClientFactory } from './clients.js';
+import { rateOf } from './rates.js';
 import { errorCode, failedCall, fitRecord, okCall, redact, toEvidence } from './record.js';
 import { httpStatusOf, isAbortError, type RateLimit, type Scheduler } from './scheduler.js';
 
@@ -44,7 +45,7 @@ export async function request<L, T>(
     const answer = await ctx.scheduler.run(
       {
         key: `${ctx.accountId}|${region}|${operation}`,
-        rate: spec.service === 'connect' ? ctx.connectRate : undefined,
+        rate: rateOf(operation, spec.service, ctx.connectRate),
         label,
       },
       (signal) => send(loaded, signal),

@@ -1,0 +1,28 @@
+/**
+ * Default pacing of the operations AWS documents a small request quota for, per account and region
+ * (the scheduler's key is account | region | operation, so a quota "per account per Region" maps onto
+ * one bucket). Each row sits at 90% of the documented default, like `--connect-rate` (1.8 of
+ * Connect's 2), so that a run shares the quota with the account's own traffic; a throttle still
+ * lowers the rate adaptively. Connect is paced by `--connect-rate`, not here. Operations absent from
+ * the table (S3, KMS, Directory Service...) are unpaced until throttled: their quotas are far above
+ * what a run sends.
+ */
+import type { OperationKey } from '../operations.js';
+import type { RateLimit } from './scheduler.js';
+
+export const DEFAULT_RATES: Partial<Record<OperationKey, RateLimit>> = {
+  // https://docs.aws.amazon.com/kinesis/latest/APIReference/API_DescribeStreamSummary.html
+  // "DescribeStreamSummary has a limit of 20 transactions per second per account."
+  // (Kinesis quotas: https://docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html)
+  'kinesis:DescribeStreamSummary': { ratePerSecond: 18, burst: 5 },
+  // https://docs.aws.amazon.com/firehose/latest/dev/limits.html
+  // "The following operations can provide up to 5 transactions per second: CreateDeliveryStream,
+  // DeleteDeliveryStream, DescribeDeliveryStream, ListDeliveryStreams, and UpdateDestination."
+  // Each page of destinations is one request.
+  'firehose:DescribeDeliveryStream': { ratePerSecond: 4.5, burst: 2 },
+};
+
+/** The pacing of one operation: Connect's from the run's flags, the others from the table. */
+export function rateOf(operation: OperationKey, service: string, connectRate: RateLimit): RateLimit | undefined {
+  return service === 'connect' ? connectRate : DEFAULT_RATES[operation];
+}
