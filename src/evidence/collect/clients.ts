@@ -5,8 +5,10 @@
  * Retries are the scheduler's (`maxAttempts: 1`). Credentials come from the standard chain (with
  * `profile`), resolved once and shared by every client, unless the caller passes its own provider.
  */
+import type * as LogsSdk from '@aws-sdk/client-cloudwatch-logs';
 import type * as ConnectSdk from '@aws-sdk/client-connect';
 import type * as DirectorySdk from '@aws-sdk/client-directory-service';
+import type * as KinesisVideoSdk from '@aws-sdk/client-kinesis-video';
 import type * as KmsSdk from '@aws-sdk/client-kms';
 import type * as OrganizationsSdk from '@aws-sdk/client-organizations';
 import type * as S3Sdk from '@aws-sdk/client-s3';
@@ -131,6 +133,20 @@ export class ClientFactory {
     return this.cached('kms', region, async () => {
       const sdk = await import('@aws-sdk/client-kms');
       return { sdk, client: new sdk.KMSClient(this.baseConfig(region)) };
+    });
+  }
+
+  kinesisVideo(region: string): Promise<Loaded<KinesisVideoSdk.KinesisVideoClient, typeof KinesisVideoSdk>> {
+    return this.cached('kinesisvideo', region, async () => {
+      const sdk = await import('@aws-sdk/client-kinesis-video');
+      return { sdk, client: new sdk.KinesisVideoClient(this.baseConfig(region)) };
+    });
+  }
+
+  logs(region: string): Promise<Loaded<LogsSdk.CloudWatchLogsClient, typeof LogsSdk>> {
+    return this.cached('logs', region, async () => {
+      const sdk = await import('@aws-sdk/client-cloudwatch-logs');
+      return { sdk, client: new sdk.CloudWatchLogsClient(this.baseConfig(region)) };
     });
   }
 

@@ -27,8 +27,10 @@ import { ClientFactory, type AwsCredentialIdentityProvider } from './clients.js'
 import * as connect from './connect.js';
 import type { CollectContext } from './context.js';
 import { AUDITED_DIRECTORY_TYPES, collectDirectory, describeDirectories, readsDirectory } from './directory.js';
-import { isAwsManagedAlias, parseInstanceArn } from '../aws-names.js';
+import { contactFlowLogGroupName, isAwsManagedAlias, parseInstanceArn } from '../aws-names.js';
+import { listVideoStreams } from './kinesis-video.js';
 import { collectKey, keyDetails, type KeyDetails } from './kms.js';
+import { describeLogGroups } from './logs.js';
 import { ProgressTracker, type ProgressListener } from './progress.js';
 import { redact } from './record.js';
 import { accountPublicAccessBlock, bucketKeyReferences, collectBucket, listOwnedBuckets } from './s3.js';
@@ -186,6 +188,9 @@ function unique<T>(values: Iterable<T>): T[] {
 }
 
 type DescribeRecord = ConnectInstanceEvidence['describeInstance'];
+type StorageConfigsRecord = ConnectInstanceEvidence['storageConfigs'][string];
+type VideoStreamsRecord = NonNullable<ConnectInstanceEvidence['videoStreams']>[string];
+type LogGroupsRecord = NonNullable<ConnectInstanceEvidence['contactFlowLogGroups']>;
 
 interface InstanceTarget {
   id: string;
@@ -209,6 +214,9 @@ class AccountRun {
   private readonly keys = new Map<string, Promise<KeyEvidence>>();
   private readonly keyDetails = new Map<string, Promise<KeyDetails>>();
   private readonly describes = new Map<string, Promise<DescribeRecord>>();
+  /** Kinesis Video ListStreams by `region|prefix`, contact flow log groups by `region|name`. */
+  private readonly videoStreamLists = new Map<string, Promise<VideoStreamsRecord>>();
+  private readonly logGroupLists = new Map<string, Promise<LogGroupsRecord>>();
   private accountBlock: Promise<AccountEvidence['publicAccessBlock']> | undefined;
   private ownedBuckets: Promise<AccountEvidence['listBuckets']> | undefined;
   private readonly pending: Promise<unknown>[] = [];
@@ -384,19 +392,26 @@ class AccountRun {
         : describe.then((d) =>
             d.status === 'ok' ? { type: d.response.Instance.IdentityManagementType, arn: d.response.Instance.Arn } : { type: undefined, arn: target.arn },
           );
-    const storage = Promise.all(
-      this.options.resourceTypes.map(async (resourceType) => {
-        const call = await connect.listStorageConfigs(ctx, region, id, resourceType);
+    const listings = this.options.resourceTypes.map((resourceType) => {
+      const listing = connect.listStorageConfigs(ctx, region, id, resourceType).then((call) => {
         if (call.status === 'ok') for (const config of call.response) this.followStorageConfig(config, region);
-        return [resourceType, call] as const;
-      }),
-    );
-    const evidence = Promise.all([describe, storage, connect.listApprovedOrigins(ctx, region, id), connect.listInstanceAttributes(ctx, region, id)]).then(
-      ([describeInstance, storageConfigs, approvedOrigins, attributes]): ConnectInstanceEvidence => ({
+        return call;
+      });
+      return [resourceType, listing] as const;
+    });
+    const storage = Promise.all(listings.map(async ([resourceType, listing]) => [resourceType, await listing] as const));
+    const mediaStreams = listings.find(([resourceType]) => resourceType === 'MEDIA_STREAMS')?.[1];
+    const videoStreams = mediaStreams ? mediaStreams.then((call) => this.videoStreamsOf(region, call)) : Promise.resolve(undefined);
+    const attributes = connect.listInstanceAttributes(ctx, region, id);
+    const flowLogGroups = Promise.all([describe, attributes]).then(([described, listed]) => this.contactFlowLogGroupsOf(region, described, listed));
+    const evidence = Promise.all([describe, storage, connect.listApprovedOrigins(ctx, region, id), attributes, videoStreams, flowLogGroups]).then(
+      ([describeInstance, storageConfigs, approvedOrigins, attributeList, streams, logGroups]): ConnectInstanceEvidence => ({
         describeInstance,
         storageConfigs: Object.fromEntries(storageConfigs),
         approvedOrigins,
-        attributes,
+        attributes: attributeList,
+        ...(streams ? { videoStreams: streams } : {}),
+        ...(logGroups ? { contactFlowLogGroups: logGroups } : {}),
       }),
     );
     return { id, identity: this.track(identity), evidence: this.track(evidence) };
@@ -409,6 +424,54 @@ class AccountRun {
     for (const reference of [config.S3Config?.EncryptionConfig?.KeyId, config.KinesisVideoStreamConfig?.EncryptionConfig?.KeyId]) {
       if (reference) this.ensureKey(reference, region);
     }
+  }
+
+  /**
+   * The Kinesis Video streams of each distinct prefix the MEDIA_STREAMS configs name (recorded, possibly
+   * empty, whenever the configs were listed), and the key of every stream read.
+   */
+  private async videoStreamsOf(region: string, configs: StorageConfigsRecord): Promise<ConnectInstanceEvidence['videoStreams']> {
+    if (configs.status !== 'ok') return undefined;
+    const prefixes = unique(configs.response.flatMap((config) => (config.KinesisVideoStreamConfig?.Prefix ? [config.KinesisVideoStreamConfig.Prefix] : [])));
+    const lists = await Promise.all(prefixes.map((prefix) => this.videoStreamsOnce(region, prefix)));
+    return Object.fromEntries(prefixes.map((prefix, index) => [prefix, lists[index] as VideoStreamsRecord]));
+  }
+
+  private videoStreamsOnce(region: string, prefix: string): Promise<VideoStreamsRecord> {
+    const key = `${region}|${prefix}`;
+    let list = this.videoStreamLists.get(key);
+    if (!list) {
+      list = this.track(
+        listVideoStreams(this.ctx, region, prefix).then((record) => {
+          if (record.status === 'ok') for (const stream of record.response.StreamInfoList) if (stream.KmsKeyId) this.ensureKey(stream.KmsKeyId, region);
+          return record;
+        }),
+      );
+      this.videoStreamLists.set(key, list);
+    }
+    return list;
+  }
+
+  /** With CONTACTFLOW_LOGS on, the log groups named like the instance's flow log group, and that group's key. */
+  private contactFlowLogGroupsOf(region: string, described: DescribeRecord, attributes: ConnectInstanceEvidence['attributes']): Promise<LogGroupsRecord> | undefined {
+    if (attributes.status !== 'ok' || described.status !== 'ok') return undefined;
+    const flowLogs = attributes.response.find((attribute) => attribute.AttributeType === 'CONTACTFLOW_LOGS');
+    const alias = described.response.Instance.InstanceAlias;
+    if (!/^true$/i.test(flowLogs?.Value ?? '') || !alias) return undefined;
+    const name = contactFlowLogGroupName(alias);
+    const key = `${region}|${name}`;
+    let list = this.logGroupLists.get(key);
+    if (!list) {
+      list = this.track(
+        describeLogGroups(this.ctx, region, name).then((record) => {
+          const group = record.status === 'ok' ? record.response.find((g) => g.logGroupName === name) : undefined;
+          if (group?.kmsKeyId) this.ensureKey(group.kmsKeyId, region);
+          return record;
+        }),
+      );
+      this.logGroupLists.set(key, list);
+    }
+    return list;
   }
 
   /** A bucket, and with the first one the account-level Block Public Access that applies to every bucket. */

@@ -1,7 +1,8 @@
 /**
  * AWS KMS: a key reference (key id, key ARN, alias name or alias ARN) resolved with DescribeKey in
  * the region of its ARN or of the context that named it; then, for the resolved key ARN, rotation
- * status, the default key policy and the key's aliases — and, for imported key material (Origin
+ * status, the default key policy, the key's aliases and its grants (ListGrants, the way Connect
+ * reaches the key: a grant to the instance's service role) — and, for imported key material (Origin
  * EXTERNAL, which KMS rotates on demand only), the completed rotations (ListKeyRotations).
  */
 import { kmsArnRegion } from '../aws-names.js';
@@ -13,10 +14,11 @@ const slots = {
   rotation: keyEvidence.shape.rotation.unwrap(),
   keyPolicy: keyEvidence.shape.keyPolicy.unwrap(),
   aliases: keyEvidence.shape.aliases.unwrap(),
+  grants: keyEvidence.shape.grants.unwrap(),
   rotations: keyEvidence.shape.rotations.unwrap(),
 };
 
-export type KeyDetails = Pick<KeyEvidence, 'rotation' | 'keyPolicy' | 'aliases' | 'rotations'>;
+export type KeyDetails = Pick<KeyEvidence, 'rotation' | 'keyPolicy' | 'aliases' | 'grants' | 'rotations'>;
 
 /** Keys whose rotations are listed: imported key material, rotated on demand only. */
 function rotatesOnDemandOnly(metadata: Pick<KeyMetadata, 'Origin'>): boolean {
@@ -33,10 +35,13 @@ export function describeKey(ctx: CollectContext, reference: string, region: stri
   );
 }
 
-/** Rotation, key policy, aliases (and rotations, see above) of one key, by its ARN, in its own region. */
+/**
+ * Rotation, key policy, aliases, grants (and rotations, see above) of one key, by its ARN, in its own
+ * region (ListGrants needs the ARN for a key of another account).
+ */
 export async function keyDetails(ctx: CollectContext, keyArn: string, region: string, metadata: Pick<KeyMetadata, 'Origin'>): Promise<KeyDetails> {
   const load = () => ctx.clients.kms(region);
-  const [rotation, keyPolicy, aliases, rotations] = await Promise.all([
+  const [rotation, keyPolicy, aliases, grants, rotations] = await Promise.all([
     recordCall(ctx, slots.rotation, { operation: 'kms:GetKeyRotationStatus', region, resource: keyArn }, load, ({ client, sdk }, abortSignal) =>
       client.send(new sdk.GetKeyRotationStatusCommand({ KeyId: keyArn }), { abortSignal }),
     ),
@@ -47,6 +52,10 @@ export async function keyDetails(ctx: CollectContext, keyArn: string, region: st
       const page = await client.send(new sdk.ListAliasesCommand({ KeyId: keyArn, Marker }), { abortSignal });
       return { items: page.Aliases, next: page.Truncated === false ? undefined : page.NextMarker };
     }),
+    recordList(ctx, slots.grants, { operation: 'kms:ListGrants', region, resource: keyArn }, load, async ({ client, sdk }, Marker, abortSignal) => {
+      const page = await client.send(new sdk.ListGrantsCommand({ KeyId: keyArn, Marker }), { abortSignal });
+      return { items: page.Grants, next: page.Truncated === false ? undefined : page.NextMarker };
+    }),
     rotatesOnDemandOnly(metadata)
       ? recordList(ctx, slots.rotations, { operation: 'kms:ListKeyRotations', region, resource: keyArn }, load, async ({ client, sdk }, Marker, abortSignal) => {
           const page = await client.send(new sdk.ListKeyRotationsCommand({ KeyId: keyArn, Marker }), { abortSignal });
@@ -54,7 +63,7 @@ export async function keyDetails(ctx: CollectContext, keyArn: string, region: st
         })
       : undefined,
   ]);
-  return { rotation, keyPolicy, aliases, ...(rotations ? { rotations } : {}) };
+  return { rotation, keyPolicy, aliases, grants, ...(rotations ? { rotations } : {}) };
 }
 
 /**

@@ -20,6 +20,19 @@ export const DEFAULT_RATES: Partial<Record<OperationKey, RateLimit>> = {
   // DeleteDeliveryStream, DescribeDeliveryStream, ListDeliveryStreams, and UpdateDestination."
   // Each page of destinations is one request.
   'firehose:DescribeDeliveryStream': { ratePerSecond: 4.5, burst: 2 },
+  // https://docs.aws.amazon.com/kinesisvideostreams/latest/dg/limits.html, control plane API quotas:
+  // "| ListStreams | 50 TPS [h] | N/A |" ("When an account-level or resource-level request limit is
+  // reached, a ClientLimitExceededException is thrown.")
+  'kinesisvideo:ListStreams': { ratePerSecond: 45, burst: 5 },
+  // No AWS page read for this round states DescribeLogGroups' own quota; the smallest documented rate
+  // of a CloudWatch Logs describe call (DescribeLogStreams: "5 transactions per second (TPS/account/
+  // Region)", https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html) is
+  // assumed. A run sends one request per instance with flow logs on (and one per page after it).
+  'logs:DescribeLogGroups': { ratePerSecond: 4.5, burst: 2 },
+  // https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html:
+  // "| ListGrants request rate | 100 |" ("For cross-account requests, AWS KMS throttles the account
+  // that makes the requests, not the account that owns the KMS key.")
+  'kms:ListGrants': { ratePerSecond: 90, burst: 5 },
 };
 
 /** The pacing of one operation: Connect's from the run's flags, the others from the table. */

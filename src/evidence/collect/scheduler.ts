@@ -77,6 +77,9 @@ export interface SchedulerStats {
 
 const THROTTLING_NAMES = new Set([
   'BandwidthLimitExceeded',
+  // Kinesis Video Streams' throttling error (limits.html: "When an account-level or resource-level
+  // request limit is reached, a ClientLimitExceededException is thrown.").
+  'ClientLimitExceededException',
   'EC2ThrottledException',
   'LimitExceededException',
   'PriorRequestNotComplete',
