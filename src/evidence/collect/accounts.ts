@@ -38,6 +38,9 @@ export interface AccountsOptions extends Omit<CollectOptions, 'accountId' | 'sch
 
 type AccountError = NonNullable<AccountEvidence['error']>;
 
+/** An account's credentials (undefined: the standard chain), or why it cannot be read. */
+type Session = { credentials: AwsCredentialIdentityProvider | undefined } | { error: AccountError };
+
 function unreachable(accountId: string, error: AccountError): AccountEvidence {
   return { accountId, error, regions: [], buckets: {}, keys: {} };
 }
@@ -87,27 +90,28 @@ export async function collectAccounts(options: AccountsOptions): Promise<Evidenc
     failed.forEach(() => progress.accountDone());
 
     const sessionName = roleSessionName(startedAt);
-    const collect = async (accountId: string, credentials: AwsCredentialIdentityProvider | undefined): Promise<AccountEvidence> => {
-      const doc = await collectEvidence({ ...options, signal, accountId, credentials, scheduler, progress });
-      const account = doc.accounts[0];
-      if (!account) throw new Error(`the collection of ${accountId} returned no account`);
-      return account;
+    // One session per account, shared by its own collection and by the other accounts' collections
+    // that read a stream it owns (credentialsFor).
+    const sessions = new Map<string, Promise<Session>>();
+    const sessionOf = (accountId: string): Promise<Session> => {
+      let session = sessions.get(accountId);
+      if (!session) {
+        session = openSession(accountId);
+        session.catch(() => undefined);
+        sessions.set(accountId, session);
+      }
+      return session;
     };
-    const readOne = async (accountId: string): Promise<AccountEvidence> => {
-      if (accountId === callerAccount) return collect(accountId, options.credentials);
-      const notRead = (error: AccountError) => {
-        log(`account ${accountId} cannot be read: ${error.operation} ${error.code}`);
-        progress.accountDone();
-        return unreachable(accountId, error);
-      };
+    const openSession = async (accountId: string): Promise<Session> => {
+      if (accountId === callerAccount) return { credentials: options.credentials };
       if (options.roleArn === undefined) {
-        return notRead(
-          identityError ?? {
+        return {
+          error: identityError ?? {
             operation: 'sts:AssumeRole',
             code: 'RoleArnRequired',
             message: `Account ${accountId} is not the caller's account (${callerAccount ?? 'unknown'}): give a role to read it through (--role-arn).`,
           },
-        );
+        };
       }
       const roleArn = roleArnFor(options.roleArn, accountId);
       const credentials = assumeRoleCredentials(assumeRoleCall(ctx, region, signal), {
@@ -121,9 +125,27 @@ export async function collectAccounts(options: AccountsOptions): Promise<Evidenc
         await request(ctx, { operation: 'sts:AssumeRole', region, resource: roleArn }, async () => undefined, () => credentials());
       } catch (err) {
         if (isAbortError(err)) throw err;
-        return notRead({ operation: 'sts:AssumeRole', ...callErrorOf(err) });
+        return { error: { operation: 'sts:AssumeRole', ...callErrorOf(err) } };
       }
-      return collect(accountId, credentials);
+      return { credentials };
+    };
+    // Only the accounts this run reads: their sessions are opened anyway.
+    const credentialsFor = async (accountId: string) => {
+      if (!targets.includes(accountId)) return undefined;
+      const session = await sessionOf(accountId);
+      return 'error' in session ? undefined : session;
+    };
+    const readOne = async (accountId: string): Promise<AccountEvidence> => {
+      const session = await sessionOf(accountId);
+      if ('error' in session) {
+        log(`account ${accountId} cannot be read: ${session.error.operation} ${session.error.code}`);
+        progress.accountDone();
+        return unreachable(accountId, session.error);
+      }
+      const doc = await collectEvidence({ ...options, signal, accountId, credentials: session.credentials, credentialsFor, scheduler, progress });
+      const account = doc.accounts[0];
+      if (!account) throw new Error(`the collection of ${accountId} returned no account`);
+      return account;
     };
     const read = await Promise.all(targets.map(readOne));
     const accounts = [...read, ...failed].sort((a, b) => byCodeUnit(a.accountId, b.accountId));

@@ -8,6 +8,8 @@
 import type * as LogsSdk from '@aws-sdk/client-cloudwatch-logs';
 import type * as ConnectSdk from '@aws-sdk/client-connect';
 import type * as DirectorySdk from '@aws-sdk/client-directory-service';
+import type * as FirehoseSdk from '@aws-sdk/client-firehose';
+import type * as KinesisSdk from '@aws-sdk/client-kinesis';
 import type * as KinesisVideoSdk from '@aws-sdk/client-kinesis-video';
 import type * as KmsSdk from '@aws-sdk/client-kms';
 import type * as OrganizationsSdk from '@aws-sdk/client-organizations';
@@ -154,6 +156,27 @@ export class ClientFactory {
     return this.cached('ds', region, async () => {
       const sdk = await import('@aws-sdk/client-directory-service');
       return { sdk, client: new sdk.DirectoryServiceClient(this.baseConfig(region)) };
+    });
+  }
+
+  /**
+   * Kinesis's SDK client defaults to an HTTP/2 handler, only because SubscribeToShard is an HTTP/2
+   * event stream; DescribeStreamSummary is a plain awsJson1_1 request the Kinesis endpoint answers
+   * over HTTP/1.1 too. The client gets the HTTP/1.1 handler every other client uses, so one transport
+   * (keep-alive agent, TLS, proxies, an http:// endpoint override) serves the whole run, and no
+   * h2c is needed against a local endpoint.
+   */
+  kinesis(region: string): Promise<Loaded<KinesisSdk.KinesisClient, typeof KinesisSdk>> {
+    return this.cached('kinesis', region, async () => {
+      const [sdk, http] = await Promise.all([import('@aws-sdk/client-kinesis'), import('@smithy/node-http-handler')]);
+      return { sdk, client: new sdk.KinesisClient({ ...this.baseConfig(region), requestHandler: new http.NodeHttpHandler() }) };
+    });
+  }
+
+  firehose(region: string): Promise<Loaded<FirehoseSdk.FirehoseClient, typeof FirehoseSdk>> {
+    return this.cached('firehose', region, async () => {
+      const sdk = await import('@aws-sdk/client-firehose');
+      return { sdk, client: new sdk.FirehoseClient(this.baseConfig(region)) };
     });
   }
 

@@ -16,17 +16,22 @@ import {
   keyLookupId,
   type AccountEvidence,
   type BucketEvidence,
+  type DeliveryStreamEvidence,
   type ConnectInstanceEvidence,
   type DirectoryEvidence,
   type EvidenceDocument,
   type InstanceStorageConfig,
   type KeyEvidence,
+  type KinesisStreamEvidence,
   type RegionEvidence,
 } from '../model.js';
 import { ClientFactory, type AwsCredentialIdentityProvider } from './clients.js';
 import * as connect from './connect.js';
 import type { CollectContext } from './context.js';
 import { AUDITED_DIRECTORY_TYPES, collectDirectory, describeDirectories, readsDirectory } from './directory.js';
+import { arnRegionAndAccount, bucketNameOfArn, keyReferenceOf } from '../aws-names.js';
+import { collectDeliveryStream } from './firehose.js';
+import { collectStream } from './kinesis.js';
 import { contactFlowLogGroupName, isAwsManagedAlias, parseInstanceArn } from '../aws-names.js';
 import { listVideoStreams } from './kinesis-video.js';
 import { collectKey, keyDetails, type KeyDetails } from './kms.js';
@@ -71,6 +76,13 @@ export interface CollectOptions {
   log?: (line: string) => void;
   /** Credentials override (multi-account assume-role); default: the standard chain with `profile`. */
   credentials?: AwsCredentialIdentityProvider;
+  /**
+   * Credentials for another account of the run (a multi-account run fills it for the accounts it
+   * assumes into), to read a Kinesis stream or Firehose delivery stream that account owns;
+   * `credentials: undefined` is the standard chain. Undefined: that account cannot be read, the
+   * resource is asked for with this account's credentials.
+   */
+  credentialsFor?: (accountId: string) => Promise<{ credentials: AwsCredentialIdentityProvider | undefined } | undefined>;
   /** The account read; default: STS GetCallerIdentity (which also fills `collectedBy`). */
   accountId?: string;
   /** A scheduler shared by several collections (e.g. one per account), so that the concurrency cap is global. */
@@ -114,8 +126,9 @@ export async function collectEvidence(options: CollectOptions): Promise<Evidence
     signal.addEventListener('abort', onAbort, { once: true });
   });
   aborted.catch(() => undefined);
+  let run: AccountRun | undefined;
   try {
-    const run = new AccountRun(options, { accountId: options.accountId ?? '', scheduler, clients, connectRate: options.connectRate, log }, progress);
+    run = new AccountRun(options, { accountId: options.accountId ?? '', scheduler, clients, connectRate: options.connectRate, log }, progress);
     const work = run.collect();
     work.catch(() => undefined);
     const { account, collectedBy } = await Promise.race([work, aborted]);
@@ -124,6 +137,7 @@ export async function collectEvidence(options: CollectOptions): Promise<Evidence
   } finally {
     if (onAbort) signal.removeEventListener('abort', onAbort);
     clients.destroy();
+    run?.destroy();
   }
 }
 
@@ -217,6 +231,11 @@ class AccountRun {
   /** Kinesis Video ListStreams by `region|prefix`, contact flow log groups by `region|name`. */
   private readonly videoStreamLists = new Map<string, Promise<VideoStreamsRecord>>();
   private readonly logGroupLists = new Map<string, Promise<LogGroupsRecord>>();
+  /** Kinesis streams and Firehose delivery streams by ARN; the context that reads another account's (by account id). */
+  private readonly streams = new Map<string, Promise<KinesisStreamEvidence>>();
+  private readonly deliveryStreams = new Map<string, Promise<DeliveryStreamEvidence>>();
+  private readonly readers = new Map<string, Promise<CollectContext>>();
+  private readonly readerClients: ClientFactory[] = [];
   private accountBlock: Promise<AccountEvidence['publicAccessBlock']> | undefined;
   private ownedBuckets: Promise<AccountEvidence['listBuckets']> | undefined;
   private readonly pending: Promise<unknown>[] = [];
@@ -300,9 +319,16 @@ class AccountRun {
         keys: await sortedRecord(this.keys),
         ...(this.accountBlock ? { publicAccessBlock: await this.accountBlock } : {}),
         ...(this.ownedBuckets ? { listBuckets: await this.ownedBuckets } : {}),
+        ...(this.streams.size > 0 ? { kinesisStreams: await sortedRecord(this.streams) } : {}),
+        ...(this.deliveryStreams.size > 0 ? { deliveryStreams: await sortedRecord(this.deliveryStreams) } : {}),
       },
       collectedBy,
     };
+  }
+
+  /** Closes the clients opened with other accounts' credentials. */
+  destroy(): void {
+    for (const clients of this.readerClients.splice(0)) clients.destroy();
   }
 
   /** Keeps a promise for the final wait and marks its rejection handled (an abort rejects everything). */
@@ -424,6 +450,72 @@ class AccountRun {
     for (const reference of [config.S3Config?.EncryptionConfig?.KeyId, config.KinesisVideoStreamConfig?.EncryptionConfig?.KeyId]) {
       if (reference) this.ensureKey(reference, region);
     }
+    if (config.KinesisStreamConfig?.StreamArn) this.ensureStream(config.KinesisStreamConfig.StreamArn, region);
+    if (config.KinesisFirehoseConfig?.FirehoseArn) this.ensureDeliveryStream(config.KinesisFirehoseConfig.FirehoseArn, region);
+  }
+
+  /**
+   * The context that reads a resource of `owner`: this account's, or one with the owner's credentials
+   * when the run has them (its pacing keyed by the owner's account, whose quota the calls use).
+   */
+  private readerFor(owner: string | undefined): Promise<CollectContext> {
+    if (owner === undefined || owner === this.ctx.accountId || !this.options.credentialsFor) return Promise.resolve(this.ctx);
+    let reader = this.readers.get(owner);
+    if (!reader) {
+      reader = this.options.credentialsFor(owner).then((found) => {
+        if (!found) return this.ctx;
+        const clients = new ClientFactory({
+          profile: this.options.profile,
+          endpointUrl: this.options.endpointUrl,
+          credentials: found.credentials,
+          env: this.options.env ?? process.env,
+        });
+        this.readerClients.push(clients);
+        return { ...this.ctx, accountId: owner, clients };
+      });
+      this.readers.set(owner, reader);
+    }
+    return reader;
+  }
+
+  /** A Kinesis data stream, in its own region and account, then its key (when KMS-encrypted). */
+  private ensureStream(arn: string, contextRegion: string): void {
+    if (this.streams.has(arn)) return;
+    const owner = arnRegionAndAccount(arn);
+    const region = owner?.region || contextRegion;
+    const read = this.readerFor(owner?.account).then(async (reader) => {
+      const evidence = await collectStream(reader, arn, region);
+      const summary = evidence.describeStreamSummary.status === 'ok' ? evidence.describeStreamSummary.response.StreamDescriptionSummary : undefined;
+      if (summary?.EncryptionType === 'KMS' && summary.KeyId && owner) this.ensureKey(keyReferenceOf(summary.KeyId, owner, this.ctx.accountId), region);
+      return evidence;
+    });
+    this.streams.set(arn, this.track(read));
+  }
+
+  /**
+   * A Firehose delivery stream, in its own region and account; then its server-side encryption key
+   * and, for each S3 destination, the bucket (read like a recordings bucket) and its key.
+   */
+  private ensureDeliveryStream(arn: string, contextRegion: string): void {
+    if (this.deliveryStreams.has(arn)) return;
+    const owner = arnRegionAndAccount(arn);
+    const region = owner?.region || contextRegion;
+    const read = this.readerFor(owner?.account).then(async (reader) => {
+      const evidence = await collectDeliveryStream(reader, arn, region);
+      const description = evidence.describeDeliveryStream.status === 'ok' ? evidence.describeDeliveryStream.response.DeliveryStreamDescription : undefined;
+      const encryption = description?.DeliveryStreamEncryptionConfiguration;
+      if (encryption?.KeyType === 'CUSTOMER_MANAGED_CMK' && encryption.KeyARN) this.ensureKey(encryption.KeyARN, region);
+      for (const destination of description?.Destinations ?? []) {
+        for (const s3 of [destination.ExtendedS3DestinationDescription, destination.S3DestinationDescription]) {
+          const bucket = s3?.BucketARN ? bucketNameOfArn(s3.BucketARN) : undefined;
+          if (bucket) this.ensureBucket(bucket, region);
+          const key = s3?.EncryptionConfiguration?.KMSEncryptionConfig?.AWSKMSKeyARN;
+          if (key) this.ensureKey(key, region);
+        }
+      }
+      return evidence;
+    });
+    this.deliveryStreams.set(arn, this.track(read));
   }
 
   /**
