@@ -120,12 +120,39 @@ export function testState(): EvidenceDocument {
                     { AttributeType: 'CONTACTFLOW_LOGS', Value: 'true' },
                   ],
                 },
+                contactFlowLogGroups: {
+                  status: 'ok',
+                  response: [
+                    { logGroupName: '/aws/connect/alias-inst-a', creationTime: 1709294400000, retentionInDays: 30, kmsKeyId: KEY_ARN, storedBytes: 2048, arn: `arn:aws:logs:us-east-1:${MAIN}:log-group:/aws/connect/alias-inst-a:*`, logGroupClass: 'STANDARD' },
+                    { logGroupName: '/aws/connect/alias-inst-a-archive', creationTime: 1709294400000, storedBytes: 0 },
+                    { logGroupName: '/aws/connect/alias-inst-a-test', creationTime: 1709294400000, retentionInDays: 1 },
+                  ],
+                },
               },
               'inst-b': {
                 describeInstance: { status: 'ok', response: { Instance: instance('inst-b', 'us-east-1', MAIN, 'SAML') } },
                 storageConfigs: {},
                 approvedOrigins: denied('AccessDeniedException'),
                 attributes: { status: 'ok', response: [] },
+                videoStreams: {
+                  'media-b': {
+                    status: 'ok',
+                    response: {
+                      StreamInfoList: [1, 2, 3].map((n) => ({
+                        DeviceName: 'Amazon Connect',
+                        StreamName: `media-b-connect-alias-inst-b-contact-${n}`,
+                        StreamARN: `arn:aws:kinesisvideo:us-east-1:${MAIN}:stream/media-b-connect-alias-inst-b-contact-${n}/16${n}`,
+                        MediaType: 'audio/aac',
+                        KmsKeyId: KEY_ARN,
+                        Version: `v${n}`,
+                        Status: 'ACTIVE',
+                        CreationTime: CREATED,
+                        DataRetentionInHours: 24,
+                      })),
+                    },
+                  },
+                  'media-denied': denied('AccessDeniedException'),
+                },
               },
               'inst-c': {
                 describeInstance: denied('AccessDeniedException'),
@@ -312,6 +339,19 @@ export function testState(): EvidenceDocument {
             },
             rotation: { status: 'ok', response: { KeyRotationEnabled: true, RotationPeriodInDays: 365, NextRotationDate: '2025-03-01T12:00:00.000Z' } },
             keyPolicy: { status: 'ok', response: { Policy: KEY_POLICY } },
+            grants: {
+              status: 'ok',
+              response: [`${MAIN}`, `${MAIN}`, '999999999999'].map((account, n) => ({
+                KeyId: KEY_ARN,
+                GrantId: `grant-${n}`,
+                Name: n === 0 ? '' : `grant-name-${n}`,
+                CreationDate: CREATED,
+                GranteePrincipal: `arn:aws:iam::${account}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_${n}`,
+                IssuingAccount: `arn:aws:iam::${MAIN}:root`,
+                Operations: ['Encrypt', 'Decrypt', 'GenerateDataKey'],
+                ...(n === 1 ? { Constraints: { EncryptionContextSubset: { 'aws:connect:instanceId': 'inst-a' } } } : {}),
+              })),
+            },
             aliases: {
               status: 'ok',
               response: ['alias/recordings', 'alias/transcripts', 'alias/media'].map((name) => ({

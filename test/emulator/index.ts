@@ -1,6 +1,7 @@
 /**
- * Local AWS emulator for integration tests: Connect, S3, S3 Control, KMS, Directory Service, STS and
- * Organizations on one port of 127.0.0.1, answering from an evidence document.
+ * Local AWS emulator for integration tests: Connect, S3, S3 Control, KMS, Directory Service, STS,
+ * Organizations, Kinesis Video Streams and CloudWatch Logs on one port of 127.0.0.1, answering from an
+ * evidence document.
  *
  * ```ts
  * const emulator = await startEmulator({ state: evidence });

@@ -8,7 +8,7 @@ import { ApiError } from './types.js';
 import type { RequestContext, ServiceModule } from './types.js';
 import { answerOf, jsonBody, jsonTarget, jsonReply, limitOf, paginate, requestId, statusForCode, stringMember, toWireJson } from './wire.js';
 
-const OPERATIONS = new Set(['DescribeKey', 'GetKeyRotationStatus', 'GetKeyPolicy', 'ListAliases', 'ListKeyRotations']);
+const OPERATIONS = new Set(['DescribeKey', 'GetKeyRotationStatus', 'GetKeyPolicy', 'ListAliases', 'ListKeyRotations', 'ListGrants']);
 
 /**
  * Keys whose material cannot rotate (asymmetric, HMAC, custom key stores): ListKeyRotations refuses
@@ -116,6 +116,14 @@ export function kmsService(state: EmulatorState, pageSize: number): ServiceModul
             aliases = [...byName.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, alias]) => alias);
           }
           return listReply('Aliases', page(ctx, body, keyId, aliases));
+        }
+        // Another account's key too, by ARN (API_ListGrants: "To specify a KMS key in a different AWS
+        // account, you must use the key ARN"), as its key policy allows.
+        case 'ListGrants': {
+          const match = resolve(ctx, keyId, 'grants');
+          if (match.key.grants) return listReply('Grants', page(ctx, body, keyId, answerOf(match.key.grants)));
+          metadataOf(match);
+          return listReply('Grants', page(ctx, body, keyId, []));
         }
         case 'ListKeyRotations': {
           const match = resolve(ctx, keyId, 'rotations');

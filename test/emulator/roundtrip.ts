@@ -3,6 +3,7 @@
  * pointed at the emulator, and checks each answer is what was recorded (the response, or an error
  * whose name is the recorded code).
  */
+import { paginateDescribeLogGroups } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DescribeInstanceCommand,
   paginateListApprovedOrigins,
@@ -17,11 +18,13 @@ import {
   paginateDescribeTrusts,
   paginateListCertificates,
 } from '@aws-sdk/client-directory-service';
+import { paginateListStreams } from '@aws-sdk/client-kinesis-video';
 import {
   DescribeKeyCommand,
   GetKeyPolicyCommand,
   GetKeyRotationStatusCommand,
   paginateListAliases,
+  paginateListGrants,
   paginateListKeyRotations,
 } from '@aws-sdk/client-kms';
 import {
@@ -37,6 +40,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
 import { expect } from 'vitest';
+import { contactFlowLogGroupName } from '../../src/evidence/aws-names.js';
 import type { Call, EvidenceDocument } from '../../src/evidence/model.js';
 import { allPages, credentialsOf, sdkClients } from './sdk.js';
 import type { Emulator } from './types.js';
@@ -89,7 +93,7 @@ export async function expectServedAsRecorded(emulator: Emulator, state: Evidence
   for (const account of state.accounts) {
     const credentials = credentialsOf(account.accountId);
     for (const region of account.regions) {
-      const { connect, ds } = sdkClients(emulator, region.region, credentials);
+      const { connect, ds, kinesisVideo, logs } = sdkClients(emulator, region.region, credentials);
       const at = `${account.accountId}/${region.region}`;
       await check(`${at} ListInstances`, region.listInstances, async () =>
         (await allPages(paginateListInstances({ client: connect }, {}))).flatMap((p) => p.InstanceSummaryList ?? []),
@@ -110,6 +114,19 @@ export async function expectServedAsRecorded(emulator: Emulator, state: Evidence
         await check(`${at} ListInstanceAttributes ${id}`, instance.attributes, async () =>
           (await allPages(paginateListInstanceAttributes({ client: connect }, { InstanceId }))).flatMap((p) => p.Attributes ?? []),
         );
+        for (const [ComparisonValue, call] of Object.entries(instance.videoStreams ?? {})) {
+          await check(`${at} kinesisvideo:ListStreams ${id} ${ComparisonValue}`, call, async () => ({
+            StreamInfoList: (
+              await allPages(paginateListStreams({ client: kinesisVideo }, { StreamNameCondition: { ComparisonOperator: 'BEGINS_WITH', ComparisonValue } }))
+            ).flatMap((p) => p.StreamInfoList ?? []),
+          }));
+        }
+        const alias = instance.describeInstance.status === 'ok' ? instance.describeInstance.response.Instance.InstanceAlias : undefined;
+        if (alias) {
+          await check(`${at} logs:DescribeLogGroups ${id}`, instance.contactFlowLogGroups, async () =>
+            (await allPages(paginateDescribeLogGroups({ client: logs }, { logGroupNamePrefix: contactFlowLogGroupName(alias) }))).flatMap((p) => p.logGroups ?? []),
+          );
+        }
       }
       await check(`${at} DescribeDirectories`, region.describeDirectories, async () =>
         (await allPages(paginateDescribeDirectories({ client: ds }, {}))).flatMap((p) => p.DirectoryDescriptions ?? []),
@@ -179,6 +196,7 @@ export async function expectServedAsRecorded(emulator: Emulator, state: Evidence
       await check(`${at} ListKeyRotations`, key.rotations, async () =>
         (await allPages(paginateListKeyRotations({ client: kms }, { KeyId }))).flatMap((p) => p.Rotations ?? []),
       );
+      await check(`${at} ListGrants`, key.grants, async () => (await allPages(paginateListGrants({ client: kms }, { KeyId }))).flatMap((p) => p.Grants ?? []));
     }
   }
   return checked;

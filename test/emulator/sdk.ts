@@ -1,8 +1,10 @@
 /**
  * The real AWS SDK clients pointed at the emulator, and the small helpers the emulator's tests share.
  */
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { DirectoryServiceClient } from '@aws-sdk/client-directory-service';
+import { KinesisVideoClient } from '@aws-sdk/client-kinesis-video';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -53,6 +55,8 @@ export function sdkClients(emulator: Emulator, region: string, credentials: Cred
     ds: new DirectoryServiceClient(config),
     sts: new STSClient(config),
     organizations: new OrganizationsClient(config),
+    kinesisVideo: new KinesisVideoClient(config),
+    logs: new CloudWatchLogsClient(config),
   };
 }
 

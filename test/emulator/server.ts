@@ -10,7 +10,9 @@ import { evidenceDocument } from '../../src/evidence/model.js';
 import { connectService } from './connect.js';
 import { dsService } from './ds.js';
 import { FaultInjector, RandomThrottle } from './faults.js';
+import { kinesisVideoService } from './kinesis-video.js';
 import { kmsService } from './kms.js';
+import { logsService } from './logs.js';
 import { organizationsService } from './organizations.js';
 import { RateLimiter } from './rate-limit.js';
 import { s3Service } from './s3.js';
@@ -65,6 +67,8 @@ function inferService(request: WireRequest): string {
   if (target.startsWith('TrentService.')) return 'kms';
   if (target.startsWith('DirectoryService_20150416.')) return 'ds';
   if (target.startsWith('AWSOrganizationsV20161128.')) return 'organizations';
+  if (target.startsWith('Logs_20140328.')) return 'logs';
+  if (request.rawPath === '/listStreams' || request.rawPath === '/describeStream') return 'kinesisvideo';
   if (request.query.has('Action') || /(^|&)Action=/.test(request.body)) return 'sts';
   if (request.rawPath === '/instance' || request.rawPath.startsWith('/instance/')) return 'connect';
   return 's3';
@@ -119,6 +123,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     ['ds', dsService(state, pageSize)],
     ['sts', stsService(state, { denyAssumeRole: options.denyAssumeRole ?? [], requireExternalId: options.requireExternalId })],
     ['organizations', organizationsService(state, pageSize)],
+    ['kinesisvideo', kinesisVideoService(state, pageSize)],
+    ['logs', logsService(state, pageSize)],
   ]);
 
   const requests: RequestLogEntry[] = [];

@@ -4,9 +4,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EvidenceDocument } from '../../src/evidence/model.js';
 
-export type ServiceName = 'connect' | 's3' | 's3control' | 'kms' | 'ds' | 'sts' | 'organizations';
+export type ServiceName = 'connect' | 's3' | 's3control' | 'kms' | 'ds' | 'sts' | 'organizations' | 'kinesisvideo' | 'logs';
 
-export const SERVICE_NAMES: readonly ServiceName[] = ['connect', 's3', 's3control', 'kms', 'ds', 'sts', 'organizations'];
+export const SERVICE_NAMES: readonly ServiceName[] = ['connect', 's3', 's3control', 'kms', 'ds', 'sts', 'organizations', 'kinesisvideo', 'logs'];
 
 export interface Fault {
   service: ServiceName;

@@ -47,6 +47,8 @@ const TIMESTAMP_MEMBERS = new Set([
   'RotationDate',
   'CreatedDateTime',
   'StateLastUpdatedDateTime',
+  // Kinesis Video StreamInfo
+  'CreationTime',
 ]);
 
 /** ISO-8601 (the evidence format) → epoch seconds (the awsJson/restJson wire format). */
