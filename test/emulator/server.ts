@@ -18,6 +18,7 @@ import { RateLimiter } from './rate-limit.js';
 import { s3Service } from './s3.js';
 import { s3ControlService } from './s3control.js';
 import { EmulatorState } from './state.js';
+import { firehoseService, kinesisService } from './streams.js';
 import { accountOfAccessKey, stsService } from './sts.js';
 import { ApiError, SERVICE_NAMES } from './types.js';
 import type {
@@ -35,6 +36,15 @@ import type {
 import { isThrottlingCode } from './wire.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * AWS's default request quotas per account and region of the services other than Connect that the
+ * emulator rate-limits (the sources are in src/evidence/collect/rates.ts); one second of quota as burst.
+ */
+export const DEFAULT_SERVICE_RATES: Partial<Record<ServiceName, { ratePerSecond: number; burst: number }>> = {
+  kinesis: { ratePerSecond: 20, burst: 20 },
+  firehose: { ratePerSecond: 5, burst: 5 },
+};
 
 function header(request: WireRequest, name: string): string | undefined {
   const value = request.headers[name];
@@ -68,6 +78,8 @@ function inferService(request: WireRequest): string {
   if (target.startsWith('DirectoryService_20150416.')) return 'ds';
   if (target.startsWith('AWSOrganizationsV20161128.')) return 'organizations';
   if (target.startsWith('Logs_20140328.')) return 'logs';
+  if (target.startsWith('Kinesis_20131202.')) return 'kinesis';
+  if (target.startsWith('Firehose_20150804.')) return 'firehose';
   if (request.rawPath === '/listStreams' || request.rawPath === '/describeStream') return 'kinesisvideo';
   if (request.query.has('Action') || /(^|&)Action=/.test(request.body)) return 'sts';
   if (request.rawPath === '/instance' || request.rawPath.startsWith('/instance/')) return 'connect';
@@ -112,6 +124,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const latencyMs = options.latencyMs ?? 0;
   const connectRate = options.connectRate === undefined ? { ratePerSecond: 2, burst: 5 } : options.connectRate;
   const limiter = connectRate === false ? undefined : new RateLimiter(connectRate);
+  const serviceLimiters = new Map<ServiceName, RateLimiter>();
+  for (const [service, rate] of Object.entries({ ...DEFAULT_SERVICE_RATES, ...options.serviceRates })) {
+    if (rate) serviceLimiters.set(service as ServiceName, new RateLimiter(rate));
+  }
   const randomThrottle = options.throttle ? new RandomThrottle(options.throttle.fraction, options.throttle.seed) : undefined;
   const faults = new FaultInjector(options.faults ?? []);
 
@@ -125,6 +141,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     ['organizations', organizationsService(state, pageSize)],
     ['kinesisvideo', kinesisVideoService(state, pageSize)],
     ['logs', logsService(state, pageSize)],
+    ['kinesis', kinesisService(state)],
+    ['firehose', firehoseService(state, pageSize)],
   ]);
 
   const requests: RequestLogEntry[] = [];
@@ -199,7 +217,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         entry.throttled = decision.answer.kind === 'Throttle';
         return decision.answer.kind === 'Throttle' ? throttleReply(module, target) : faultReply(module, decision.answer, target);
       }
-      if (module.name === 'connect' && limiter && !limiter.tryAcquire(`${caller.account}|${caller.region}|${identified.operation}`)) {
+      const rateLimiter = module.name === 'connect' ? limiter : serviceLimiters.get(module.name);
+      if (rateLimiter && !rateLimiter.tryAcquire(`${caller.account}|${caller.region}|${identified.operation}`)) {
         entry.throttled = true;
         return throttleReply(module, target);
       }
@@ -249,6 +268,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     reset() {
       requests.length = 0;
       limiter?.reset();
+      for (const serviceLimiter of serviceLimiters.values()) serviceLimiter.reset();
       faults.reset();
       randomThrottle?.reset();
     },

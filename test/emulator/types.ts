@@ -4,9 +4,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EvidenceDocument } from '../../src/evidence/model.js';
 
-export type ServiceName = 'connect' | 's3' | 's3control' | 'kms' | 'ds' | 'sts' | 'organizations' | 'kinesisvideo' | 'logs';
+export type ServiceName = 'connect' | 's3' | 's3control' | 'kms' | 'ds' | 'sts' | 'organizations' | 'kinesisvideo' | 'logs' | 'kinesis' | 'firehose';
 
-export const SERVICE_NAMES: readonly ServiceName[] = ['connect', 's3', 's3control', 'kms', 'ds', 'sts', 'organizations', 'kinesisvideo', 'logs'];
+export const SERVICE_NAMES: readonly ServiceName[] = ['connect', 's3', 's3control', 'kms', 'ds', 'sts', 'organizations', 'kinesisvideo', 'logs', 'kinesis', 'firehose'];
 
 export interface Fault {
   service: ServiceName;
@@ -29,6 +29,11 @@ export interface EmulatorOptions {
   pageSize?: number;
   /** Token bucket per (account, region, Connect operation); default `{ ratePerSecond: 2, burst: 5 }`; `false` = unlimited. */
   connectRate?: { ratePerSecond: number; burst: number } | false;
+  /**
+   * Token bucket per (account, region, operation) of other services, by service; default
+   * DEFAULT_SERVICE_RATES (AWS's documented default quotas); `false` = unlimited.
+   */
+  serviceRates?: Partial<Record<ServiceName, { ratePerSecond: number; burst: number } | false>>;
   /** Additionally answer this fraction of ALL requests with the service's throttling error (deterministic PRNG). */
   throttle?: { fraction: number; seed?: number };
   faults?: Fault[];

@@ -49,6 +49,10 @@ const TIMESTAMP_MEMBERS = new Set([
   'StateLastUpdatedDateTime',
   // Kinesis Video StreamInfo
   'CreationTime',
+  // Kinesis StreamDescriptionSummary, Firehose DeliveryStreamDescription
+  'StreamCreationTimestamp',
+  'CreateTimestamp',
+  'LastUpdateTimestamp',
 ]);
 
 /** ISO-8601 (the evidence format) → epoch seconds (the awsJson/restJson wire format). */
