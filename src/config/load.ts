@@ -1,20 +1,25 @@
 import { InputError } from '../errors.js';
 import { parseWith, readJson } from '../evidence/snapshot.js';
 import { parseResourceType, type StorageResourceType } from '../paths/hops.js';
-import { findRule, RENAMED_RULES } from '../rules/index.js';
+import { findRule, REMOVED_RULES, RENAMED_RULES } from '../rules/index.js';
 import { configSchema, matchesEveryResource, type Config } from './schema.js';
 
-/** Renamed rule ids in rule settings and waivers, rewritten to their new ids with a warning each. */
+/** Renamed rule ids in rule settings and waivers, rewritten to their new ids with a warning each; removed ones dropped with a warning. */
 function renameRules(config: Config, file: string, warn: (line: string) => void): Config {
   const renamed = (id: string): string => {
     const next = RENAMED_RULES[id];
     if (next) warn(`${file}: rule ${id} is now ${next}; update the config file`);
     return next ?? id;
   };
+  const kept = (id: string): boolean => {
+    const replacements = REMOVED_RULES[id];
+    if (replacements) warn(`${file}: rule ${id} was removed; its findings now come from ${replacements.join(', ')}; update the config file (this entry is ignored)`);
+    return !replacements;
+  };
   return {
     ...config,
-    ...(config.rules ? { rules: Object.fromEntries(Object.entries(config.rules).map(([id, setting]) => [renamed(id), setting])) } : {}),
-    ...(config.waivers ? { waivers: config.waivers.map((waiver) => ({ ...waiver, rule: renamed(waiver.rule) })) } : {}),
+    ...(config.rules ? { rules: Object.fromEntries(Object.entries(config.rules).filter(([id]) => kept(id)).map(([id, setting]) => [renamed(id), setting])) } : {}),
+    ...(config.waivers ? { waivers: config.waivers.filter((waiver) => kept(waiver.rule)).map((waiver) => ({ ...waiver, rule: renamed(waiver.rule) })) } : {}),
   };
 }
 

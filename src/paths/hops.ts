@@ -208,6 +208,27 @@ export function storageHop(resourceType: string, kind: StorageHopKind): Hop {
       };
 }
 
+const FLOW_LOGS_DOC = 'https://docs.aws.amazon.com/connect/latest/adminguide/contact-flow-logs.html';
+
+/**
+ * Flow logs are not a storage resource type: Connect writes them to CloudWatch Logs when the
+ * instance attribute CONTACTFLOW_LOGS is on, and they hold what customers typed and said to a flow.
+ */
+export const CONTACT_FLOW_LOGS_HOP: Hop = {
+  id: 'storage.contact-flow-logs.at-rest',
+  path: 'storage',
+  from: 'CloudWatch Logs log group /aws/connect/<instance alias> (flow logs)',
+  to: 'storage at rest',
+  protection: 'CloudWatch Logs encryption; a customer-owned KMS key when one is associated with the log group',
+  responsibility: 'customer',
+  controlledBy: 'customer',
+  verifies: 'when flow logs are on, the log group is encrypted with a KMS key that is customer managed, owned by the instance account or a trusted one, enabled, symmetric, rotated, not public; its retention is recorded',
+  reference: FLOW_LOGS_DOC,
+};
+
+/** Storage hops that are not a pair per storage resource type. */
+export const EXTRA_STORAGE_HOPS: readonly Hop[] = [CONTACT_FLOW_LOGS_HOP];
+
 /** Order of hops in reports: documented voice hops, documented auth hops, then storage hops by name. */
 export function hopOrder(hopId: string): [number, string] {
   const index = DOCUMENTED_HOPS.findIndex((h) => h.id === hopId);
@@ -216,8 +237,8 @@ export function hopOrder(hopId: string): [number, string] {
 }
 
 export function findHop(hopId: string): Hop | undefined {
-  const documented = DOCUMENTED_HOPS.find((h) => h.id === hopId);
-  if (documented) return documented;
+  const known = DOCUMENTED_HOPS.find((h) => h.id === hopId) ?? EXTRA_STORAGE_HOPS.find((h) => h.id === hopId);
+  if (known) return known;
   const match = /^storage\.([a-z-]+)\.(transfer|at-rest)$/.exec(hopId);
   if (!match) return undefined;
   const type = parseResourceType(match[1] ?? '');

@@ -12,6 +12,8 @@ import { radiusMfa } from './directory/radius-mfa.js';
 import { bucketDefaultCustomerKey } from './encryption/bucket-default-customer-key.js';
 import { keyMatchesBucketDefault } from './encryption/key-matches-bucket-default.js';
 import { kmsKeyEnabled } from './encryption/kms-key-enabled.js';
+import { kmsKeyGrantForConnect } from './encryption/kms-key-grant-for-connect.js';
+import { kmsKeyGrantsNotForeign } from './encryption/kms-key-grants-not-foreign.js';
 import { kmsKeyPolicyNotPublic } from './encryption/kms-key-policy-not-public.js';
 import { kmsKeyRotation } from './encryption/kms-key-rotation.js';
 import { kmsKeySymmetric } from './encryption/kms-key-symmetric.js';
@@ -23,8 +25,12 @@ import { bucketDeniesOldTls } from './storage/bucket-denies-old-tls.js';
 import { bucketExistsAndOwned } from './storage/bucket-exists-and-owned.js';
 import { bucketNotPublic } from './storage/bucket-not-public.js';
 import { bucketPublicAccessBlock } from './storage/bucket-public-access-block.js';
-import { streamEncryptionNotAudited } from './storage/stream-encryption-not-audited.js';
-import { streamTransferManaged } from './storage/stream-transfer-managed.js';
+import { streamTransferManaged } from './streams/stream-transfer-managed.js';
+import { contactFlowLogsCustomerKey } from './streams/contact-flow-logs-customer-key.js';
+import { firehoseDestinationAudited } from './streams/firehose-destination-audited.js';
+import { firehoseEncryption } from './streams/firehose-encryption.js';
+import { kinesisStreamEncryption } from './streams/kinesis-stream-encryption.js';
+import { mediaStreamsUseConfiguredKey } from './streams/media-streams-use-configured-key.js';
 import type { Rule } from './types.js';
 
 export const RULES: readonly Rule[] = [
@@ -38,6 +44,7 @@ export const RULES: readonly Rule[] = [
   bucketNotPublic,
   bucketPublicAccessBlock,
   streamTransferManaged,
+  firehoseDestinationAudited,
   storageConfigCustomerKey,
   storageConfigNamesKey,
   bucketDefaultCustomerKey,
@@ -46,7 +53,12 @@ export const RULES: readonly Rule[] = [
   kmsKeySymmetric,
   kmsKeyRotation,
   kmsKeyPolicyNotPublic,
-  streamEncryptionNotAudited,
+  kmsKeyGrantsNotForeign,
+  kmsKeyGrantForConnect,
+  kinesisStreamEncryption,
+  firehoseEncryption,
+  mediaStreamsUseConfiguredKey,
+  contactFlowLogsCustomerKey,
   loginTlsManaged,
   directoryActive,
   ldapsEnabled,
@@ -59,6 +71,14 @@ export const RULES: readonly Rule[] = [
 /** Rule ids that changed, old → new: configs and waivers that use an old id keep working, with a warning. */
 export const RENAMED_RULES: Readonly<Record<string, string>> = {
   'directory-radius-mfa-mschapv2': 'directory-radius-mfa',
+};
+
+/**
+ * Rule ids that no longer exist, with the rules that replaced them: configs and waivers that use one
+ * keep loading, with a warning that names the replacements (the setting or waiver itself is dropped).
+ */
+export const REMOVED_RULES: Readonly<Record<string, readonly string[]>> = {
+  'kinesis-stream-encryption-not-audited': ['kinesis-stream-encryption', 'firehose-encryption', 'firehose-destination-audited'],
 };
 
 export function findRule(id: string): Rule | undefined {

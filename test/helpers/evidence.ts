@@ -217,3 +217,83 @@ export function addInstance(doc: EvidenceDocument, options: { id?: string; ident
 export function onInstance(rule: Rule, instanceId: string): Rule {
   return { meta: rule.meta, evaluate: (ctx) => (ctx.instanceId === instanceId ? rule.evaluate(ctx) : []) };
 }
+
+// ---- Every destination kind Connect writes to (issue 10) ---------------------------------------
+
+export const STREAM_ARN = `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/connect-ctr`;
+export const FIREHOSE_ARN = `arn:aws:firehose:${REGION}:${ACCOUNT}:deliverystream/connect-agent-events`;
+export const ARCHIVE_BUCKET = 'ctr-archive-bucket';
+export const SERVICE_ROLE = `arn:aws:iam::${ACCOUNT}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_abc123`;
+export const MEDIA_PREFIX = 'media-test';
+export const FLOW_LOG_GROUP = '/aws/connect/test-instance';
+
+/** A compliant Firehose S3 destination description: the bucket, and the key Firehose names. */
+export function s3Destination(bucket = ARCHIVE_BUCKET, keyArn: string | null = KEY_ARN) {
+  return {
+    RoleARN: `arn:aws:iam::${ACCOUNT}:role/firehose-delivery`,
+    BucketARN: `arn:aws:s3:::${bucket}`,
+    Prefix: 'ctr/',
+    CompressionFormat: 'UNCOMPRESSED',
+    EncryptionConfiguration: keyArn ? { KMSEncryptionConfig: { AWSKMSKeyARN: keyArn } } : { NoEncryptionConfig: 'NoEncryption' },
+  };
+}
+
+/**
+ * The compliant document with every kind of destination: contact trace records to a Kinesis data
+ * stream, agent events to a Firehose delivering to a second bucket, media streams to Kinesis Video,
+ * flow logs on — all under the customer key, which has Connect's grant for its service role.
+ */
+export function compliantStreamsEvidence(): EvidenceDocument {
+  const doc = compliantEvidence();
+  const { account, instance, instanceRecord, bucket, key } = parts(doc);
+  instanceRecord.ServiceRole = SERVICE_ROLE;
+  const configs = instance.storageConfigs as Record<string, unknown>;
+  configs.CONTACT_TRACE_RECORDS = ok([{ AssociationId: 'assoc-ctr', StorageType: 'KINESIS_STREAM', KinesisStreamConfig: { StreamArn: STREAM_ARN } }]);
+  configs.AGENT_EVENTS = ok([{ AssociationId: 'assoc-ae', StorageType: 'KINESIS_FIREHOSE', KinesisFirehoseConfig: { FirehoseArn: FIREHOSE_ARN } }]);
+  configs.MEDIA_STREAMS = ok([
+    { AssociationId: 'assoc-media', StorageType: 'KINESIS_VIDEO_STREAM', KinesisVideoStreamConfig: { Prefix: MEDIA_PREFIX, RetentionPeriodHours: 24, EncryptionConfig: { EncryptionType: 'KMS', KeyId: KEY_ARN } } },
+  ]);
+  instance.attributes = ok([{ AttributeType: 'CONTACTFLOW_LOGS', Value: 'true' }]);
+  instance.contactFlowLogGroups = ok([
+    { logGroupName: FLOW_LOG_GROUP, logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${FLOW_LOG_GROUP}`, kmsKeyId: KEY_ARN, retentionInDays: 365, creationTime: 1767600000000 },
+  ]);
+  instance.videoStreams = {
+    [MEDIA_PREFIX]: ok({
+      StreamInfoList: [
+        { StreamName: `${MEDIA_PREFIX}-connect-test-instance-contact-0001`, StreamARN: `arn:aws:kinesisvideo:${REGION}:${ACCOUNT}:stream/${MEDIA_PREFIX}-connect-test-instance-contact-0001/1767600000000`, KmsKeyId: KEY_ARN, Status: 'ACTIVE', DataRetentionInHours: 24 },
+      ],
+    }),
+  };
+  account.kinesisStreams = {
+    [STREAM_ARN]: {
+      describeStreamSummary: ok({ StreamDescriptionSummary: { StreamName: 'connect-ctr', StreamARN: STREAM_ARN, StreamStatus: 'ACTIVE', RetentionPeriodHours: 24, EncryptionType: 'KMS', KeyId: KEY_ARN, OpenShardCount: 1 } }),
+    },
+  };
+  account.deliveryStreams = {
+    [FIREHOSE_ARN]: {
+      describeDeliveryStream: ok({
+        DeliveryStreamDescription: {
+          DeliveryStreamName: 'connect-agent-events',
+          DeliveryStreamARN: FIREHOSE_ARN,
+          DeliveryStreamStatus: 'ACTIVE',
+          DeliveryStreamType: 'DirectPut',
+          DeliveryStreamEncryptionConfiguration: { KeyARN: KEY_ARN, KeyType: 'CUSTOMER_MANAGED_CMK', Status: 'ENABLED' },
+          Destinations: [{ DestinationId: 'destinationId-000000000001', S3DestinationDescription: s3Destination(), ExtendedS3DestinationDescription: s3Destination() }],
+          HasMoreDestinations: false,
+        },
+      }),
+    },
+  };
+  account.buckets[ARCHIVE_BUCKET] = { ...structuredClone(bucket), policy: ok({ Policy: tlsPolicy(ARCHIVE_BUCKET) }) };
+  key.grants = ok([{ KeyId: KEY_ARN, GrantId: 'grant-connect-1', GranteePrincipal: SERVICE_ROLE, IssuingAccount: `arn:aws:iam::${ACCOUNT}:root`, Operations: ['Encrypt', 'Decrypt', 'GenerateDataKey', 'DescribeKey'] }]);
+  return doc;
+}
+
+/** The streams document with one change applied to its parts. */
+export function streamsChanged(change: (p: EvidenceParts, doc: EvidenceDocument) => void): () => EvidenceDocument {
+  return () => {
+    const doc = compliantStreamsEvidence();
+    change(parts(doc), doc);
+    return doc;
+  };
+}

@@ -16,7 +16,7 @@ import { STORAGE_RESOURCE_TYPES } from '../../src/paths/hops.js';
 import type { Finding } from '../../src/report/schema.js';
 import { RULES } from '../../src/rules/index.js';
 import { DEFAULT_RULE_SETTINGS, type Rule } from '../../src/rules/types.js';
-import { absent, changed, compliantEvidence, KEY_ARN, NOW, ok } from '../helpers/evidence.js';
+import { absent, changed, compliantEvidence, compliantStreamsEvidence, KEY_ARN, NOW, ok } from '../helpers/evidence.js';
 
 type Path = (string | number)[];
 
@@ -25,7 +25,11 @@ const DISPLAY_ONLY = new Set([
   'InstanceAlias', 'AssociationId', 'BucketPrefix', 'Name', 'CommonName', 'CertificateId', 'Description', 'AliasName', 'TargetKeyId', 'StageReason',
   'RadiusServers', 'RadiusPort', 'AuthenticationProtocol', 'DisplayName', 'ID', 'Sid', 'expectedBucketOwner', 'reference', 'region', 'KeyId', 'Enabled',
   'LastUpdatedDateTime', 'CreationDate', 'BucketKeyEnabled', 'LocationConstraint', 'RotationPeriodInDays', 'Type', 'collectedAt', 'InstanceStatus',
+  'DestinationId', 'GrantId', 'retentionInDays', 'StreamName', 'StreamARN',
 ]);
+
+/** The S3 rules see the key a Firehose destination names (it travels with the destination) but judge the bucket alone. */
+const FIREHOSE_WRITER_KEY = { AWSKMSKeyARN: 'the key Firehose names for its objects; judged by the customer-key rules' };
 
 /** Any trust that is not Deleted makes client-side LDAPS apply: judging it is the cautious way, never a PASS by default. */
 const TRUST_DETAILS = {
@@ -37,7 +41,14 @@ const TRUST_DETAILS = {
 
 /** Leaves a rule reads that do not decide its verdict, with why. */
 const NOT_DECISIVE: Record<string, Record<string, string>> = {
+  's3-bucket-exists-and-owned': FIREHOSE_WRITER_KEY,
+  's3-bucket-denies-insecure-transport': FIREHOSE_WRITER_KEY,
+  's3-bucket-denies-tls-below-1-2': FIREHOSE_WRITER_KEY,
+  's3-bucket-public-access-block': FIREHOSE_WRITER_KEY,
+  's3-bucket-default-encryption-customer-key': FIREHOSE_WRITER_KEY,
+  'firehose-destination-audited': { ...FIREHOSE_WRITER_KEY, HasMoreDestinations: 'the collector reads every page of destinations; only an explicit true says the list is incomplete' },
   's3-bucket-not-public': {
+    ...FIREHOSE_WRITER_KEY,
     BlockPublicAcls: 'only IgnorePublicAcls neutralises existing public ACLs',
     BlockPublicPolicy: 'only RestrictPublicBuckets neutralises an existing public policy',
   },
@@ -53,11 +64,12 @@ const NOT_DECISIVE: Record<string, Record<string, string>> = {
 };
 
 /** The same key is named by the storage config and the bucket default: each use is judged on its own. */
-const SECOND_KEY_USE = new Set(['BucketName', 'KMSMasterKeyID']);
+const SECOND_KEY_USE = new Set(['BucketName', 'KMSMasterKeyID', 'AWSKMSKeyARN', 'BucketARN', 'KeyARN', 'KeyType']);
 
 /** Leaves AWS duplicates elsewhere in the same answer; the rule may answer from the other one. */
 const ALTERNATIVES: Record<string, string> = {
   AWSAccountId: 'the key ARN names the owner account',
+  logGroupArn: 'the log group ARN is built from its name, account and region when absent',
   KeyState: 'Enabled tells an enabled key',
 };
 
@@ -117,9 +129,30 @@ function reparsed(doc: unknown): EvidenceDocument | undefined {
 
 const key = (f: Finding) => `${f.hop} ${f.resource.arn}`;
 
+/**
+ * The all-destinations document cut down to one destination (or to flow logs alone): the check
+ * compares every PASS before and after, so unrelated destinations would hide a filled-in value.
+ */
+function onlyDestination(kept: string | undefined): () => EvidenceDocument {
+  return () => {
+    const doc = compliantStreamsEvidence();
+    const instance = Object.values(doc.accounts[0]!.regions[0]!.instances)[0]!;
+    for (const type of ['CALL_RECORDINGS', 'CONTACT_TRACE_RECORDS', 'AGENT_EVENTS', 'MEDIA_STREAMS']) {
+      if (type !== kept) instance.storageConfigs[type] = ok([]);
+    }
+    if (kept !== undefined) instance.attributes = ok([]);
+    return doc;
+  };
+}
+
 /** Compliant evidence in the shapes that take other code paths: Managed AD with a trust, imported key material. */
 const SCENARIOS: Record<string, () => EvidenceDocument> = {
   'AD Connector, KMS key material': compliantEvidence,
+  'contact trace records to a Kinesis data stream only': onlyDestination('CONTACT_TRACE_RECORDS'),
+  'agent events to a Firehose into S3 only': onlyDestination('AGENT_EVENTS'),
+  'media streams to Kinesis Video only': onlyDestination('MEDIA_STREAMS'),
+  'flow logs only': onlyDestination(undefined),
+  'call recordings with the Connect grant on the key': onlyDestination('CALL_RECORDINGS'),
   'AWS Managed Microsoft AD with a trust, imported key material': changed((p) => {
     Object.assign(p.directoryDescription, { Type: 'MicrosoftAD', Edition: 'Enterprise' });
     p.directory.settings = ok([{ Type: 'Protocol', Name: 'TLS_1_0', AllowedValues: '["Enable","Disable"]', AppliedValue: 'Disable', RequestStatus: 'Updated' }]);

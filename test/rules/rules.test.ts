@@ -10,9 +10,10 @@ import { accuracyDirectoryCases } from './cases/accuracy-directory.js';
 import { accuracyPolicyCases } from './cases/accuracy-policy.js';
 import { accuracyStorageCases } from './cases/accuracy-storage.js';
 import { accuracyEncryptionCases } from './cases/accuracy-encryption.js';
+import { streamsCases } from './cases/streams.js';
 import type { RuleCase } from './cases/types.js';
 
-const ALL_CASES: RuleCase[] = [...connectCases, ...storageCases, ...encryptionCases, ...directoryCases, ...accuracyPolicyCases, ...accuracyDirectoryCases, ...accuracyStorageCases, ...accuracyEncryptionCases];
+const ALL_CASES: RuleCase[] = [...connectCases, ...storageCases, ...encryptionCases, ...directoryCases, ...accuracyPolicyCases, ...accuracyDirectoryCases, ...accuracyStorageCases, ...accuracyEncryptionCases, ...streamsCases];
 
 /** Rules that report AWS's side of the model (or a known blind spot) and so have no passing/failing pair. */
 const SINGLE_VERDICT_RULES: Record<string, string> = {
@@ -21,7 +22,6 @@ const SINGLE_VERDICT_RULES: Record<string, string> = {
   'connect-login-tls-managed': 'MANAGED',
   'connect-oauth-ticket-tls-managed': 'MANAGED',
   'kinesis-transfer-managed': 'MANAGED',
-  'kinesis-stream-encryption-not-audited': 'ERROR',
 };
 
 describe.each(RULES.map((rule) => [rule.meta.id, rule] as const))('%s', (id) => {

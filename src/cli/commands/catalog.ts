@@ -1,8 +1,8 @@
 /** `rules`, `explain` and `paths`: what the tool checks, from the rule registry and the path model. */
 import { InputError } from '../../errors.js';
 import { pathsMermaid } from '../../formats/mermaid.js';
-import { DOCUMENTED_HOPS, findHop, storageHop, STORAGE_RESOURCE_TYPES } from '../../paths/hops.js';
-import { findRule, RENAMED_RULES, ruleCoversHop, RULES } from '../../rules/index.js';
+import { DOCUMENTED_HOPS, EXTRA_STORAGE_HOPS, findHop, storageHop, STORAGE_RESOURCE_TYPES } from '../../paths/hops.js';
+import { findRule, REMOVED_RULES, RENAMED_RULES, ruleCoversHop, RULES } from '../../rules/index.js';
 import type { Rule } from '../../rules/types.js';
 import { writeStdout } from '../output.js';
 
@@ -55,6 +55,8 @@ export async function runExplain(id: string): Promise<void> {
   const renamedTo = RENAMED_RULES[id];
   const rule = findRule(renamedTo ?? id);
   if (rule) return writeStdout(`${renamedTo ? `(${id} is now ${renamedTo})\n` : ''}${explainRule(rule)}`);
+  const replacements = REMOVED_RULES[id];
+  if (replacements) return writeStdout(`${id} was removed. Its findings now come from:\n${replacements.map((r) => `  ${r}: ${findRule(r)?.meta.title ?? ''}`).join('\n')}\n`);
   const hop = findHop(id);
   if (!hop) throw new InputError(`explain ${id}: no rule or hop has this id (see \`rules\` and \`paths\`)`);
   const rules = RULES.filter((r) => ruleCoversHop(r, hop.id));
@@ -86,6 +88,7 @@ export async function runPaths(format: 'text' | 'mermaid'): Promise<void> {
     '',
     'Other contact data in customer storage (one pair per storage resource type)',
     ...STORAGE_RESOURCE_TYPES.filter((t) => t !== 'CALL_RECORDINGS').flatMap((t) => [row(storageHop(t, 'transfer')), row(storageHop(t, 'at-rest'))]),
+    ...EXTRA_STORAGE_HOPS.map(row),
   ];
   await writeStdout(`${lines.join('\n')}\n`);
 }

@@ -1,6 +1,6 @@
 import { ENCRYPTION_AT_REST } from '../frameworks.js';
 import { judgeBucketDefaultKey } from '../lib/kms.js';
-import { bucketState, bucketsOnHops, storageTargets, unjudgeableBucket } from '../lib/storage.js';
+import { bucketState, bucketsOnHops, s3Destinations, unjudgeableBucket } from '../lib/storage.js';
 import type { Outcome, Rule } from '../types.js';
 
 export const bucketDefaultCustomerKey: Rule = {
@@ -22,8 +22,8 @@ export const bucketDefaultCustomerKey: Rule = {
     compliance: ENCRYPTION_AT_REST,
   },
   evaluate(ctx) {
-    const { targets, outcomes } = storageTargets(ctx, 'at-rest', ['S3']);
-    for (const { hop, bucketName } of bucketsOnHops(targets)) {
+    const { destinations, outcomes } = s3Destinations(ctx, 'at-rest');
+    for (const { hop, bucketName } of bucketsOnHops(destinations)) {
       const state = bucketState(ctx, bucketName);
       outcomes.push(state.kind === 'readable' ? judgeBucketDefaultKey(ctx, hop, state, 'Objects written without a key') : (unjudgeableBucket(hop, state, 'default encryption with a customer key') as Outcome));
     }

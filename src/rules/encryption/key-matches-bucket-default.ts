@@ -1,7 +1,7 @@
 import { KEY_MANAGEMENT } from '../frameworks.js';
-import { defaultEncryption, encryptionConfigKey, lookupKey } from '../lib/kms.js';
+import { defaultEncryption, lookupKey } from '../lib/kms.js';
 import { outcome } from '../lib/outcomes.js';
-import { bucketState, storageTargets } from '../lib/storage.js';
+import { bucketState, s3Destinations } from '../lib/storage.js';
 import type { Outcome, Rule } from '../types.js';
 
 export const keyMatchesBucketDefault: Rule = {
@@ -21,27 +21,29 @@ export const keyMatchesBucketDefault: Rule = {
     compliance: KEY_MANAGEMENT,
   },
   evaluate(ctx) {
-    const { targets } = storageTargets(ctx, 'at-rest', ['S3']);
     const outcomes: Outcome[] = [];
-    for (const target of targets) {
-      const configured = encryptionConfigKey(target);
-      const bucketName = target.config.S3Config?.BucketName;
-      if (!configured || !bucketName) continue;
+    for (const { hop, bucketName, writerKey, writer } of s3Destinations(ctx, 'at-rest').destinations) {
+      if (!writerKey) continue;
       const state = bucketState(ctx, bucketName);
       if (state.kind !== 'readable' || state.bucket.encryption?.status !== 'ok') continue;
       const bucketKey = defaultEncryption(state.bucket.encryption.response)?.KMSMasterKeyID;
       if (!bucketKey) continue;
-      const a = lookupKey(ctx, configured, ctx.region.region);
+      const a = lookupKey(ctx, writerKey.reference, writerKey.region);
       const b = lookupKey(ctx, bucketKey, state.region);
       // Only keys both resolved can be compared; the customer-key rules report the others.
       if (a.kind !== 'resolved' || b.kind !== 'resolved') continue;
-      const evidence = { bucket: bucketName, storageConfigKey: a.resource.arn, bucketDefaultKey: b.resource.arn };
+      const evidence = { bucket: bucketName, storageConfigKey: a.resource.arn, bucketDefaultKey: b.resource.arn, writer };
+      const subject = writer.startsWith('The ') ? `the ${writer.slice(4)}` : writer;
       outcomes.push(
         a.resource.arn === b.resource.arn
-          ? outcome(target.hop, 'PASS', state.resource, `The storage config and bucket ${bucketName} both use ${a.resource.arn}.`, evidence)
-          : outcome(target.hop, 'FAIL', state.resource, `The storage config uses ${a.resource.arn} but bucket ${bucketName} defaults to ${b.resource.arn}.`, evidence),
+          ? outcome(hop, 'PASS', state.resource, `${cap(subject)} and bucket ${bucketName} both use ${a.resource.arn}.`, evidence)
+          : outcome(hop, 'FAIL', state.resource, `${cap(subject)} uses ${a.resource.arn} but bucket ${bucketName} defaults to ${b.resource.arn}.`, evidence),
       );
     }
     return outcomes;
   },
 };
+
+function cap(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -2,7 +2,7 @@ import { NETWORK_PATHS_DOC } from '../../paths/hops.js';
 import { ENCRYPTION_AT_REST } from '../frameworks.js';
 import { encryptionConfigKey, encryptionTypeProblem, judgeBucketDefaultKey, judgeCustomerKey } from '../lib/kms.js';
 import { instanceResource, outcome } from '../lib/outcomes.js';
-import { bucketState, s3BucketName, storageTargets, unjudgeableBucket } from '../lib/storage.js';
+import { bucketState, s3BucketName, s3Destinations, storageTargets, unjudgeableBucket } from '../lib/storage.js';
 import type { Outcome, Rule } from '../types.js';
 
 export const storageConfigCustomerKey: Rule = {
@@ -33,29 +33,35 @@ export const storageConfigCustomerKey: Rule = {
     compliance: ENCRYPTION_AT_REST,
   },
   evaluate(ctx) {
-    const { targets, outcomes } = storageTargets(ctx, 'at-rest', ['S3', 'KINESIS_VIDEO_STREAM']);
-    for (const target of targets) {
+    const { destinations, outcomes } = s3Destinations(ctx, 'at-rest');
+    for (const target of storageTargets(ctx, 'at-rest', ['S3', 'KINESIS_VIDEO_STREAM']).targets) {
       const typeProblem = encryptionTypeProblem(ctx, target);
       if (typeProblem) {
         outcomes.push(typeProblem);
         continue;
       }
       const reference = encryptionConfigKey(target);
-      const source = `The ${target.resourceType} storage config`;
+      const isS3 = target.config.StorageType === 'S3';
+      if (isS3 && s3BucketName(target.config)) continue;
+      const source = `The ${target.resourceType} storage config${isS3 ? ' (which names no bucket)' : ''}`;
       if (reference) {
         outcomes.push(judgeCustomerKey(ctx, { hop: target.hop, reference, region: ctx.region.region, source }));
         continue;
       }
-      const bucketName = s3BucketName(target.config);
-      if (!bucketName) {
-        const name = target.config.AssociationId ?? target.resourceType;
-        outcomes.push(outcome(target.hop, 'FAIL', instanceResource(ctx), `${source} ${name} names no KMS key: Connect does not encrypt the data with a customer managed key.`, { storageType: target.config.StorageType, encryptionConfig: null }));
+      const name = target.config.AssociationId ?? target.resourceType;
+      outcomes.push(outcome(target.hop, 'FAIL', instanceResource(ctx), `${source} ${name} names no KMS key: Connect does not encrypt the data with a customer managed key.`, { storageType: target.config.StorageType, encryptionConfig: null }));
+    }
+    for (const destination of destinations) {
+      const { hop, writer, writerKey, bucketName } = destination;
+      if (destination.target && encryptionTypeProblem(ctx, destination.target)) continue;
+      if (writerKey) {
+        outcomes.push(judgeCustomerKey(ctx, { hop, reference: writerKey.reference, region: writerKey.region, source: writer }));
         continue;
       }
-      // Without an EncryptionConfig S3 applies the bucket's default encryption: that is the key that protects the data.
+      // Without a key of the writer's own S3 applies the bucket's default encryption: that is the key that protects the data.
       const state = bucketState(ctx, bucketName);
-      const why = `${source} names no KMS key, so S3 applies the default encryption`;
-      outcomes.push(state.kind === 'readable' ? judgeBucketDefaultKey(ctx, target.hop, state, why) : (unjudgeableBucket(target.hop, state, 'encryption with a customer key') as Outcome));
+      const why = `${writer} names no KMS key, so S3 applies the default encryption`;
+      outcomes.push(state.kind === 'readable' ? judgeBucketDefaultKey(ctx, hop, state, why) : (unjudgeableBucket(hop, state, 'encryption with a customer key') as Outcome));
     }
     return outcomes;
   },

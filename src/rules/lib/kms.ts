@@ -3,7 +3,10 @@ import { isAwsManagedAlias, keyLookupId, kmsArnRegion } from '../../evidence/aws
 import type { KeyEvidence, KeyMetadata } from '../../evidence/model.js';
 import type { InstanceContext, Outcome, Resource } from '../types.js';
 import { callErrorOutcome, instanceResource, keyResource, outcome, readCall } from './outcomes.js';
-import { bucketState, s3BucketName, storageTargets, type BucketState, type StorageTarget } from './storage.js';
+import { CONTACT_FLOW_LOGS_HOP } from '../../paths/hops.js';
+import { contactFlowLogs } from './flow-logs.js';
+import { bucketState, s3Destinations, storageTargets, type BucketState, type StorageTarget } from './storage.js';
+import { deliveryStreamState, kinesisStreamState, streamKeyReference } from './streams.js';
 
 export type KeyLookup =
   | { kind: 'resolved'; reference: string; record: KeyEvidence; metadata: KeyMetadata; resource: Resource }
@@ -45,27 +48,55 @@ export interface KeyUse {
 }
 
 /**
- * Every key an at-rest hop depends on: the storage config's EncryptionConfig and, for S3, the
- * bucket's default encryption key. The outcomes are what to report where a bucket could not be read.
+ * Every key an at-rest hop depends on: the key each writer names (storage config EncryptionConfig,
+ * a Firehose S3 destination's KMSEncryptionConfig) and, for S3, the bucket's default encryption key;
+ * the server-side encryption key of each Kinesis data stream and Firehose delivery stream; the key
+ * of the contact-flow log group. The outcomes are what to report where storage configs could not be listed.
  */
 export function atRestKeyUses(ctx: InstanceContext): { uses: KeyUse[]; outcomes: Outcome[] } {
-  const { targets, outcomes } = storageTargets(ctx, 'at-rest', ['S3', 'KINESIS_VIDEO_STREAM']);
+  const { destinations, outcomes } = s3Destinations(ctx, 'at-rest');
   const uses: KeyUse[] = [];
-  for (const target of targets) {
-    const configured = encryptionConfigKey(target);
-    if (configured) {
-      uses.push({ hop: target.hop, reference: configured, region: ctx.region.region, source: `${target.resourceType} storage config EncryptionConfig` });
+  for (const destination of destinations) {
+    const { hop, bucketName, writerKey } = destination;
+    if (writerKey) {
+      const source = destination.target ? `${destination.resourceType} storage config EncryptionConfig` : `${destination.writer} KMSEncryptionConfig`;
+      uses.push({ hop, reference: writerKey.reference, region: writerKey.region, source });
     }
-    const bucketName = s3BucketName(target.config);
-    if (!bucketName) continue;
     const state = bucketState(ctx, bucketName);
     if (state.kind !== 'readable') continue;
     const rule = state.bucket.encryption?.status === 'ok' ? defaultEncryption(state.bucket.encryption.response) : undefined;
     if (rule?.KMSMasterKeyID) {
-      uses.push({ hop: target.hop, reference: rule.KMSMasterKeyID, region: state.region, source: `bucket ${bucketName} default encryption` });
+      uses.push({ hop, reference: rule.KMSMasterKeyID, region: state.region, source: `bucket ${bucketName} default encryption` });
     }
   }
+  for (const target of storageTargets(ctx, 'at-rest', ['KINESIS_VIDEO_STREAM', 'KINESIS_STREAM', 'KINESIS_FIREHOSE']).targets) {
+    const use = streamKeyUse(ctx, target);
+    if (use) uses.push(use);
+  }
+  const logs = contactFlowLogs(ctx);
+  if (logs.kind === 'group' && logs.group.kmsKeyId) {
+    uses.push({ hop: CONTACT_FLOW_LOGS_HOP.id, reference: logs.group.kmsKeyId, region: logs.resource.region, source: `log group ${logs.name}` });
+  }
   return { uses: dedupeUses(uses), outcomes };
+}
+
+/** The key a Kinesis Video, Kinesis data stream or Firehose storage target depends on, if one is named. */
+function streamKeyUse(ctx: InstanceContext, target: StorageTarget): KeyUse | undefined {
+  const { hop, config } = target;
+  const videoKey = config.KinesisVideoStreamConfig?.EncryptionConfig?.KeyId;
+  if (videoKey) return { hop, reference: videoKey, region: ctx.region.region, source: `${target.resourceType} storage config EncryptionConfig` };
+  const streamArn = config.KinesisStreamConfig?.StreamArn;
+  if (streamArn) {
+    const stream = kinesisStreamState(ctx, streamArn);
+    if (stream.kind !== 'readable' || stream.description.EncryptionType !== 'KMS' || !stream.description.KeyId) return undefined;
+    return { hop, ...streamKeyReference(ctx, streamArn, stream.description.KeyId), source: `Kinesis data stream ${streamArn} server-side encryption` };
+  }
+  const firehoseArn = config.KinesisFirehoseConfig?.FirehoseArn;
+  if (!firehoseArn) return undefined;
+  const delivery = deliveryStreamState(ctx, firehoseArn);
+  const sse = delivery.kind === 'readable' ? delivery.description.DeliveryStreamEncryptionConfiguration : undefined;
+  if (delivery.kind !== 'readable' || sse?.KeyType !== 'CUSTOMER_MANAGED_CMK' || !sse.KeyARN) return undefined;
+  return { hop, reference: sse.KeyARN, region: kmsArnRegion(sse.KeyARN) ?? delivery.resource.region, source: `Firehose delivery stream ${firehoseArn} server-side encryption` };
 }
 
 function dedupeUses(uses: KeyUse[]): KeyUse[] {

@@ -1,10 +1,11 @@
 /** Where an instance's contact data goes: its storage configs in scope, and the buckets they name. */
-import { bucketRegion } from '../../evidence/aws-names.js';
+import { bucketRegion, kmsArnRegion } from '../../evidence/aws-names.js';
 import type { BucketEvidence, InstanceStorageConfig } from '../../evidence/model.js';
 import { isS3Refusal, type OperationKey } from '../../evidence/operations.js';
 import { storageHopId, type StorageHopKind } from '../../paths/hops.js';
 import type { InstanceContext, Outcome, Resource } from '../types.js';
 import type { TransportVerdict } from './bucket-policy.js';
+import { deliveryStreamState, firehoseDestinations } from './streams.js';
 import { bucketResource, callErrorOutcome, invalidPolicyOutcome, instanceResource, missingCallOutcome, outcome, readCall } from './outcomes.js';
 
 export interface StorageTarget {
@@ -130,17 +131,68 @@ export function s3BucketName(config: InstanceStorageConfig): string | undefined 
   return config.S3Config?.BucketName;
 }
 
-/** Each (hop, bucket) once, however many storage configs of a type name the same bucket. */
-export function bucketsOnHops(targets: readonly StorageTarget[]): Array<{ hop: string; resourceType: string; bucketName: string }> {
-  const seen = new Set<string>();
-  const result: Array<{ hop: string; resourceType: string; bucketName: string }> = [];
+/**
+ * An S3 bucket contact data lands in: named by an S3 storage config, or the S3 destination of a
+ * Firehose delivery stream a storage config names. The same S3 rules judge both.
+ */
+export interface S3Destination {
+  hop: string;
+  resourceType: string;
+  bucketName: string;
+  /** Who writes the objects, to start a sentence: "The CALL_RECORDINGS storage config", "Firehose delivery stream …". */
+  writer: string;
+  /** The key the writer names for the objects it writes; undefined: S3 applies the bucket default. */
+  writerKey: { reference: string; region: string } | undefined;
+  /** The S3 storage config, when the writer is Connect itself. */
+  target?: StorageTarget;
+  /** The delivery stream, when the writer is Firehose. */
+  deliveryStreamArn?: string;
+}
+
+/**
+ * Every S3 destination on one kind of hop, plus the outcomes to report where storage configs could
+ * not be listed. Delivery streams that cannot be read add no destination: the Firehose rules say why.
+ */
+export function s3Destinations(ctx: InstanceContext, kind: StorageHopKind): { destinations: S3Destination[]; outcomes: Outcome[] } {
+  const { targets, outcomes } = storageTargets(ctx, kind, ['S3', 'KINESIS_FIREHOSE']);
+  const destinations: S3Destination[] = [];
   for (const target of targets) {
-    const bucketName = s3BucketName(target.config);
-    if (!bucketName || seen.has(`${target.hop}|${bucketName}`)) continue;
-    seen.add(`${target.hop}|${bucketName}`);
-    result.push({ hop: target.hop, resourceType: target.resourceType, bucketName });
+    const { hop, resourceType, config } = target;
+    if (config.StorageType === 'S3') {
+      const bucketName = s3BucketName(config);
+      const keyId = config.S3Config?.EncryptionConfig?.KeyId;
+      if (bucketName) {
+        destinations.push({ hop, resourceType, bucketName, writer: `The ${resourceType} storage config`, writerKey: keyId ? { reference: keyId, region: ctx.region.region } : undefined, target });
+      }
+      continue;
+    }
+    const arn = config.KinesisFirehoseConfig?.FirehoseArn;
+    const state = arn ? deliveryStreamState(ctx, arn) : undefined;
+    if (!arn || state?.kind !== 'readable') continue;
+    for (const destination of firehoseDestinations(state.description).s3) {
+      if (!destination.bucketName) continue;
+      destinations.push({
+        hop,
+        resourceType,
+        bucketName: destination.bucketName,
+        writer: `Firehose delivery stream ${arn} (${destination.destinationId})`,
+        writerKey: destination.keyArn ? { reference: destination.keyArn, region: kmsArnRegion(destination.keyArn) ?? state.resource.region } : undefined,
+        deliveryStreamArn: arn,
+      });
+    }
   }
-  return result;
+  return { destinations, outcomes };
+}
+
+/** Each (hop, bucket) once, however many storage configs or delivery streams of a type name the same bucket. */
+export function bucketsOnHops(destinations: readonly S3Destination[]): S3Destination[] {
+  const seen = new Set<string>();
+  return destinations.filter((d) => {
+    const id = `${d.hop}|${d.bucketName}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 /**
@@ -152,8 +204,8 @@ export function judgeTransferBuckets(
   what: string,
   judge: (hop: string, state: Extract<BucketState, { kind: 'readable' }>) => Outcome,
 ): Outcome[] {
-  const { targets, outcomes } = storageTargets(ctx, 'transfer', ['S3']);
-  for (const { hop, bucketName } of bucketsOnHops(targets)) {
+  const { destinations, outcomes } = s3Destinations(ctx, 'transfer');
+  for (const { hop, bucketName } of bucketsOnHops(destinations)) {
     const state = bucketState(ctx, bucketName);
     outcomes.push(state.kind === 'readable' ? judge(hop, state) : (unjudgeableBucket(hop, state, what) as Outcome));
   }

@@ -1,7 +1,7 @@
 import { NETWORK_PATHS_DOC } from '../../paths/hops.js';
 import { DATA_FLOW_CONTROL } from '../frameworks.js';
 import { callErrorOutcome, outcome } from '../lib/outcomes.js';
-import { bucketState, bucketsOnHops, storageTargets } from '../lib/storage.js';
+import { bucketState, bucketsOnHops, s3Destinations } from '../lib/storage.js';
 import type { Rule } from '../types.js';
 
 export const bucketExistsAndOwned: Rule = {
@@ -32,8 +32,8 @@ export const bucketExistsAndOwned: Rule = {
     compliance: DATA_FLOW_CONTROL,
   },
   evaluate(ctx) {
-    const { targets, outcomes } = storageTargets(ctx, 'transfer', ['S3']);
-    for (const { hop, bucketName } of bucketsOnHops(targets)) {
+    const { destinations, outcomes } = s3Destinations(ctx, 'transfer');
+    for (const { hop, bucketName } of bucketsOnHops(destinations)) {
       const state = bucketState(ctx, bucketName);
       const owner = ctx.account.accountId;
       switch (state.kind) {

@@ -1,13 +1,8 @@
 import { ENCRYPTION_IN_TRANSIT } from '../frameworks.js';
-import { outcome } from '../lib/outcomes.js';
+import { instanceResource, outcome } from '../lib/outcomes.js';
 import { storageTargets } from '../lib/storage.js';
-import type { Resource, Rule } from '../types.js';
-
-/** The stream or delivery stream a Kinesis-backed storage config names, as a resource. */
-export function streamResource(arn: string | undefined, fallback: { accountId: string; region: string }, type: string): Resource {
-  const parts = arn?.split(':') ?? [];
-  return { arn: arn ?? 'unknown', type, accountId: parts[4] || fallback.accountId, region: parts[3] || fallback.region };
-}
+import { streamResource } from '../lib/streams.js';
+import type { Rule } from '../types.js';
 
 export const streamTransferManaged: Rule = {
   meta: {
@@ -23,11 +18,14 @@ export const streamTransferManaged: Rule = {
   },
   evaluate(ctx) {
     const { targets } = storageTargets(ctx, 'transfer', ['KINESIS_VIDEO_STREAM', 'KINESIS_STREAM', 'KINESIS_FIREHOSE']);
-    const fallback = { accountId: ctx.account.accountId, region: ctx.region.region };
     return targets.map(({ hop, config }) => {
-      const arn = config.KinesisStreamConfig?.StreamArn ?? config.KinesisFirehoseConfig?.FirehoseArn;
-      const resource = arn ? streamResource(arn, fallback, config.KinesisFirehoseConfig ? 'AwsKinesisFirehoseDeliveryStream' : 'AwsKinesisStream') : streamResource(`arn:aws:kinesisvideo:${ctx.region.region}:${ctx.account.accountId}:stream/${config.KinesisVideoStreamConfig?.Prefix ?? 'connect'}*`, fallback, 'AwsKinesisVideoStream');
-      return outcome(hop, 'MANAGED', resource, `Connect sends ${config.StorageType} data to ${resource.arn} over TLS.`, { storageType: config.StorageType });
+      const streamArn = config.KinesisStreamConfig?.StreamArn;
+      const firehoseArn = config.KinesisFirehoseConfig?.FirehoseArn;
+      // Kinesis Video streams are created per contact: the finding is about the instance that creates them, not an invented ARN.
+      const resource = streamArn ? streamResource(ctx, 'kinesis', streamArn) : firehoseArn ? streamResource(ctx, 'firehose', firehoseArn) : instanceResource(ctx);
+      const prefix = config.KinesisVideoStreamConfig?.Prefix;
+      const target = streamArn ?? firehoseArn ?? `the Kinesis Video streams it creates${prefix ? ` with prefix ${prefix}` : ''}`;
+      return outcome(hop, 'MANAGED', resource, `Connect sends ${config.StorageType} data to ${target} over TLS.`, { storageType: config.StorageType, ...(prefix ? { prefix } : {}) });
     });
   },
 };

@@ -4,8 +4,7 @@ import { bucketDeniesOldTls } from '../../../src/rules/storage/bucket-denies-old
 import { bucketExistsAndOwned } from '../../../src/rules/storage/bucket-exists-and-owned.js';
 import { bucketNotPublic } from '../../../src/rules/storage/bucket-not-public.js';
 import { bucketPublicAccessBlock } from '../../../src/rules/storage/bucket-public-access-block.js';
-import { streamEncryptionNotAudited } from '../../../src/rules/storage/stream-encryption-not-audited.js';
-import { streamTransferManaged } from '../../../src/rules/storage/stream-transfer-managed.js';
+import { streamTransferManaged } from '../../../src/rules/streams/stream-transfer-managed.js';
 import { absent, ACCOUNT, BUCKET, changed, compliantEvidence, failed, ok, parts, policyDoc } from '../../helpers/evidence.js';
 import type { RuleCase } from './types.js';
 
@@ -196,13 +195,5 @@ export const storageCases: RuleCase[] = [
     hop: 'storage.contact-trace-records.transfer',
     evidence: withStorage('CONTACT_TRACE_RECORDS', [{ StorageType: 'KINESIS_STREAM', KinesisStreamConfig: { StreamArn: 'arn:aws:kinesis:eu-central-1:111122223333:stream/ctr' } }]),
     expect: 'MANAGED',
-  },
-  {
-    rule: streamEncryptionNotAudited,
-    name: 'Kinesis stream encryption is reported, not assumed',
-    hop: 'storage.contact-trace-records.at-rest',
-    evidence: withStorage('CONTACT_TRACE_RECORDS', [{ StorageType: 'KINESIS_STREAM', KinesisStreamConfig: { StreamArn: 'arn:aws:kinesis:eu-central-1:111122223333:stream/ctr' } }]),
-    expect: 'ERROR',
-    check: (f) => expect(f.severity).toBe('info'),
   },
 ];
