@@ -530,18 +530,22 @@ class AccountRun {
   }
 
   private videoStreamsOnce(region: string, prefix: string): Promise<VideoStreamsRecord> {
-    const key = `${region}|${prefix}`;
-    let list = this.videoStreamLists.get(key);
-    if (!list) {
-      list = this.track(
-        listVideoStreams(this.ctx, region, prefix).then((record) => {
-          if (record.status === 'ok') for (const stream of record.response.StreamInfoList) if (stream.KmsKeyId) this.ensureKey(stream.KmsKeyId, region);
-          return record;
-        }),
-      );
-      this.videoStreamLists.set(key, list);
+    return this.once(this.videoStreamLists, `${region}|${prefix}`, () =>
+      listVideoStreams(this.ctx, region, prefix).then((record) => {
+        if (record.status === 'ok') for (const stream of record.response.StreamInfoList) if (stream.KmsKeyId) this.ensureKey(stream.KmsKeyId, region);
+        return record;
+      }),
+    );
+  }
+
+  /** The promise `map` holds for `key`, created and tracked on first use: each resource is read once per run. */
+  private once<T>(map: Map<string, Promise<T>>, key: string, create: () => Promise<T>): Promise<T> {
+    let entry = map.get(key);
+    if (!entry) {
+      entry = this.track(create());
+      map.set(key, entry);
     }
-    return list;
+    return entry;
   }
 
   /** With CONTACTFLOW_LOGS on, the log groups named like the instance's flow log group, and that group's key. */
@@ -551,19 +555,13 @@ class AccountRun {
     const alias = described.response.Instance.InstanceAlias;
     if (!/^true$/i.test(flowLogs?.Value ?? '') || !alias) return undefined;
     const name = contactFlowLogGroupName(alias);
-    const key = `${region}|${name}`;
-    let list = this.logGroupLists.get(key);
-    if (!list) {
-      list = this.track(
-        describeLogGroups(this.ctx, region, name).then((record) => {
-          const group = record.status === 'ok' ? record.response.find((g) => g.logGroupName === name) : undefined;
-          if (group?.kmsKeyId) this.ensureKey(group.kmsKeyId, region);
-          return record;
-        }),
-      );
-      this.logGroupLists.set(key, list);
-    }
-    return list;
+    return this.once(this.logGroupLists, `${region}|${name}`, () =>
+      describeLogGroups(this.ctx, region, name).then((record) => {
+        const group = record.status === 'ok' ? record.response.find((g) => g.logGroupName === name) : undefined;
+        if (group?.kmsKeyId) this.ensureKey(group.kmsKeyId, region);
+        return record;
+      }),
+    );
   }
 
   /** A bucket, and with the first one the account-level Block Public Access that applies to every bucket. */
