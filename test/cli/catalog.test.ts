@@ -5,7 +5,10 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { DOCUMENTED_HOPS } from '../../src/paths/hops.js';
 import { RULES } from '../../src/rules/index.js';
+import { startEmulator } from '../emulator/index.js';
+import { emulatorEnv } from '../helpers/accounts.js';
 import { DEMO, ROOT, runCli } from '../helpers/cli.js';
+import { ACCOUNT, compliantEvidence, ok, parts, REGION } from '../helpers/evidence.js';
 
 describe('rules, explain, paths, schema', () => {
   it('rules --format json lists every rule with hop, severity, title and frameworks', async () => {
@@ -73,9 +76,9 @@ describe('rules, explain, paths, schema', () => {
 });
 
 describe('start-up loads no AWS SDK code', () => {
-  const trace = async (args: string[]) => {
+  const trace = async (args: string[], env: Record<string, string> = {}) => {
     const file = join(mkdtempSync(join(tmpdir(), 'cna-trace-')), 'imports.txt');
-    const result = await runCli(args, { nodeArgs: ['--import', resolve(ROOT, 'test/helpers/trace-imports.mjs')], env: { TRACE_IMPORTS_FILE: file } });
+    const result = await runCli(args, { nodeArgs: ['--import', resolve(ROOT, 'test/helpers/trace-imports.mjs')], env: { ...env, TRACE_IMPORTS_FILE: file } });
     return { result, imports: readFileSync(file, 'utf8').split('\n').filter(Boolean) };
   };
 
@@ -84,5 +87,22 @@ describe('start-up loads no AWS SDK code', () => {
     expect(result.code === 0 || result.code === 1).toBe(true);
     expect(imports.some((url) => url.includes('/dist/src/cli/bin.js'))).toBe(true);
     expect(imports.filter((url) => /@aws-sdk|@smithy/.test(url))).toEqual([]);
+  });
+
+  it('sees the clients a collection loads: Kinesis (with its HTTP/1.1 handler) and Firehose, when storage configs name them', async () => {
+    const state = compliantEvidence();
+    const { instance } = parts(state);
+    instance.storageConfigs.CONTACT_TRACE_RECORDS = ok([{ StorageType: 'KINESIS_FIREHOSE', KinesisFirehoseConfig: { FirehoseArn: `arn:aws:firehose:${REGION}:${ACCOUNT}:deliverystream/ctr` } }]);
+    instance.storageConfigs.AGENT_EVENTS = ok([{ StorageType: 'KINESIS_STREAM', KinesisStreamConfig: { StreamArn: `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/agent-events` } }]);
+    const emulator = await startEmulator({ state });
+    try {
+      const out = join(mkdtempSync(join(tmpdir(), 'cna-trace-')), 'evidence.json');
+      const { imports } = await trace(['collect', '--region', REGION, '--resource-types', 'CONTACT_TRACE_RECORDS,AGENT_EVENTS', '--out', out], emulatorEnv(emulator.url, ACCOUNT));
+      for (const client of ['@aws-sdk/client-kinesis/', '@aws-sdk/client-firehose/', '@smithy/node-http-handler/']) {
+        expect(imports.some((url) => url.includes(`/node_modules/${client}`)), client).toBe(true);
+      }
+    } finally {
+      await emulator.close();
+    }
   });
 });

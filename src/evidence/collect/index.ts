@@ -236,6 +236,7 @@ class AccountRun {
   private readonly deliveryStreams = new Map<string, Promise<DeliveryStreamEvidence>>();
   private readonly readers = new Map<string, Promise<CollectContext>>();
   private readonly readerClients: ClientFactory[] = [];
+  private closed = false;
   private accountBlock: Promise<AccountEvidence['publicAccessBlock']> | undefined;
   private ownedBuckets: Promise<AccountEvidence['listBuckets']> | undefined;
   private readonly pending: Promise<unknown>[] = [];
@@ -328,6 +329,7 @@ class AccountRun {
 
   /** Closes the clients opened with other accounts' credentials. */
   destroy(): void {
+    this.closed = true;
     for (const clients of this.readerClients.splice(0)) clients.destroy();
   }
 
@@ -459,48 +461,50 @@ class AccountRun {
    * when the run has them (its pacing keyed by the owner's account, whose quota the calls use).
    */
   private readerFor(owner: string | undefined): Promise<CollectContext> {
-    if (owner === undefined || owner === this.ctx.accountId || !this.options.credentialsFor) return Promise.resolve(this.ctx);
-    let reader = this.readers.get(owner);
-    if (!reader) {
-      reader = this.options.credentialsFor(owner).then((found) => {
-        if (!found) return this.ctx;
-        const clients = new ClientFactory({
-          profile: this.options.profile,
-          endpointUrl: this.options.endpointUrl,
-          credentials: found.credentials,
-          env: this.options.env ?? process.env,
-        });
-        this.readerClients.push(clients);
-        return { ...this.ctx, accountId: owner, clients };
-      });
-      this.readers.set(owner, reader);
-    }
-    return reader;
+    const credentialsFor = this.options.credentialsFor;
+    if (owner === undefined || owner === this.ctx.accountId || !credentialsFor) return Promise.resolve(this.ctx);
+    return this.once(this.readers, owner, async () => {
+      const found = await credentialsFor(owner);
+      if (!found) return this.ctx;
+      const clients = new ClientFactory({ profile: this.options.profile, endpointUrl: this.options.endpointUrl, credentials: found.credentials, env: this.options.env ?? process.env });
+      this.readerClients.push(clients);
+      // A run closed while the credentials were on their way opens no connection.
+      if (this.closed) this.destroy();
+      return { ...this.ctx, accountId: owner, clients };
+    });
   }
 
-  /** A Kinesis data stream, in its own region and account, then its key (when KMS-encrypted). */
-  private ensureStream(arn: string, contextRegion: string): void {
-    if (this.streams.has(arn)) return;
+  /**
+   * A resource named by ARN (a stream or delivery stream), read once per run in the region its ARN
+   * names (else `contextRegion`), with its owner's credentials when the run has them.
+   */
+  private readOnce<T>(
+    records: Map<string, Promise<T>>,
+    arn: string,
+    contextRegion: string,
+    read: (reader: CollectContext, region: string, owner: ReturnType<typeof arnRegionAndAccount>) => Promise<T>,
+  ): void {
     const owner = arnRegionAndAccount(arn);
     const region = owner?.region || contextRegion;
-    const read = this.readerFor(owner?.account).then(async (reader) => {
+    void this.once(records, arn, () => this.readerFor(owner?.account).then((reader) => read(reader, region, owner)));
+  }
+
+  /** A Kinesis data stream, then its key (when KMS-encrypted), named as the stream's owner names it. */
+  private ensureStream(arn: string, contextRegion: string): void {
+    this.readOnce(this.streams, arn, contextRegion, async (reader, region, owner) => {
       const evidence = await collectStream(reader, arn, region);
       const summary = evidence.describeStreamSummary.status === 'ok' ? evidence.describeStreamSummary.response.StreamDescriptionSummary : undefined;
       if (summary?.EncryptionType === 'KMS' && summary.KeyId && owner) this.ensureKey(keyReferenceOf(summary.KeyId, owner, this.ctx.accountId), region);
       return evidence;
     });
-    this.streams.set(arn, this.track(read));
   }
 
   /**
-   * A Firehose delivery stream, in its own region and account; then its server-side encryption key
-   * and, for each S3 destination, the bucket (read like a recordings bucket) and its key.
+   * A Firehose delivery stream; then its server-side encryption key and, for each S3 destination,
+   * the bucket (read like a recordings bucket) and the key Firehose names for it.
    */
   private ensureDeliveryStream(arn: string, contextRegion: string): void {
-    if (this.deliveryStreams.has(arn)) return;
-    const owner = arnRegionAndAccount(arn);
-    const region = owner?.region || contextRegion;
-    const read = this.readerFor(owner?.account).then(async (reader) => {
+    this.readOnce(this.deliveryStreams, arn, contextRegion, async (reader, region) => {
       const evidence = await collectDeliveryStream(reader, arn, region);
       const description = evidence.describeDeliveryStream.status === 'ok' ? evidence.describeDeliveryStream.response.DeliveryStreamDescription : undefined;
       const encryption = description?.DeliveryStreamEncryptionConfiguration;
@@ -515,7 +519,6 @@ class AccountRun {
       }
       return evidence;
     });
-    this.deliveryStreams.set(arn, this.track(read));
   }
 
   /**

@@ -27,6 +27,14 @@ vi.mock('@aws-sdk/client-sts', () => {
   loaded.push('client-sts');
   return {};
 });
+vi.mock('@aws-sdk/client-kinesis', () => {
+  loaded.push('client-kinesis');
+  return {};
+});
+vi.mock('@aws-sdk/client-firehose', () => {
+  loaded.push('client-firehose');
+  return {};
+});
 
 describe('the collector loads the SDK lazily', () => {
   it('imports without loading any @aws-sdk client', async () => {
