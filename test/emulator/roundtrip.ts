@@ -18,6 +18,8 @@ import {
   paginateDescribeTrusts,
   paginateListCertificates,
 } from '@aws-sdk/client-directory-service';
+import { DescribeDeliveryStreamCommand, type DeliveryStreamDescription } from '@aws-sdk/client-firehose';
+import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { paginateListStreams } from '@aws-sdk/client-kinesis-video';
 import {
   DescribeKeyCommand,
@@ -40,7 +42,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
 import { expect } from 'vitest';
-import { contactFlowLogGroupName } from '../../src/evidence/aws-names.js';
+import { arnRegionAndAccount, contactFlowLogGroupName } from '../../src/evidence/aws-names.js';
 import type { Call, EvidenceDocument } from '../../src/evidence/model.js';
 import { allPages, credentialsOf, sdkClients } from './sdk.js';
 import type { Emulator } from './types.js';
@@ -197,6 +199,28 @@ export async function expectServedAsRecorded(emulator: Emulator, state: Evidence
         (await allPages(paginateListKeyRotations({ client: kms }, { KeyId }))).flatMap((p) => p.Rotations ?? []),
       );
       await check(`${at} ListGrants`, key.grants, async () => (await allPages(paginateListGrants({ client: kms }, { KeyId }))).flatMap((p) => p.Grants ?? []));
+    }
+
+    // Streams answer in their ARN's region, to the account the record was read as.
+    const streamClients = (arn: string, readAs: string | undefined) =>
+      sdkClients(emulator, arnRegionAndAccount(arn)?.region ?? firstRegion, credentialsOf(readAs ?? account.accountId));
+    for (const [StreamARN, stream] of Object.entries(account.kinesisStreams ?? {})) {
+      const { kinesis } = streamClients(StreamARN, stream.readAs);
+      await check(`${account.accountId} DescribeStreamSummary ${StreamARN}`, stream.describeStreamSummary, () => kinesis.send(new DescribeStreamSummaryCommand({ StreamARN })));
+    }
+    for (const [arn, delivery] of Object.entries(account.deliveryStreams ?? {})) {
+      const { firehose } = streamClients(arn, delivery.readAs);
+      const DeliveryStreamName = arn.split('/').pop() ?? arn;
+      await check(`${account.accountId} DescribeDeliveryStream ${arn}`, delivery.describeDeliveryStream, async () => {
+        let joined: DeliveryStreamDescription | undefined;
+        let ExclusiveStartDestinationId: string | undefined;
+        do {
+          const page = (await firehose.send(new DescribeDeliveryStreamCommand({ DeliveryStreamName, ExclusiveStartDestinationId }))).DeliveryStreamDescription;
+          joined = { ...page, ...joined, Destinations: [...(joined?.Destinations ?? []), ...(page?.Destinations ?? [])], HasMoreDestinations: page?.HasMoreDestinations } as DeliveryStreamDescription;
+          ExclusiveStartDestinationId = page?.HasMoreDestinations ? page.Destinations?.at(-1)?.DestinationId : undefined;
+        } while (ExclusiveStartDestinationId);
+        return { DeliveryStreamDescription: joined };
+      });
     }
   }
   return checked;

@@ -4,12 +4,15 @@
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ConnectClient } from '@aws-sdk/client-connect';
 import { DirectoryServiceClient } from '@aws-sdk/client-directory-service';
+import { FirehoseClient } from '@aws-sdk/client-firehose';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { KinesisVideoClient } from '@aws-sdk/client-kinesis-video';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { STSClient } from '@aws-sdk/client-sts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll } from 'vitest';
 import { testState } from './fixture.js';
 import { startEmulator } from './server.js';
@@ -57,6 +60,9 @@ export function sdkClients(emulator: Emulator, region: string, credentials: Cred
     organizations: new OrganizationsClient(config),
     kinesisVideo: new KinesisVideoClient(config),
     logs: new CloudWatchLogsClient(config),
+    // HTTP/1.1, as the collector's Kinesis client (its default is HTTP/2, which the emulator does not speak).
+    kinesis: new KinesisClient({ ...config, requestHandler: new NodeHttpHandler() }),
+    firehose: new FirehoseClient(config),
   };
 }
 

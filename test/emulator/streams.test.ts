@@ -15,6 +15,7 @@ import { afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest
 import type { EvidenceDocument } from '../../src/evidence/model.js';
 import { CREATED, KEY_ARN, MAIN, SECOND, testState } from './fixture.js';
 import type { Emulator, Fault } from './index.js';
+import { expectServedAsRecorded } from './roundtrip.js';
 import { credentialsOf, emulatorStarter, failure } from './sdk.js';
 
 const REGION = 'us-east-1';
@@ -205,6 +206,21 @@ describe('Firehose DescribeDeliveryStream (awsJson1_1, Firehose_20150804)', () =
       ['ResourceNotFoundException', 400],
       ['InvalidArgumentException', 400],
     ]);
+  });
+});
+
+describe('the round trip', () => {
+  it('serves every stream and delivery stream record as recorded, through the SDK clients the collector uses', async () => {
+    const state = streamsState();
+    const emu = await start({ state, pageSize: 1 });
+    await expectServedAsRecorded(emu, state);
+    expect(emu.requests.filter((r) => r.service === 'kinesis').map((r) => [r.account, r.status])).toEqual([
+      [MAIN, 200],
+      [MAIN, 200],
+      [SECOND, 200],
+    ]);
+    // Three destinations, one a page.
+    expect(emu.requests.filter((r) => r.service === 'firehose').map((r) => r.status)).toEqual([200, 200, 200]);
   });
 });
 
