@@ -14,10 +14,13 @@ export const DEFAULT_RATES: Partial<Record<OperationKey, RateLimit>> = {
   // https://docs.aws.amazon.com/kinesis/latest/APIReference/API_DescribeStreamSummary.html
   // "DescribeStreamSummary has a limit of 20 transactions per second per account."
   // (Kinesis quotas: https://docs.aws.amazon.com/streams/latest/dev/service-sizes-and-limits.html)
+  // The page says "per account", not per Region; one stream per storage config keeps a run far below it
+  // even across regions, and a throttle lowers the rate.
   'kinesis:DescribeStreamSummary': { ratePerSecond: 18, burst: 5 },
   // https://docs.aws.amazon.com/firehose/latest/dev/limits.html
-  // "The following operations can provide up to 5 transactions per second: CreateDeliveryStream,
-  // DeleteDeliveryStream, DescribeDeliveryStream, ListDeliveryStreams, and UpdateDestination."
+  // "The following operations can provide up to five invocations per second: CreateDeliveryStream,
+  // DeleteDeliveryStream, DescribeDeliveryStream, ListDeliveryStreams, UpdateDestination, ..."
+  // ("Each quota applies on a per-Region basis unless otherwise specified.")
   // Each page of destinations is one request.
   'firehose:DescribeDeliveryStream': { ratePerSecond: 4.5, burst: 2 },
   // https://docs.aws.amazon.com/kinesisvideostreams/latest/dg/limits.html, control plane API quotas:
