@@ -92,7 +92,7 @@ describe.each(cases())('JUnit XML for the $name', ({ report }) => {
         const finding = findings[i];
         if (!finding) throw new Error('missing finding');
         expect(testcase.classname).toBe(finding.hop);
-        expect(testcase.name).toBe(`${finding.ruleId} ${finding.resource.arn}`);
+        expect(testcase.name).toBe(revealInvisible(`${finding.ruleId} ${finding.resource.arn}`.replace(/\u001b\[[0-9;]*m/g, '')));
         expect(testcase.outcome, `${finding.status} ${finding.ruleId}`).toBe(OUTCOME[finding.status]);
         if (finding.status === 'FAIL') expect(attribute(testcase.tag, 'type')).toBe(finding.severity.toUpperCase());
         if (finding.status !== 'PASS' && finding.status !== 'MANAGED' && finding.status !== 'WAIVED') {

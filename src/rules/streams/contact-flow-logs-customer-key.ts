@@ -29,6 +29,7 @@ export const contactFlowLogsCustomerKey: Rule = {
   },
   evaluate(ctx) {
     const logs = contactFlowLogs(ctx);
+    if (logs.kind === 'out-of-scope') return [];
     if (logs.kind !== 'group') return [logs.outcome];
     const { group, name, resource } = logs;
     const evidence = { logGroupName: name, kmsKeyId: group.kmsKeyId ?? null, retentionInDays: group.retentionInDays ?? null, logGroupClass: group.logGroupClass ?? null };
