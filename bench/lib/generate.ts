@@ -18,7 +18,9 @@ import type {
   EvidenceDocument,
   InstanceStorageConfig,
   KeyEvidence,
+  KinesisStreamEvidence,
   RegionEvidence,
+  VideoStreamInfo,
 } from '../../src/evidence/model.js';
 import { STORAGE_RESOURCE_TYPES } from '../../src/paths/hops.js';
 
@@ -233,6 +235,20 @@ function keyEvidence(reference: string, account: string, key: KeySpec): KeyEvide
   };
 }
 
+/** The grant Connect creates on a storage config's key for the instance's service role (key-management.html). */
+function connectGrant(keyArn: string, account: string, role: string, n: number) {
+  return {
+    KeyId: keyArn,
+    GrantId: hex(n * 2654435761 + keyArn.length, 64),
+    Name: '',
+    CreationDate: '2024-03-04T10:00:00.000Z',
+    GranteePrincipal: role,
+    RetiringPrincipal: role,
+    IssuingAccount: `arn:aws:iam::${account}:root`,
+    Operations: ['Encrypt', 'Decrypt', 'GenerateDataKey', 'DescribeKey'],
+  };
+}
+
 function directoryRecords(
   random: () => number,
   account: string,
@@ -293,6 +309,9 @@ export function generateEvidence(options: GenerateOptions): EvidenceDocument {
     const buckets: Record<string, BucketEvidence> = {};
     const keys: Record<string, KeyEvidence> = {};
     const regions: RegionEvidence[] = [];
+    const kinesisStreams: Record<string, KinesisStreamEvidence> = {};
+    /** Key ARN → the service roles of the instances whose storage configs name it (Connect's grants). */
+    const grantees = new Map<string, string[]>();
 
     const newKey = (region: string): KeySpec => {
       keyCounter += 1;
@@ -378,11 +397,30 @@ export function generateEvidence(options: GenerateOptions): EvidenceDocument {
           StorageType: 'S3',
           S3Config: { BucketName: target, BucketPrefix: `connect/${alias}/${prefix}`, ...(encrypted ? { EncryptionConfig: encryption } : {}) },
         });
-        const stream = (association: number, name: string): InstanceStorageConfig => ({
-          AssociationId: `${id.slice(0, 8)}-assoc-${association}`,
-          StorageType: 'KINESIS_STREAM',
-          KinesisStreamConfig: { StreamArn: `arn:aws:kinesis:${region}:${account}:stream/${alias}-${name}` },
-        });
+        grantees.set(key.arn, [...(grantees.get(key.arn) ?? []), summary.ServiceRole]);
+        const stream = (association: number, name: string): InstanceStorageConfig => {
+          const streamArn = `arn:aws:kinesis:${region}:${account}:stream/${alias}-${name}`;
+          // Every fifth instance's streams are unencrypted; the others use the account-region key.
+          const encrypted = i % 5 !== 4;
+          kinesisStreams[streamArn] = {
+            readAs: account,
+            describeStreamSummary: ok({
+              StreamDescriptionSummary: {
+                StreamName: `${alias}-${name}`,
+                StreamARN: streamArn,
+                StreamStatus: 'ACTIVE',
+                StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+                RetentionPeriodHours: 24,
+                StreamCreationTimestamp: '2024-03-04T10:00:00.000Z',
+                EncryptionType: encrypted ? 'KMS' : 'NONE',
+                ...(encrypted ? { KeyId: sharedKey.arn } : {}),
+                OpenShardCount: 4,
+                ConsumerCount: 1,
+              },
+            }),
+          };
+          return { AssociationId: `${id.slice(0, 8)}-assoc-${association}`, StorageType: 'KINESIS_STREAM', KinesisStreamConfig: { StreamArn: streamArn } };
+        };
 
         const configs: Record<string, InstanceStorageConfig[]> = Object.fromEntries(STORAGE_RESOURCE_TYPES.map((t) => [t, []]));
         configs.CALL_RECORDINGS = [s3(1, 'CallRecordings')];
@@ -408,11 +446,39 @@ export function generateEvidence(options: GenerateOptions): EvidenceDocument {
         const origins = [`https://agents-${i}.example.com`, 'https://crm.example.com'];
         if (random() < 0.3) origins.push(random() < 0.5 ? 'http://legacy-crm.example.com' : 'https://*.example.com');
 
+        // Flow logs on for every other instance, in a log group with the instance's key every other time.
+        const flowLogs = i % 2 === 0;
+        const videoStream = (n: number): VideoStreamInfo => ({
+          DeviceName: 'Amazon Connect',
+          StreamName: `${alias}-connect-${alias}-contact-${uuid(0x7669, instanceCounter * 8 + n)}`,
+          StreamARN: `arn:aws:kinesisvideo:${region}:${account}:stream/${alias}-connect-${alias}-contact-${uuid(0x7669, instanceCounter * 8 + n)}/1709550000${n}`,
+          MediaType: 'audio/aac',
+          KmsKeyId: key.arn,
+          Version: `v${n}`,
+          Status: 'ACTIVE',
+          CreationTime: '2024-03-04T10:00:00.000Z',
+          DataRetentionInHours: 24,
+        });
         instances[id] = {
           describeInstance: ok({ Instance: { ...summary, Tags: { env: 'prod', team: `contact-centre-${a}` } } }),
           storageConfigs: Object.fromEntries(Object.entries(configs).map(([type, list]) => [type, ok(list)])),
           approvedOrigins: ok(origins),
-          attributes: ok(INSTANCE_ATTRIBUTES.map((t, n) => ({ AttributeType: t, Value: n % 3 === 2 ? 'false' : 'true' }))),
+          attributes: ok(INSTANCE_ATTRIBUTES.map((t, n) => ({ AttributeType: t, Value: (t === 'CONTACTFLOW_LOGS' ? flowLogs : n % 3 !== 2) ? 'true' : 'false' }))),
+          ...(configs.MEDIA_STREAMS?.length ? { videoStreams: { [alias]: ok({ StreamInfoList: [1, 2, 3].map(videoStream) }) } } : {}),
+          ...(flowLogs
+            ? {
+                contactFlowLogGroups: ok([
+                  {
+                    logGroupName: `/aws/connect/${alias}`,
+                    creationTime: 1709546400000,
+                    retentionInDays: 365,
+                    storedBytes: 1048576,
+                    arn: `arn:aws:logs:${region}:${account}:log-group:/aws/connect/${alias}:*`,
+                    ...(i % 4 === 0 ? { kmsKeyId: key.arn } : {}),
+                  },
+                ]),
+              }
+            : {}),
         };
       }
 
@@ -425,7 +491,19 @@ export function generateEvidence(options: GenerateOptions): EvidenceDocument {
       regions.push(evidence);
     }
 
-    accounts.push({ accountId: account, regions, buckets: sortKeys(buckets), keys: sortKeys(keys) });
+    for (const record of Object.values(keys)) {
+      const arn = record.describeKey.status === 'ok' ? record.describeKey.response.KeyMetadata.Arn : undefined;
+      record.grants = ok((arn ? (grantees.get(arn) ?? []) : []).map((role, n) => connectGrant(arn ?? '', account, role, n)));
+    }
+    accounts.push({
+      accountId: account,
+      regions,
+      buckets: sortKeys(buckets),
+      keys: sortKeys(keys),
+      // No account-level Block Public Access (what the emulator answers without a record): each bucket's own settings decide.
+      publicAccessBlock: absent('NoSuchPublicAccessBlockConfiguration'),
+      kinesisStreams: sortKeys(kinesisStreams),
+    });
   }
 
   const first = accounts[0]?.accountId ?? '200000000000';

@@ -17,18 +17,29 @@
  *   nothing more when the probe shows another account owns it; HeadBucket when the probe is refused too;
  * - per account with a bucket: S3 Control GetPublicAccessBlock; ListBuckets pages when some bucket needed
  *   HeadBucket;
- * - per distinct key reference (storage configs, bucket defaults; AWS managed aliases excluded):
- *   DescribeKey; per distinct key ARN: GetKeyRotationStatus, GetKeyPolicy, ListAliases pages, and
- *   ListKeyRotations pages for imported key material (Origin EXTERNAL).
+ * - per distinct (region, prefix) of the MEDIA_STREAMS configs: one Kinesis Video ListStreams (first
+ *   page only, by design); per instance with CONTACTFLOW_LOGS true and an alias, once per distinct
+ *   log group name: DescribeLogGroups pages of the groups with that prefix;
+ * - per distinct Kinesis stream ARN (KINESIS_STREAM configs): one DescribeStreamSummary; per distinct
+ *   Firehose delivery stream ARN of an account the run reads: DescribeDeliveryStream pages (of its
+ *   destinations), whose S3 destinations join the buckets;
+ * - per distinct key reference (storage configs, bucket defaults, Kinesis Video streams, the flow log
+ *   group, Kinesis streams, Firehose encryption and destinations; AWS managed aliases excluded):
+ *   DescribeKey; per distinct key ARN: GetKeyRotationStatus, GetKeyPolicy, ListAliases pages,
+ *   ListGrants pages, and ListKeyRotations pages for imported key material (Origin EXTERNAL).
  *
  * Dependency depth — round trips on the longest chain: ListInstances (up to the page holding the
- * instance) → ListInstanceStorageConfigs (its pages) → GetBucketLocation → [owner probe] → bucket
- * configuration → DescribeKey (the bucket's default key) → key details (ListAliases / ListKeyRotations
- * pages); or ListInstances → DescribeDirectories → LDAPS/certificates/settings/trusts pages. GetCallerIdentity goes in
+ * instance) → ListInstanceStorageConfigs (its pages) → [DescribeDeliveryStream pages →]
+ * GetBucketLocation → [owner probe] → bucket configuration → DescribeKey (the bucket's default key) →
+ * key details (ListAliases / ListGrants / ListKeyRotations pages); or → ListStreams / DescribeStreamSummary
+ * → DescribeKey → key details; or ListInstances → DescribeInstance and ListInstanceAttributes →
+ * DescribeLogGroups pages → DescribeKey → key details; or ListInstances → DescribeDirectories →
+ * LDAPS/certificates/settings/trusts pages. GetCallerIdentity goes in
  * parallel with the first ListInstances page; in a multi-account run it comes first, then AssumeRole
  * into each other account. Every item starts from its earliest referrer.
  */
-import { keyLookupId, type AccountEvidence, type Call, type EvidenceDocument, type KeyEvidence } from '../../src/evidence/model.js';
+import { arnRegionAndAccount, bucketNameOfArn, contactFlowLogGroupName, keyReferenceOf } from '../../src/evidence/aws-names.js';
+import { keyLookupId, type AccountEvidence, type Call, type EvidenceDocument, type KeyEvidence, type RegionEvidence } from '../../src/evidence/model.js';
 
 export interface ModelOptions {
   /** The emulator's page size for every list API. */
@@ -77,6 +88,30 @@ function pages(call: Call<readonly unknown[]> | undefined, pageSize: number): nu
   return Math.max(1, Math.ceil(call.response.length / pageSize));
 }
 
+/** Kinesis Video's ListStreams MaxResults (the collector's LIST_STREAMS_MAX_RESULTS). */
+const LIST_STREAMS_MAX_RESULTS = 100;
+
+/** The streams the emulator lists for a prefix: every recorded stream of the region that begins with it. */
+function videoStreamsFor(region: RegionEvidence, prefix: string) {
+  const byName = new Map<string, { StreamName?: string | undefined; KmsKeyId?: string | undefined }>();
+  for (const instance of Object.values(region.instances)) {
+    for (const call of Object.values(instance.videoStreams ?? {})) {
+      if (call.status === 'ok') for (const stream of call.response.StreamInfoList) byName.set(stream.StreamName ?? '', stream);
+    }
+  }
+  return [...byName.entries()].filter(([name]) => name.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, stream]) => stream);
+}
+
+/** The log groups the emulator lists for a prefix, likewise. */
+function logGroupsFor(region: RegionEvidence, prefix: string) {
+  const byName = new Map<string, { logGroupName?: string | undefined; kmsKeyId?: string | undefined }>();
+  for (const instance of Object.values(region.instances)) {
+    const call = instance.contactFlowLogGroups;
+    if (call?.status === 'ok') for (const group of call.response) byName.set(group.logGroupName ?? '', group);
+  }
+  return [...byName.values()].filter((group) => (group.logGroupName ?? '').startsWith(prefix));
+}
+
 function isAwsManagedAlias(reference: string): boolean {
   return /^(?:arn:[^:]+:kms:[^:]*:[^:]*:)?alias\/aws\//.test(reference);
 }
@@ -121,14 +156,20 @@ export function minimumRequests(doc: EvidenceDocument, options: ModelOptions): M
       count(id, firstRegion, 'sts:AssumeRole', 1);
       entry = 2;
     }
-    /** Earliest chain reaching each bucket / key lookup / key ARN. */
+    /** Earliest chain reaching each bucket / key lookup / key ARN / stream / log group. */
+    const earliest = <V extends { chain: Chain }>(map: Map<string, V>, key: string, value: V) => {
+      const known = map.get(key);
+      if (!known || value.chain.depth < known.chain.depth) map.set(key, value);
+    };
     const bucketRefs = new Map<string, { chain: Chain; region: string }>();
+    const offerBucket = (name: string, region: string, chain: Chain) => earliest(bucketRefs, name, { chain, region });
+    const videoRefs = new Map<string, { chain: Chain; region: RegionEvidence; prefix: string }>();
+    const logRefs = new Map<string, { chain: Chain; region: RegionEvidence; name: string }>();
+    const streamRefs = new Map<string, { chain: Chain }>();
+    const deliveryRefs = new Map<string, { chain: Chain; region: string }>();
     const keyRefs = new Map<string, { chain: Chain; reference: string; region: string }>();
     const offerKey = (reference: string, region: string, chain: Chain) => {
-      if (isAwsManagedAlias(reference)) return;
-      const lookup = keyLookupId(region, reference);
-      const known = keyRefs.get(lookup);
-      if (!known || chain.depth < known.chain.depth) keyRefs.set(lookup, { chain, reference, region });
+      if (!isAwsManagedAlias(reference)) earliest(keyRefs, keyLookupId(region, reference), { chain, reference, region });
     };
 
     for (const region of account.regions) {
@@ -161,14 +202,24 @@ export function minimumRequests(doc: EvidenceDocument, options: ModelOptions): M
           if (call?.status !== 'ok') continue;
           for (const config of call.response) {
             const bucket = config.S3Config?.BucketName;
-            if (bucket) {
-              const known = bucketRefs.get(bucket);
-              if (!known || configChain.depth < known.chain.depth) bucketRefs.set(bucket, { chain: configChain, region: r });
-            }
+            if (bucket) offerBucket(bucket, r, configChain);
             for (const reference of [config.S3Config?.EncryptionConfig?.KeyId, config.KinesisVideoStreamConfig?.EncryptionConfig?.KeyId]) {
               if (reference) offerKey(reference, r, configChain);
             }
+            const prefix = config.KinesisVideoStreamConfig?.Prefix;
+            if (type === 'MEDIA_STREAMS' && prefix) earliest(videoRefs, `${r}|${prefix}`, { chain: configChain, region, prefix });
+            const streamArn = config.KinesisStreamConfig?.StreamArn;
+            if (streamArn) earliest(streamRefs, streamArn, { chain: configChain });
+            const deliveryArn = config.KinesisFirehoseConfig?.FirehoseArn;
+            if (deliveryArn) earliest(deliveryRefs, deliveryArn, { chain: configChain, region: r });
           }
+        }
+        // Flow logs: after DescribeInstance (the alias) and ListInstanceAttributes (CONTACTFLOW_LOGS).
+        const flowLogs = instance.attributes.status === 'ok' && instance.attributes.response.some((a) => a.AttributeType === 'CONTACTFLOW_LOGS' && /^true$/i.test(a.Value ?? ''));
+        const alias = instance.describeInstance.status === 'ok' ? instance.describeInstance.response.Instance.InstanceAlias : undefined;
+        if (flowLogs && alias) {
+          const name = contactFlowLogGroupName(alias);
+          earliest(logRefs, `${r}|${name}`, { chain: extend(listedChain, Math.max(1, attributes), 'DescribeInstance + ListInstanceAttributes'), region, name });
         }
         const identity = instance.describeInstance.status === 'ok' ? instance.describeInstance.response.Instance.IdentityManagementType : undefined;
         if (identity === 'EXISTING_DIRECTORY' && (!directoryChain || listedChain.depth < directoryChain.depth)) directoryChain = listedChain;
@@ -196,6 +247,60 @@ export function minimumRequests(doc: EvidenceDocument, options: ModelOptions): M
             longest = Math.max(longest, settings, trusts);
           }
           reach(extend(afterListing, longest, `directory ${directory.DirectoryId} LDAPS/certificates/settings/trusts (${longest})`));
+        }
+      }
+    }
+
+    // Kinesis Video streams (first page only) and flow log groups (every page), then their keys.
+    for (const { chain, region, prefix } of videoRefs.values()) {
+      count(id, region.region, 'kinesisvideo:ListStreams', 1);
+      const listed = extend(chain, 1, `ListStreams ${prefix}`);
+      reach(listed);
+      for (const stream of videoStreamsFor(region, prefix).slice(0, Math.min(LIST_STREAMS_MAX_RESULTS, options.pageSize))) {
+        if (stream.KmsKeyId) offerKey(stream.KmsKeyId, region.region, listed);
+      }
+    }
+    for (const { chain, region, name } of logRefs.values()) {
+      const groups = logGroupsFor(region, name);
+      const n = Math.max(1, Math.ceil(groups.length / options.pageSize));
+      count(id, region.region, 'logs:DescribeLogGroups', n);
+      const listed = extend(chain, n, `DescribeLogGroups ${name} (${n})`);
+      reach(listed);
+      const group = groups.find((g) => g.logGroupName === name);
+      if (group?.kmsKeyId) offerKey(group.kmsKeyId, region.region, listed);
+    }
+
+    // Kinesis streams (one summary each, in the ARN's region) and Firehose delivery streams of the
+    // accounts the run reads (pages of destinations), then their keys and destination buckets.
+    const readable = new Set(options.multiAccount ? doc.accounts.map((a) => a.accountId) : [id]);
+    for (const [arn, { chain }] of streamRefs) {
+      const owner = arnRegionAndAccount(arn);
+      const region = owner?.region || firstRegion;
+      count(id, region, 'kinesis:DescribeStreamSummary', 1);
+      const described = extend(chain, 1, 'DescribeStreamSummary');
+      reach(described);
+      const record = (doc.accounts.find((a) => a.accountId === owner?.account) ?? account).kinesisStreams?.[arn]?.describeStreamSummary;
+      const summary = record?.status === 'ok' ? record.response.StreamDescriptionSummary : undefined;
+      if (summary?.EncryptionType === 'KMS' && summary.KeyId && owner) offerKey(keyReferenceOf(summary.KeyId, owner, id), region, described);
+    }
+    for (const [arn, { chain, region: contextRegion }] of deliveryRefs) {
+      const owner = arnRegionAndAccount(arn);
+      if (!owner || !readable.has(owner.account)) continue;
+      const region = owner.region || contextRegion;
+      const record = doc.accounts.find((a) => a.accountId === owner.account)?.deliveryStreams?.[arn]?.describeDeliveryStream;
+      const description = record?.status === 'ok' ? record.response.DeliveryStreamDescription : undefined;
+      const n = Math.max(1, Math.ceil((description?.Destinations?.length ?? 0) / options.pageSize));
+      count(id, region, 'firehose:DescribeDeliveryStream', n);
+      const described = extend(chain, n, `DescribeDeliveryStream (${n})`);
+      reach(described);
+      const encryption = description?.DeliveryStreamEncryptionConfiguration;
+      if (encryption?.KeyType === 'CUSTOMER_MANAGED_CMK' && encryption.KeyARN) offerKey(encryption.KeyARN, region, described);
+      for (const destination of description?.Destinations ?? []) {
+        for (const s3 of [destination.ExtendedS3DestinationDescription, destination.S3DestinationDescription]) {
+          const bucket = s3?.BucketARN ? bucketNameOfArn(s3.BucketARN) : undefined;
+          if (bucket) offerBucket(bucket, region, described);
+          const key = s3?.EncryptionConfiguration?.KMSEncryptionConfig?.AWSKMSKeyARN;
+          if (key) offerKey(key, region, described);
         }
       }
     }
@@ -267,16 +372,18 @@ export function minimumRequests(doc: EvidenceDocument, options: ModelOptions): M
     }
     for (const { chain, key, region } of arns.values()) {
       const aliases = pages(key.aliases, options.pageSize);
+      const grants = pages(key.grants, options.pageSize);
       count(id, region, 'kms:GetKeyRotationStatus', 1);
       count(id, region, 'kms:GetKeyPolicy', 1);
       count(id, region, 'kms:ListAliases', aliases);
-      let longest = aliases;
+      count(id, region, 'kms:ListGrants', grants);
+      let longest = Math.max(aliases, grants);
       if (key.describeKey.status === 'ok' && key.describeKey.response.KeyMetadata.Origin === 'EXTERNAL') {
         const rotations = pages(key.rotations, options.pageSize);
         count(id, region, 'kms:ListKeyRotations', rotations);
         longest = Math.max(longest, rotations);
       }
-      reach(extend(chain, longest, `key rotation/policy/aliases/rotations (${longest})`));
+      reach(extend(chain, longest, `key rotation/policy/aliases/grants/rotations (${longest})`));
     }
   });
 
