@@ -278,6 +278,41 @@ describe('Kinesis stream in another account', () => {
   });
 });
 
+describe('Firehose delivery stream in another account', () => {
+  const ROLE = 'arn:aws:iam::{accountId}:role/Auditor';
+  const foreignArn = `arn:aws:firehose:${REGION}:${STREAMS_ACCOUNT}:deliverystream/${FIREHOSE_NAME}`;
+  function foreignState(): EvidenceDocument {
+    const doc = firehoseState();
+    const { account, instance } = parts(doc);
+    instance.storageConfigs.CONTACT_TRACE_RECORDS = ok([{ AssociationId: 'assoc-ctr', StorageType: 'KINESIS_FIREHOSE', KinesisFirehoseConfig: { FirehoseArn: foreignArn } }]);
+    const record = account.deliveryStreams?.[firehoseArn()];
+    if (!record || record.describeDeliveryStream.status !== 'ok') throw new Error('no delivery stream record');
+    record.readAs = STREAMS_ACCOUNT;
+    record.describeDeliveryStream.response.DeliveryStreamDescription.DeliveryStreamARN = foreignArn;
+    account.deliveryStreams = { [foreignArn]: record };
+    doc.accounts.push({ accountId: STREAMS_ACCOUNT, regions: [], buckets: {}, keys: {} });
+    return doc;
+  }
+
+  it('is read with that account’s credentials when the run reads that account too, and its bucket is read as any other', async () => {
+    const run = await collectAndAudit(foreignState(), { args: ['--accounts', `${ACCOUNT},${STREAMS_ACCOUNT}`, '--role-arn', ROLE] });
+    expect(run.requests.filter((r) => r.service === 'firehose').map((r) => [r.account, r.resource, r.status])).toEqual([[STREAMS_ACCOUNT, FIREHOSE_NAME, 200]]);
+    expect(run.account.deliveryStreams?.[foreignArn]).toMatchObject({ readAs: STREAMS_ACCOUNT, describeDeliveryStream: { status: 'ok' } });
+    expect(finding(run.report, 'firehose-encryption', AT_REST).status).toBe('PASS');
+    expect(finding(run.report, 's3-bucket-denies-insecure-transport', TRANSFER, ARCHIVE).status).toBe('PASS');
+  });
+
+  it('is never asked for by name with the instance account’s credentials (that would find a namesake): ERROR naming the action', async () => {
+    const run = await collectAndAudit(foreignState());
+    expect(run.requests.filter((r) => r.service === 'firehose')).toEqual([]);
+    expect(run.account.deliveryStreams?.[foreignArn]?.describeDeliveryStream).toMatchObject({ status: 'error', error: { code: 'CrossAccountNotReadable' } });
+    const f = finding(run.report, 'firehose-encryption', AT_REST);
+    expect(f.status).toBe('ERROR');
+    expect(f.message).toContain('firehose:DescribeDeliveryStream');
+    expect(f.message).toContain(STREAMS_ACCOUNT);
+  });
+});
+
 describe('Firehose destination (firehose:DescribeDeliveryStream)', () => {
   it('passes a DirectPut delivery stream with a customer key, delivering to a compliant bucket: the bucket and both keys are read', async () => {
     const run = await collectAndAudit(firehoseState());
