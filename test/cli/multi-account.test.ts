@@ -65,7 +65,7 @@ function expectNoProgress(stderr: string): void {
 
 describe('multi-account audit against the emulator', () => {
   it('--accounts: audits A and B through their roles, reports C (AssumeRole refused) as ERROR, and exits 1 for the demo failures', async () => {
-    const emu = await start();
+    const emu = await start({ pageSize: 10 }); // one page per list: every request counted below is a read of its own
     const result = await live(emu, ['audit', '--accounts', `${A},${B},${C}`, ...ROLE, '--format', 'json']);
     const report = parseReport(result);
     expect(result.code).toBe(1);
