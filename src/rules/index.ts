@@ -31,6 +31,7 @@ import { firehoseDestinationAudited } from './streams/firehose-destination-audit
 import { firehoseEncryption } from './streams/firehose-encryption.js';
 import { kinesisStreamEncryption } from './streams/kinesis-stream-encryption.js';
 import { mediaStreamsUseConfiguredKey } from './streams/media-streams-use-configured-key.js';
+import { parseResourceType } from '../paths/hops.js';
 import type { Rule } from './types.js';
 
 export const RULES: readonly Rule[] = [
@@ -87,5 +88,8 @@ export function findRule(id: string): Rule | undefined {
 
 /** Whether a rule judges a hop id, with `storage.*.transfer` patterns standing for every storage type. */
 export function ruleCoversHop(rule: Rule, hopId: string): boolean {
-  return rule.meta.hops.some((pattern) => pattern === hopId || (pattern.includes('*') && new RegExp(`^${pattern.replace(/\./g, '\\.').replace('*', '[a-z-]+')}$`).test(hopId)));
+  const storage = /^storage\.([a-z-]+)\.(transfer|at-rest)$/.exec(hopId);
+  // `storage.*` stands for the hops of the storage resource types, not for extra hops such as flow logs.
+  const wildcard = storage && parseResourceType(storage[1] ?? '') ? `storage.*.${storage[2]}` : undefined;
+  return rule.meta.hops.some((pattern) => pattern === hopId || pattern === wildcard);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DOCUMENTED_HOPS, findHop, hopOrder, parseResourceType, storageHopId, STORAGE_RESOURCE_TYPES } from '../../src/paths/hops.js';
+import { CONTACT_FLOW_LOGS_HOP, DOCUMENTED_HOPS, EXTRA_STORAGE_HOPS, findHop, hopOrder, parseResourceType, storageHopId, STORAGE_RESOURCE_TYPES } from '../../src/paths/hops.js';
 import { ruleCoversHop, RULES } from '../../src/rules/index.js';
+import { compliantStreamsEvidence, runRule } from '../helpers/evidence.js';
 
 describe('the path model', () => {
   it('has exactly the hop ids of SPEC §2, in order', () => {
@@ -26,6 +27,15 @@ describe('the path model', () => {
         expect(findHop(example), `${rule.meta.id}: ${pattern}`).toBeDefined();
       }
     }
+  });
+
+  it('lists in each rule every hop it reports on, so explain and paths show the rules of a hop', () => {
+    const doc = compliantStreamsEvidence();
+    for (const rule of RULES) {
+      for (const finding of runRule(rule, doc)) expect(ruleCoversHop(rule, finding.hop), `${rule.meta.id} on ${finding.hop}`).toBe(true);
+    }
+    for (const hop of EXTRA_STORAGE_HOPS) expect(RULES.filter((r) => ruleCoversHop(r, hop.id)).map((r) => r.meta.id)).toContain('kms-key-enabled');
+    expect(RULES.filter((r) => ruleCoversHop(r, CONTACT_FLOW_LOGS_HOP.id)).map((r) => r.meta.id)).not.toContain('firehose-encryption');
   });
 
   it('names storage hops after the Connect resource type', () => {

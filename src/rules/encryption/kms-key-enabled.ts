@@ -1,3 +1,4 @@
+import { CONTACT_FLOW_LOGS_HOP } from '../../paths/hops.js';
 import { KEY_MANAGEMENT } from '../frameworks.js';
 import { judgeKeys } from '../lib/kms.js';
 import { callErrorOutcome, outcome } from '../lib/outcomes.js';
@@ -7,7 +8,7 @@ export const kmsKeyEnabled: Rule = {
   meta: {
     id: 'kms-key-enabled',
     title: 'The KMS key that encrypts contact data is enabled and not pending deletion',
-    hops: ['voice.recording-at-rest', 'storage.*.at-rest'],
+    hops: ['voice.recording-at-rest', 'storage.*.at-rest', CONTACT_FLOW_LOGS_HOP.id],
     severity: 'critical',
     rationale: 'Connect cannot write recordings with a disabled key, and a key pending deletion will make every object encrypted under it unreadable forever.',
     evidenceUsed: ['kms:DescribeKey'],

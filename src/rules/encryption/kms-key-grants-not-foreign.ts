@@ -1,3 +1,4 @@
+import { CONTACT_FLOW_LOGS_HOP } from '../../paths/hops.js';
 import { PUBLIC_ACCESS } from '../frameworks.js';
 import { DECRYPTING_OPERATIONS, grantSummary, granteeOf } from '../lib/grants.js';
 import { judgeKeys } from '../lib/kms.js';
@@ -10,7 +11,7 @@ export const kmsKeyGrantsNotForeign: Rule = {
   meta: {
     id: 'kms-key-grants-not-foreign',
     title: 'No KMS grant lets a principal outside the instance account use the key that protects contact data',
-    hops: ['voice.recording-at-rest', 'storage.*.at-rest'],
+    hops: ['voice.recording-at-rest', 'storage.*.at-rest', CONTACT_FLOW_LOGS_HOP.id],
     severity: 'high',
     rationale:
       'A grant is a second way, beside the key policy, to let a principal use a KMS key; it does not show in the key policy. A grant to a role, user or account outside the instance account (and the trusted key accounts) lets someone else decrypt contact data. Grants to AWS service principals (Firehose, Voice ID, ...) are made by those services for the account and are recorded, not failed; a grantee this tool cannot read is reported as ERROR.',

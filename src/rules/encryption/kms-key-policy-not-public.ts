@@ -1,3 +1,4 @@
+import { CONTACT_FLOW_LOGS_HOP } from '../../paths/hops.js';
 import { PUBLIC_ACCESS } from '../frameworks.js';
 import { judgeKeys } from '../lib/kms.js';
 import { evaluateKeyPolicyPublic } from '../lib/key-policy.js';
@@ -89,7 +90,7 @@ export const kmsKeyPolicyNotPublic: Rule = {
   meta: {
     id: 'kms-key-policy-not-public',
     title: 'The key policy does not allow everyone without an account or organization condition',
-    hops: ['voice.recording-at-rest', 'storage.*.at-rest'],
+    hops: ['voice.recording-at-rest', 'storage.*.at-rest', CONTACT_FLOW_LOGS_HOP.id],
     severity: 'high',
     rationale:
       'A key policy that allows "*" lets any AWS principal use the key to decrypt recordings it can reach, defeating the point of a customer managed key. kms:ViaService alone only limits the AWS service a request comes through, not who sends it; kms:CallerAccount, aws:PrincipalAccount or aws:PrincipalOrgID limit the caller.',

@@ -1,3 +1,4 @@
+import { CONTACT_FLOW_LOGS_HOP } from '../../paths/hops.js';
 import type { KeyEvidence, KeyMetadata } from '../../evidence/model.js';
 import { KEY_MANAGEMENT } from '../frameworks.js';
 import { judgeKeys, type KeyLookup, type KeyUse } from '../lib/kms.js';
@@ -97,7 +98,7 @@ export const kmsKeyRotation: Rule = {
   meta: {
     id: 'kms-key-rotation-enabled',
     title: 'The KMS key gets new key material within the cryptoperiod',
-    hops: ['voice.recording-at-rest', 'storage.*.at-rest'],
+    hops: ['voice.recording-at-rest', 'storage.*.at-rest', CONTACT_FLOW_LOGS_HOP.id],
     severity: 'medium',
     rationale:
       'Rotating key material limits how much data one key version protects; PCI DSS and NIST expect a defined cryptoperiod (config keyRotationMaxDays, default 365 days). KMS rotates symmetric keys with KMS-generated material automatically; keys with imported material rotate only on demand, and keys in a custom key store not at all, so those are judged by their last on-demand rotation and by their age.',

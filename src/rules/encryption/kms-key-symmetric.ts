@@ -1,3 +1,4 @@
+import { CONTACT_FLOW_LOGS_HOP } from '../../paths/hops.js';
 import { KEY_MANAGEMENT } from '../frameworks.js';
 import { judgeKeys } from '../lib/kms.js';
 import { callErrorOutcome, outcome } from '../lib/outcomes.js';
@@ -7,7 +8,7 @@ export const kmsKeySymmetric: Rule = {
   meta: {
     id: 'kms-key-symmetric-encrypt-decrypt',
     title: 'The KMS key is a symmetric encrypt/decrypt key',
-    hops: ['voice.recording-at-rest', 'storage.*.at-rest'],
+    hops: ['voice.recording-at-rest', 'storage.*.at-rest', CONTACT_FLOW_LOGS_HOP.id],
     severity: 'high',
     rationale: 'S3 SSE-KMS and Amazon Connect accept only symmetric keys (SYMMETRIC_DEFAULT) used for ENCRYPT_DECRYPT; any other key spec makes writes fail.',
     evidenceUsed: ['kms:DescribeKey'],
