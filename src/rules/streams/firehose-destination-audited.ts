@@ -1,6 +1,6 @@
 import { ENCRYPTION_IN_TRANSIT } from '../frameworks.js';
 import { callErrorOutcome, instanceResource, outcome } from '../lib/outcomes.js';
-import { storageTargets } from '../lib/storage.js';
+import { bucketState, storageTargets } from '../lib/storage.js';
 import { deliveryStreamState, firehoseDestinations, missingStreamOutcome } from '../lib/streams.js';
 import type { Outcome, Rule } from '../types.js';
 
@@ -58,7 +58,7 @@ export const firehoseDestinationAudited: Rule = {
       }
       for (const destination of s3.filter((d) => d.bucketName)) {
         outcomes.push(
-          outcome(hop, 'PASS', state.resource, `Delivery stream ${arn} delivers the ${resourceType} to S3 bucket ${destination.bucketName} (${destination.destinationId}), which the S3 rules judge on this hop.`, {
+          outcome(hop, 'PASS', bucketState(ctx, destination.bucketName ?? '').resource, `Delivery stream ${arn} delivers the ${resourceType} to S3 bucket ${destination.bucketName} (${destination.destinationId}), which the S3 rules judge on this hop.`, {
             deliveryStreamArn: arn,
             destinationId: destination.destinationId,
             bucket: destination.bucketName,
