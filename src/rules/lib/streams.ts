@@ -5,8 +5,10 @@
 import { arnRegionAndAccount, bucketNameOfArn, keyReferenceOf } from '../../evidence/aws-names.js';
 import type { DeliveryStreamDescription, FirehoseDestination, StreamDescriptionSummary } from '../../evidence/model.js';
 import type { OperationKey } from '../../evidence/operations.js';
+import type { StorageHopKind } from '../../paths/hops.js';
 import type { InstanceContext, Outcome, Resource } from '../types.js';
-import { callErrorOutcome, outcome } from './outcomes.js';
+import { callErrorOutcome, instanceResource, outcome } from './outcomes.js';
+import { storageTargets } from './storage.js';
 
 export type StreamKind = 'kinesis' | 'firehose';
 
@@ -107,4 +109,29 @@ export function firehoseDestinations(description: DeliveryStreamDescription): { 
     });
   });
   return { s3, other };
+}
+
+type Readable<T> = Extract<StreamState<T>, { kind: 'readable' }>;
+
+/**
+ * The skeleton of the rules about Kinesis data streams and Firehose delivery streams: for each storage
+ * config of the kind, report a config without an ARN, a stream that could not be read (ERROR) or does
+ * not exist (FAIL), or judge the stream's description.
+ */
+export function judgeStreams<K extends StreamKind>(
+  ctx: InstanceContext,
+  kind: K,
+  hopKind: StorageHopKind,
+  judge: (target: { hop: string; resourceType: string; arn: string }, state: Readable<K extends 'kinesis' ? StreamDescriptionSummary : DeliveryStreamDescription>) => Outcome[],
+): Outcome[] {
+  const storageType = kind === 'kinesis' ? 'KINESIS_STREAM' : 'KINESIS_FIREHOSE';
+  return storageTargets(ctx, hopKind, [storageType]).targets.flatMap(({ hop, resourceType, config }): Outcome[] => {
+    const field = kind === 'kinesis' ? 'KinesisStreamConfig.StreamArn' : 'KinesisFirehoseConfig.FirehoseArn';
+    const arn = kind === 'kinesis' ? config.KinesisStreamConfig?.StreamArn : config.KinesisFirehoseConfig?.FirehoseArn;
+    if (!arn) return [callErrorOutcome(hop, instanceResource(ctx), 'connect:ListInstanceStorageConfigs', { code: 'MissingField', message: `${field} is missing` }, `the ${resourceType} storage config`)];
+    const state = (kind === 'kinesis' ? kinesisStreamState(ctx, arn) : deliveryStreamState(ctx, arn)) as StreamState<K extends 'kinesis' ? StreamDescriptionSummary : DeliveryStreamDescription>;
+    if (state.kind === 'unjudgeable') return [state.outcome(hop)];
+    if (state.kind === 'missing') return [missingStreamOutcome(hop, kind, state, resourceType)];
+    return judge({ hop, resourceType, arn }, state);
+  });
 }

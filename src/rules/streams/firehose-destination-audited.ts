@@ -1,7 +1,7 @@
 import { ENCRYPTION_IN_TRANSIT } from '../frameworks.js';
-import { callErrorOutcome, instanceResource, outcome } from '../lib/outcomes.js';
-import { bucketState, storageTargets } from '../lib/storage.js';
-import { deliveryStreamState, firehoseDestinations, missingStreamOutcome } from '../lib/streams.js';
+import { outcome } from '../lib/outcomes.js';
+import { bucketState } from '../lib/storage.js';
+import { firehoseDestinations, judgeStreams } from '../lib/streams.js';
 import type { Outcome, Rule } from '../types.js';
 
 export const firehoseDestinationAudited: Rule = {
@@ -26,24 +26,10 @@ export const firehoseDestinationAudited: Rule = {
     compliance: ENCRYPTION_IN_TRANSIT,
   },
   evaluate(ctx) {
-    const outcomes: Outcome[] = [];
-    for (const { hop, resourceType, config } of storageTargets(ctx, 'transfer', ['KINESIS_FIREHOSE']).targets) {
+    // The at-rest hop hears about an unreadable or missing delivery stream from firehose-encryption.
+    return judgeStreams(ctx, 'firehose', 'transfer', ({ hop, resourceType, arn }, state) => {
+      const outcomes: Outcome[] = [];
       const atRest = hop.replace(/\.transfer$/, '.at-rest');
-      const arn = config.KinesisFirehoseConfig?.FirehoseArn;
-      if (!arn) {
-        outcomes.push(callErrorOutcome(hop, instanceResource(ctx), 'connect:ListInstanceStorageConfigs', { code: 'MissingField', message: 'KinesisFirehoseConfig.FirehoseArn is missing' }, `the ${resourceType} storage config`));
-        continue;
-      }
-      const state = deliveryStreamState(ctx, arn);
-      // The at-rest hop hears about an unreadable or missing stream from firehose-encryption.
-      if (state.kind === 'unjudgeable') {
-        outcomes.push(state.outcome(hop));
-        continue;
-      }
-      if (state.kind === 'missing') {
-        outcomes.push(missingStreamOutcome(hop, 'firehose', state, resourceType));
-        continue;
-      }
       const { s3, other } = firehoseDestinations(state.description);
       const notAudited = (id: string, message: string, code: string, evidence: Record<string, unknown>) =>
         [hop, atRest].map((h) => ({
@@ -70,7 +56,7 @@ export const firehoseDestinationAudited: Rule = {
       } else if (state.description.HasMoreDestinations === true) {
         outcomes.push(...notAudited('more', `DescribeDeliveryStream says ${arn} has more destinations than the evidence holds; those are not audited.`, 'IncompleteList', { hasMoreDestinations: true }));
       }
-    }
-    return outcomes;
+      return outcomes;
+    });
   },
 };

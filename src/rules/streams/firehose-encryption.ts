@@ -1,10 +1,10 @@
 import { kmsArnRegion } from '../../evidence/aws-names.js';
 import { ENCRYPTION_AT_REST } from '../frameworks.js';
 import { judgeCustomerKey } from '../lib/kms.js';
-import { callErrorOutcome, instanceResource, outcome } from '../lib/outcomes.js';
-import { storageTargets } from '../lib/storage.js';
-import { deliveryStreamState, missingStreamOutcome } from '../lib/streams.js';
-import type { Outcome, Rule } from '../types.js';
+import type { DeliveryStreamDescription } from '../../evidence/model.js';
+import { callErrorOutcome, outcome } from '../lib/outcomes.js';
+import { judgeStreams } from '../lib/streams.js';
+import type { InstanceContext, Outcome, Resource, Rule } from '../types.js';
 
 export const firehoseEncryption: Rule = {
   meta: {
@@ -30,45 +30,39 @@ export const firehoseEncryption: Rule = {
     compliance: ENCRYPTION_AT_REST,
   },
   evaluate(ctx) {
-    const { targets } = storageTargets(ctx, 'at-rest', ['KINESIS_FIREHOSE']);
-    return targets.map(({ hop, resourceType, config }): Outcome => {
-      const arn = config.KinesisFirehoseConfig?.FirehoseArn;
-      if (!arn) {
-        return callErrorOutcome(hop, instanceResource(ctx), 'connect:ListInstanceStorageConfigs', { code: 'MissingField', message: 'KinesisFirehoseConfig.FirehoseArn is missing' }, `the ${resourceType} storage config`);
-      }
-      const state = deliveryStreamState(ctx, arn);
-      if (state.kind === 'unjudgeable') return state.outcome(hop);
-      if (state.kind === 'missing') return missingStreamOutcome(hop, 'firehose', state, resourceType);
-      const description = state.description;
-      const sse = description.DeliveryStreamEncryptionConfiguration;
-      const evidence = { deliveryStreamArn: arn, deliveryStreamType: description.DeliveryStreamType ?? null, encryptionStatus: sse?.Status ?? null, keyType: sse?.KeyType ?? null, keyArn: sse?.KeyARN ?? null };
-      if (description.DeliveryStreamType !== 'DirectPut') {
-        // Cautious: with another source Firehose keeps no data at rest and Connect's PutRecord cannot
-        // reach it; the data sits wherever that source keeps it, which this rule does not follow.
-        return {
-          ...outcome(hop, 'ERROR', state.resource, `Delivery stream ${arn} reads from ${description.DeliveryStreamType ?? 'an unnamed source (no DeliveryStreamType)'}, not DirectPut: Firehose encrypts only DirectPut streams at rest, and where the ${resourceType} are kept instead is not audited.`, evidence),
-          error: { operation: 'firehose:DescribeDeliveryStream', resource: arn, code: 'UnsupportedSource', message: `DeliveryStreamType ${description.DeliveryStreamType ?? 'missing'}` },
-        };
-      }
-      if (!sse || sse.Status === undefined || /^(DISABLED|DISABLING|DISABLING_FAILED|ENABLING_FAILED)$/.test(sse.Status)) {
-        return outcome(hop, 'FAIL', state.resource, `Delivery stream ${arn} has server-side encryption ${sse?.Status ?? 'not configured'}: the ${resourceType} it buffers are not encrypted with a key the customer controls.`, evidence);
-      }
-      if (sse.Status !== 'ENABLED' && sse.Status !== 'ENABLING') {
-        return callErrorOutcome(hop, state.resource, 'firehose:DescribeDeliveryStream', { code: 'InvalidField', message: `DeliveryStreamEncryptionConfiguration.Status is ${JSON.stringify(sse.Status)}` }, `the encryption of delivery stream ${arn}`);
-      }
-      if (sse.KeyType === 'AWS_OWNED_CMK') {
-        return outcome(hop, 'FAIL', state.resource, `Delivery stream ${arn} encrypts with an AWS owned key (AWS_OWNED_CMK), not a customer managed key: the customer cannot restrict, audit or revoke its use.`, evidence);
-      }
-      if (sse.KeyType !== 'CUSTOMER_MANAGED_CMK' || !sse.KeyARN) {
-        return callErrorOutcome(hop, state.resource, 'firehose:DescribeDeliveryStream', { code: sse.KeyARN ? 'InvalidField' : 'MissingField', message: `KeyType is ${sse.KeyType ?? 'missing'}${sse.KeyARN ? '' : ' and KeyARN is missing'}` }, `the key of delivery stream ${arn}`);
-      }
-      const judged = judgeCustomerKey(ctx, { hop, reference: sse.KeyARN, region: kmsArnRegion(sse.KeyARN) ?? state.resource.region, source: `Delivery stream ${arn} server-side encryption` });
-      // ENABLING is a moment, not a state to vouch for: the verdict waits for ENABLED.
-      const pending =
-        sse.Status === 'ENABLING' && judged.status === 'PASS'
-          ? { status: 'ERROR' as const, message: `${judged.message} Encryption is still ENABLING; run the audit again once it is ENABLED.`, error: { operation: 'firehose:DescribeDeliveryStream' as const, resource: arn, code: 'EncryptionEnabling', message: 'DeliveryStreamEncryptionConfiguration.Status is ENABLING' } }
-          : {};
-      return { ...judged, ...pending, evidence: { ...evidence, ...judged.evidence } };
-    });
+    return judgeStreams(ctx, 'firehose', 'at-rest', ({ hop, resourceType, arn }, state) => [judgeDeliveryStream(ctx, hop, resourceType, arn, state)]);
   },
 };
+
+function judgeDeliveryStream(ctx: InstanceContext, hop: string, resourceType: string, arn: string, state: { resource: Resource; description: DeliveryStreamDescription }): Outcome {
+  const description = state.description;
+  const sse = description.DeliveryStreamEncryptionConfiguration;
+  const evidence = { deliveryStreamArn: arn, deliveryStreamType: description.DeliveryStreamType ?? null, encryptionStatus: sse?.Status ?? null, keyType: sse?.KeyType ?? null, keyArn: sse?.KeyARN ?? null };
+  if (description.DeliveryStreamType !== 'DirectPut') {
+    // Cautious: with another source Firehose keeps no data at rest and Connect's PutRecord cannot
+    // reach it; the data sits wherever that source keeps it, which this rule does not follow.
+    return {
+      ...outcome(hop, 'ERROR', state.resource, `Delivery stream ${arn} reads from ${description.DeliveryStreamType ?? 'an unnamed source (no DeliveryStreamType)'}, not DirectPut: Firehose encrypts only DirectPut streams at rest, and where the ${resourceType} are kept instead is not audited.`, evidence),
+      error: { operation: 'firehose:DescribeDeliveryStream', resource: arn, code: 'UnsupportedSource', message: `DeliveryStreamType ${description.DeliveryStreamType ?? 'missing'}` },
+    };
+  }
+  if (!sse || sse.Status === undefined || /^(DISABLED|DISABLING|DISABLING_FAILED|ENABLING_FAILED)$/.test(sse.Status)) {
+    return outcome(hop, 'FAIL', state.resource, `Delivery stream ${arn} has server-side encryption ${sse?.Status ?? 'not configured'}: the ${resourceType} it buffers are not encrypted with a key the customer controls.`, evidence);
+  }
+  if (sse.Status !== 'ENABLED' && sse.Status !== 'ENABLING') {
+    return callErrorOutcome(hop, state.resource, 'firehose:DescribeDeliveryStream', { code: 'InvalidField', message: `DeliveryStreamEncryptionConfiguration.Status is ${JSON.stringify(sse.Status)}` }, `the encryption of delivery stream ${arn}`);
+  }
+  if (sse.KeyType === 'AWS_OWNED_CMK') {
+    return outcome(hop, 'FAIL', state.resource, `Delivery stream ${arn} encrypts with an AWS owned key (AWS_OWNED_CMK), not a customer managed key: the customer cannot restrict, audit or revoke its use.`, evidence);
+  }
+  if (sse.KeyType !== 'CUSTOMER_MANAGED_CMK' || !sse.KeyARN) {
+    return callErrorOutcome(hop, state.resource, 'firehose:DescribeDeliveryStream', { code: sse.KeyARN ? 'InvalidField' : 'MissingField', message: `KeyType is ${sse.KeyType ?? 'missing'}${sse.KeyARN ? '' : ' and KeyARN is missing'}` }, `the key of delivery stream ${arn}`);
+  }
+  const judged = judgeCustomerKey(ctx, { hop, reference: sse.KeyARN, region: kmsArnRegion(sse.KeyARN) ?? state.resource.region, source: `Delivery stream ${arn} server-side encryption` });
+  // ENABLING is a moment, not a state to vouch for: the verdict waits for ENABLED.
+  const pending =
+    sse.Status === 'ENABLING' && judged.status === 'PASS'
+      ? { status: 'ERROR' as const, message: `${judged.message} Encryption is still ENABLING; run the audit again once it is ENABLED.`, error: { operation: 'firehose:DescribeDeliveryStream' as const, resource: arn, code: 'EncryptionEnabling', message: 'DeliveryStreamEncryptionConfiguration.Status is ENABLING' } }
+      : {};
+  return { ...judged, ...pending, evidence: { ...evidence, ...judged.evidence } };
+}

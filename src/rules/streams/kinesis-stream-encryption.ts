@@ -1,9 +1,9 @@
 import { ENCRYPTION_AT_REST } from '../frameworks.js';
 import { judgeCustomerKey } from '../lib/kms.js';
 import { callErrorOutcome, outcome } from '../lib/outcomes.js';
-import { storageTargets } from '../lib/storage.js';
-import { kinesisStreamState, missingStreamOutcome, streamKeyReference } from '../lib/streams.js';
-import type { Outcome, Rule } from '../types.js';
+import { judgeStreams, streamKeyReference } from '../lib/streams.js';
+import type { StreamDescriptionSummary } from '../../evidence/model.js';
+import type { InstanceContext, Outcome, Resource, Rule } from '../types.js';
 
 export const kinesisStreamEncryption: Rule = {
   meta: {
@@ -29,29 +29,23 @@ export const kinesisStreamEncryption: Rule = {
     compliance: ENCRYPTION_AT_REST,
   },
   evaluate(ctx) {
-    const { targets } = storageTargets(ctx, 'at-rest', ['KINESIS_STREAM']);
-    return targets.map(({ hop, resourceType, config }): Outcome => {
-      const arn = config.KinesisStreamConfig?.StreamArn;
-      if (!arn) {
-        return callErrorOutcome(hop, { arn: ctx.instanceArn, type: 'AwsConnectInstance', accountId: ctx.account.accountId, region: ctx.region.region }, 'connect:ListInstanceStorageConfigs', { code: 'MissingField', message: 'KinesisStreamConfig.StreamArn is missing' }, `the ${resourceType} storage config`);
-      }
-      const state = kinesisStreamState(ctx, arn);
-      if (state.kind === 'unjudgeable') return state.outcome(hop);
-      if (state.kind === 'missing') return missingStreamOutcome(hop, 'kinesis', state, resourceType);
-      const { EncryptionType: type, KeyId: keyId } = state.description;
-      const evidence = { streamArn: arn, encryptionType: type ?? null, keyId: keyId ?? null };
-      // An answer without EncryptionType is read as NONE: nothing shows the stream is encrypted.
-      if (type === undefined || type === 'NONE') {
-        return outcome(hop, 'FAIL', state.resource, `Kinesis data stream ${arn} is not encrypted at rest (EncryptionType ${type ?? 'absent'}): the ${resourceType} Connect streams to it are stored in plaintext.`, evidence);
-      }
-      if (type !== 'KMS') {
-        return callErrorOutcome(hop, state.resource, 'kinesis:DescribeStreamSummary', { code: 'InvalidField', message: `EncryptionType is ${JSON.stringify(type)}; Kinesis documents KMS and NONE` }, `the encryption of Kinesis data stream ${arn}`);
-      }
-      if (!keyId) {
-        return callErrorOutcome(hop, state.resource, 'kinesis:DescribeStreamSummary', { code: 'MissingField', message: 'EncryptionType is KMS but KeyId is missing' }, `the key of Kinesis data stream ${arn}`);
-      }
-      const judged = judgeCustomerKey(ctx, { hop, ...streamKeyReference(ctx, arn, keyId), source: `Kinesis data stream ${arn} server-side encryption` });
-      return { ...judged, evidence: { ...evidence, ...judged.evidence } };
-    });
+    return judgeStreams(ctx, 'kinesis', 'at-rest', ({ hop, resourceType, arn }, state) => [judgeStream(ctx, hop, resourceType, arn, state)]);
   },
 };
+
+function judgeStream(ctx: InstanceContext, hop: string, resourceType: string, arn: string, state: { resource: Resource; description: StreamDescriptionSummary }): Outcome {
+  const { EncryptionType: type, KeyId: keyId } = state.description;
+  const evidence = { streamArn: arn, encryptionType: type ?? null, keyId: keyId ?? null };
+  // An answer without EncryptionType is read as NONE: nothing shows the stream is encrypted.
+  if (type === undefined || type === 'NONE') {
+    return outcome(hop, 'FAIL', state.resource, `Kinesis data stream ${arn} is not encrypted at rest (EncryptionType ${type ?? 'absent'}): the ${resourceType} Connect streams to it are stored in plaintext.`, evidence);
+  }
+  if (type !== 'KMS') {
+    return callErrorOutcome(hop, state.resource, 'kinesis:DescribeStreamSummary', { code: 'InvalidField', message: `EncryptionType is ${JSON.stringify(type)}; Kinesis documents KMS and NONE` }, `the encryption of Kinesis data stream ${arn}`);
+  }
+  if (!keyId) {
+    return callErrorOutcome(hop, state.resource, 'kinesis:DescribeStreamSummary', { code: 'MissingField', message: 'EncryptionType is KMS but KeyId is missing' }, `the key of Kinesis data stream ${arn}`);
+  }
+  const judged = judgeCustomerKey(ctx, { hop, ...streamKeyReference(ctx, arn, keyId), source: `Kinesis data stream ${arn} server-side encryption` });
+  return { ...judged, evidence: { ...evidence, ...judged.evidence } };
+}
