@@ -7,17 +7,25 @@
  *   gets `resources[]` (the finding's resource as Target, plus the Connect instance as Related).
  * - Every event is `activity_id` 1 Create (`type_uid` 200301). `time` and `*_time` are epoch
  *   MILLISECONDS (OCSF `timestamp_t`) of the run's start; `*_dt` carry the same instants as RFC 3339.
- * - `compliance.status_id`: PASS and MANAGED → 1 Pass, FAIL → 3 Fail, ERROR → 0 Unknown,
- *   NOT_APPLICABLE → 99 Other ("Not Applicable"); a WAIVED finding keeps its original verdict there.
+ * - `compliance.status_id`: PASS and MANAGED → 1 Pass, FAIL → 3 Fail, ERROR → 2 Warning (the OCSF
+ *   caption's description: "The check did not yield a result due to missing information", as ASFF's
+ *   WARNING), NOT_APPLICABLE → 99 Other ("Not Applicable"); a WAIVED finding keeps its original verdict.
  *   The event `status_id` is the workflow state: FAIL and ERROR → 1 New, WAIVED → 3 Suppressed,
  *   everything else → 4 Resolved. `status_code` carries the tool's own status.
  * - Fields 1.1.0 requires and later versions only recommend (`compliance.standards`,
  *   `finding_info.title`, `product.vendor_name`) are always present.
+ * - `metadata.uid` is unique per event (the run's start + the finding id), `finding_info.uid` is the
+ *   finding's stable id across runs.
+ * - Recommended attributes the tool knows: `confidence_id` 3 High for a verdict read from the evidence,
+ *   0 Unknown for an ERROR (no verdict); `metadata.log_name` / `log_provider`; `resource.owner` is the
+ *   account an ARN names (an S3 bucket ARN names none: no owner). `cloud.account.name` is left out: a
+ *   report holds no account names.
  * - The tool's evidence, hop and waiver go in `unmapped`.
  */
 import { InputError } from '../errors.js';
 import type { Severity, Status } from '../findings/status.js';
 import type { Finding, InstanceInfo, Report } from '../report/schema.js';
+import { arnRegionAndAccount } from '../evidence/aws-names.js';
 import { oneLine } from './escape.js';
 import { firstByArn, streamingFormatter } from './stream.js';
 
@@ -46,7 +54,7 @@ const COMPLIANCE_STATUS: Record<Verdict, { id: number; caption: string }> = {
   PASS: { id: 1, caption: 'Pass' },
   MANAGED: { id: 1, caption: 'Pass' },
   FAIL: { id: 3, caption: 'Fail' },
-  ERROR: { id: 0, caption: 'Unknown' },
+  ERROR: { id: 2, caption: 'Warning' },
   NOT_APPLICABLE: { id: 99, caption: 'Not Applicable' },
 };
 
@@ -69,6 +77,14 @@ function lastSegment(arn: string): string {
   return arn.split(/[:/]/).pop() || arn;
 }
 
+const AWS_ACCOUNT = { type_id: 10, type: 'AWS Account' } as const;
+
+/** The account an ARN names owns the resource; an ARN without one (S3 buckets) says nothing about its owner. */
+function ownerOf(arn: string) {
+  const account = arnRegionAndAccount(arn)?.account;
+  return account ? { owner: { account: { uid: account, ...AWS_ACCOUNT } } } : {};
+}
+
 function resourceDetails(arn: string, type: string, region: string, version: OcsfVersion, role?: { id: number; caption: string }) {
   return {
     uid: arn,
@@ -76,6 +92,7 @@ function resourceDetails(arn: string, type: string, region: string, version: Ocs
     type,
     region,
     cloud_partition: partitionOf(arn),
+    ...ownerOf(arn),
     ...(role && version !== '1.1.0' ? { role_id: role.id, role: role.caption } : {}),
   };
 }
@@ -104,6 +121,8 @@ function event(report: Report, instances: ReadonlyMap<string, InstanceInfo>, fin
     type_name: 'Compliance Finding: Create',
     severity_id: severity.id,
     severity: severity.caption,
+    // The rules judge recorded configuration, not heuristics: a verdict is certain; an ERROR has none.
+    ...(verdict === 'ERROR' ? { confidence_id: 0, confidence: 'Unknown' } : { confidence_id: 3, confidence: 'High' }),
     status_id: workflow.id,
     status: workflow.caption,
     status_code: finding.status,
@@ -115,7 +134,9 @@ function event(report: Report, instances: ReadonlyMap<string, InstanceInfo>, fin
       version,
       profiles: ['cloud', 'datetime'],
       event_code: finding.ruleId,
-      uid: finding.id,
+      uid: `${report.run.startedAt}/${finding.id}`,
+      log_name: 'findings',
+      log_provider: report.tool.name,
       product: { name: report.tool.name, uid: report.tool.name, vendor_name: report.tool.name, version: report.tool.version },
     },
     finding_info: {
@@ -138,7 +159,7 @@ function event(report: Report, instances: ReadonlyMap<string, InstanceInfo>, fin
     cloud: {
       provider: 'AWS',
       region: finding.resource.region,
-      account: { uid: finding.resource.accountId, type_id: 10, type: 'AWS Account' },
+      account: { uid: finding.resource.accountId, ...AWS_ACCOUNT },
     },
     ...(version === '1.1.0' ? { resource: target } : { resources: [target, ...related] }),
     remediation: { desc: capped(oneLine(finding.remediation).trim() || finding.title), references: [...finding.references] },

@@ -3,7 +3,7 @@ import { InputError } from '../../src/errors.js';
 import { ocsf, OCSF_VERSIONS, parseOcsfVersion } from '../../src/formats/ocsf.js';
 import type { FormatOptions } from '../../src/formats/types.js';
 import type { Finding } from '../../src/report/schema.js';
-import { DEMO_EVIDENCE, reportFor } from '../helpers/report.js';
+import { DEMO_EVIDENCE, INJECTION_EVIDENCE, reportFor } from '../helpers/report.js';
 import { cases, CONTROL_CHARACTERS } from './cases.js';
 import { ocsfValidators } from './validators.js';
 
@@ -18,12 +18,13 @@ interface OcsfEvent {
   time: number;
   time_dt: string;
   message: string;
-  metadata: { version: string; profiles: string[]; product: { name: string; vendor_name: string; version: string } };
+  confidence_id: number;
+  metadata: { version: string; profiles: string[]; uid: string; log_name: string; product: { name: string; vendor_name: string; version: string } };
   finding_info: { uid: string; title: string; desc: string; created_time: number; types: string[] };
   compliance: { status_id: number; status: string; standards: string[]; control: string; requirements: string[] };
   cloud: { provider: string; region: string; account: { uid: string } };
-  resource?: { uid: string };
-  resources?: Array<{ uid: string; role_id: number }>;
+  resource?: { uid: string; owner?: { account: { uid: string } } };
+  resources?: Array<{ uid: string; role_id: number; owner?: { account: { uid: string } } }>;
   remediation: { desc: string; references: string[] };
 }
 
@@ -40,7 +41,11 @@ function events(text: string): OcsfEvent[] {
 }
 
 const SEVERITY_ID = { info: 1, low: 2, medium: 3, high: 4, critical: 5 } as const;
-const COMPLIANCE_STATUS_ID: Record<Exclude<Finding['status'], 'WAIVED'>, number> = { PASS: 1, MANAGED: 1, FAIL: 3, ERROR: 0, NOT_APPLICABLE: 99 };
+// ERROR → 2 Warning: the reference extract of the class (/work/shared/schemas/ocsf-compliance_finding.reference.json,
+// versions.<v>.objects.compliance.attributes.status_id.enum) has `"2": "Warning"` in 1.1.0 and 1.6.0, and OCSF
+// describes that value (https://schema.ocsf.io/1.1.0/objects/compliance, status_id) as "Warning: The compliance check did
+// not yield a result due to missing information." — what ERROR is.
+const COMPLIANCE_STATUS_ID: Record<Exclude<Finding['status'], 'WAIVED'>, number> = { PASS: 1, MANAGED: 1, FAIL: 3, ERROR: 2, NOT_APPLICABLE: 99 };
 const STATUS_ID: Record<Finding['status'], number> = { FAIL: 1, ERROR: 1, WAIVED: 3, PASS: 4, MANAGED: 4, NOT_APPLICABLE: 4 };
 
 describe.each(cases())('OCSF for the $name', ({ report }) => {
@@ -84,6 +89,20 @@ describe.each(cases())('OCSF for the $name', ({ report }) => {
       }
     });
 
+    it('gives every event its own metadata.uid, keeps finding_info.uid the stable finding id, and adds the recommended attributes it knows', () => {
+      expect(new Set(list.map((event) => event.metadata.uid)).size).toBe(list.length);
+      for (const [index, event] of list.entries()) {
+        const finding = report.findings[index];
+        if (!finding) throw new Error('missing finding');
+        expect(event.metadata.uid).toBe(`${report.run.startedAt}/${finding.id}`);
+        expect(event.metadata.log_name).toBe('findings');
+        expect(event.confidence_id).toBe(finding.status === 'ERROR' || finding.waiver?.originalStatus === 'ERROR' ? 0 : 3);
+        const target = version === '1.1.0' ? event.resource : event.resources?.[0];
+        const account = /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(finding.resource.arn)?.[1];
+        expect(target?.owner).toEqual(account ? { account: { uid: account, type_id: 10, type: 'AWS Account' } } : undefined);
+      }
+    });
+
     it('gives times in epoch milliseconds, with matching RFC 3339 datetimes', () => {
       const started = Date.parse(report.run.startedAt);
       for (const event of list) {
@@ -100,6 +119,21 @@ describe.each(cases())('OCSF for the $name', ({ report }) => {
         expect(event.message).not.toContain('\n');
       }
     });
+  });
+});
+
+describe('OCSF compliance status of an ERROR', () => {
+  it('is 2 Warning with its caption, in both versions, and the event stays open (1 New)', () => {
+    const report = reportFor(INJECTION_EVIDENCE);
+    expect(report.findings.filter((f) => f.status === 'ERROR').length).toBeGreaterThan(0);
+    for (const version of OCSF_VERSIONS) {
+      const list = events(ocsf.render(report, options(version))).filter((e) => e.status_code === 'ERROR');
+      expect(list.length).toBeGreaterThan(0);
+      for (const event of list) {
+        expect(event.compliance).toMatchObject({ status_id: 2, status: 'Warning', status_code: 'ERROR' });
+        expect(event.status_id).toBe(1);
+      }
+    }
   });
 });
 
