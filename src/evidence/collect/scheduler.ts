@@ -18,8 +18,12 @@
  * that an S3 or KMS call could use; among the keys that may send now, the oldest request goes first.
  */
 
+import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { abortError } from '../../errors.js';
 import { setMaxListeners } from 'node:events';
+
+/** The error shape the SDK's classification functions take. */
+type SdkErrorLike = Parameters<typeof isThrottlingError>[0];
 
 export interface RateLimit {
   /** Sustained requests per second. */
@@ -75,50 +79,28 @@ export interface SchedulerStats {
   maxInFlight: number;
 }
 
-const THROTTLING_NAMES = new Set([
-  'BandwidthLimitExceeded',
-  // Kinesis Video Streams' throttling error (limits.html: "When an account-level or resource-level
-  // request limit is reached, a ClientLimitExceededException is thrown.").
+/**
+ * Throttling the SDK's own classification (`isThrottlingError`: HTTP 429, its
+ * `THROTTLING_ERROR_CODES`, the `@retryable(throttling)` trait) does not recognise. Every other
+ * throttling name (Connect's and Kinesis' `LimitExceededException`, S3's `SlowDown`, KMS' and
+ * Firehose's `ThrottlingException`…) is in the SDK's list.
+ */
+const EXTRA_THROTTLING_NAMES = new Set([
+  // Kinesis Video Streams answers its request limits with HTTP 400 and this name, which the SDK's
+  // list lacks (limits.html: "When an account-level or resource-level request limit is reached, a
+  // ClientLimitExceededException is thrown.").
   'ClientLimitExceededException',
-  'EC2ThrottledException',
-  'LimitExceededException',
-  'PriorRequestNotComplete',
-  'ProvisionedThroughputExceededException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
-  'ThrottledException',
-  'Throttling',
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'TransactionInProgressException',
 ]);
-const TRANSIENT_NAMES = new Set([
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-  'InternalError',
-  'InternalFailure',
-  'InternalServiceException',
-  'KMSInternalException',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-]);
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ECONNABORTED',
-  'UND_ERR_SOCKET',
-]);
-const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
 
+/**
+ * Network failures the SDK's `isTransientError` lacks (it knows ECONNRESET, ECONNREFUSED, EPIPE,
+ * ETIMEDOUT, EHOSTUNREACH, ENETUNREACH, ENOTFOUND, EAI_AGAIN).
+ */
+const EXTRA_NETWORK_CODES = new Set([
+  // libuv's "software caused connection abort": how Windows (WSAECONNABORTED) reports a connection
+  // its own stack dropped mid-request. The request never got an answer, so trying again is safe.
+  'ECONNABORTED',
+]);
 /** With progress elsewhere, a throttled call may use up to this many times `maxAttempts` attempts. */
 export const ADAPTIVE_ATTEMPTS_FACTOR = 3;
 
@@ -127,7 +109,6 @@ interface ErrorLike {
   code?: unknown;
   message?: unknown;
   $metadata?: { httpStatusCode?: unknown };
-  $retryable?: { throttling?: unknown };
 }
 
 function asErrorLike(err: unknown): ErrorLike {
@@ -140,21 +121,30 @@ export function httpStatusOf(err: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
+/** Directory Service throttles with its generic `ClientException` and the message "Rate exceeded" (HTTP 400), which no name list can tell from a bad request. */
+function isDirectoryServiceRateExceeded(name: string, message: string): boolean {
+  return name === 'ClientException' && /rate exceeded/i.test(message);
+}
+
 /**
- * What kind of failure an error is: `throttle` (HTTP 429, the SDK's throttling names, S3 SlowDown,
- * Directory Service's `ClientException: Rate exceeded`), `transient` (5xx, timeouts, network errors)
- * or `fatal` (everything else: access denied, not found, validation...).
+ * What kind of failure an error is, as the SDK's own retry strategy classifies it
+ * (`@smithy/core/retry`, which `@smithy/service-error-classification` now re-exports), plus the
+ * few cases its lists lack: `throttle` (`isThrottlingError`, KVS' `ClientLimitExceededException`,
+ * Directory Service's `ClientException: Rate exceeded`), `transient` (`isTransientError`: HTTP 500,
+ * 502, 503, 504, timeouts, network errors, the `@retryable` trait, a corrected clock skew, a cause
+ * that is transient; and ECONNABORTED) or `fatal` (everything else: access denied, not found,
+ * validation…). Other 5xx answers (`isServerError`: 501, 505…) stay fatal, as the SDK's
+ * StandardRetryStrategy does not retry them either.
  */
 export function classifyError(err: unknown): ErrorClass {
-  const e = asErrorLike(err);
+  if (typeof err !== 'object' || err === null) return 'fatal';
+  const e = err as ErrorLike;
+  const error = err as SdkErrorLike;
   const name = typeof e.name === 'string' ? e.name : '';
   const message = typeof e.message === 'string' ? e.message : '';
-  const status = httpStatusOf(err);
-  if (status === 429 || THROTTLING_NAMES.has(name) || e.$retryable?.throttling === true) return 'throttle';
-  if (name === 'ClientException' && /rate exceeded/i.test(message)) return 'throttle';
-  if (status !== undefined && TRANSIENT_STATUS.has(status)) return 'transient';
-  if (TRANSIENT_NAMES.has(name)) return 'transient';
-  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return 'transient';
+  if (isThrottlingError(error) || EXTRA_THROTTLING_NAMES.has(name) || isDirectoryServiceRateExceeded(name, message)) return 'throttle';
+  if (isTransientError(error)) return 'transient';
+  if (typeof e.code === 'string' && EXTRA_NETWORK_CODES.has(e.code)) return 'transient';
   return 'fatal';
 }
 

@@ -42,6 +42,33 @@ describe('classifyError', () => {
     expect(classifyError(error)).toBe(expected);
   });
 
+  // Cases the hand-written lists this classification replaced did not know: the SDK's own
+  // (`@smithy/core/retry`) classifies them, so the scheduler retries them as the SDK would.
+  it.each([
+    ['an error with the @retryable trait', Object.assign(sdkError('ConcurrentModificationException', 400), { $retryable: {} }), 'transient'],
+    ['@retryable(throttling)', Object.assign(sdkError('SomethingNew', 400), { $retryable: { throttling: true } }), 'throttle'],
+    ['a signature the SDK corrected for clock skew', Object.assign(sdkError('InvalidSignatureException', 403), { $metadata: { httpStatusCode: 403, clockSkewCorrected: true } }), 'transient'],
+    ['InvalidSignatureException "Signature expired"', sdkError('InvalidSignatureException', 403, 'Signature expired: 20260101T000000Z is now earlier than …'), 'transient'],
+    ['an HTTP/2 stream the server refused', Object.assign(new Error('Stream closed with error code NGHTTP2_REFUSED_STREAM'), { code: 'ERR_HTTP2_STREAM_ERROR' }), 'transient'],
+    ['a wrapped network error (cause ECONNRESET)', new Error('request failed', { cause: networkError('ECONNRESET') }), 'transient'],
+  ])('SDK-classified: %s → %s', (_label, error, expected) => {
+    expect(classifyError(error)).toBe(expected);
+  });
+
+  it.each([
+    // Kept beside the SDK's classification: cases its lists lack.
+    ['KVS ClientLimitExceededException (400)', sdkError('ClientLimitExceededException', 400), 'throttle'],
+    ['Kinesis LimitExceededException (400, in the SDK list)', sdkError('LimitExceededException', 400), 'throttle'],
+    ['ECONNABORTED', networkError('ECONNABORTED'), 'transient'],
+    // As in the SDK's StandardRetryStrategy: a 5xx other than 500/502/503/504 is not retried,
+    // and neither is an AbortError, even with a transient cause.
+    ['501 NotImplemented', sdkError('NotImplemented', 501), 'fatal'],
+    ['an AbortError', Object.assign(createAbortError(), { cause: networkError('ECONNRESET') }), 'fatal'],
+    ['null', null, 'fatal'],
+  ])('%s → %s', (_label, error, expected) => {
+    expect(classifyError(error)).toBe(expected);
+  });
+
   it('recognises AbortErrors', () => {
     expect(isAbortError(createAbortError())).toBe(true);
     expect(isAbortError(new Error('x'))).toBe(false);
