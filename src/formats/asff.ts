@@ -1,20 +1,14 @@
 /**
  * ASFF (AWS Security Finding Format, SchemaVersion 2018-10-08) for AWS Security Hub CSPM.
  *
- * Output: a JSON array of `AwsSecurityFinding` objects, one per finding, in report order. This is the
- * value `aws securityhub batch-import-findings --findings file://findings.asff.json` takes directly.
- * `BatchImportFindings` accepts 1 to 100 findings per call (each at most 240 KB); a report with more
- * findings is split into batches of 100 with `jq` before importing (recipe in the README):
+ * Output: a JSON array of `AwsSecurityFinding` objects (the SDK's type), one per finding, in report
+ * order: what `connect-netpath-audit export security-hub REPORT.json` imports (BatchImportFindings, 100
+ * a call, grouped by account and region; see src/evidence/collect/securityhub.ts), and what
+ * `aws securityhub batch-import-findings --findings file://…` takes, 100 at a time.
  *
- *     jq -c '. as $f | range(0; length; 100) as $i | $f[$i:$i+100]' findings.asff.json | split -l 1 - asff-batch-
- *     for batch in asff-batch-*; do
- *       [ -e "$batch" ] || continue
- *       aws securityhub batch-import-findings --findings "file://$batch" --query '{failed: FailedCount, imported: SuccessCount}'
- *     done
- *
- * (Each batch goes through a file: 100 findings can exceed the 128 KB a single command-line argument
- * may hold.) Partial failures come back in the response (`FailedCount`, `FailedFindings`), not as an
- * error.
+ * Security Hub's limits are enforced here, not left to the import: `Id` and `GeneratorId` at most 512
+ * characters, `Title` 256, `Description` 1,024, remediation text 512, requirement lists 32, and each
+ * finding at most 240 KB of JSON (read as 240,000 bytes, the smaller reading of "KB"); see ASFF_LIMITS.
  *
  * Mapping:
  * - `ProductArn` is the account's default custom-integration product,
@@ -32,20 +26,46 @@
  * - Resources: S3 buckets, KMS keys and Kinesis data streams keep their ASFF type; Amazon Connect
  *   instances, directories and Kinesis video streams (no ASFF type) are `Other`, with the tool's
  *   resource type in `Details.Other`.
- * - Title (256), Description (1,024), remediation text (512) and requirement lists (32) are truncated
- *   to Security Hub's limits; account-supplied text is flattened to one line without control characters.
+ * - Account-supplied text is flattened to one line without control characters.
  */
+import { createHash } from 'node:crypto';
+import type { AwsSecurityFinding, ComplianceStatus, Partition, SeverityLabel, WorkflowStatus } from '@aws-sdk/client-securityhub';
 import type { Severity, Status } from '../findings/status.js';
 import type { Finding, Report } from '../report/schema.js';
 import { oneLine } from './escape.js';
 import { jsonChunks, mapped, streamingFormatter } from './stream.js';
 
-export const ASFF_BATCH_LIMIT = 100;
+/**
+ * Security Hub's documented limits:
+ * - https://docs.aws.amazon.com/securityhub/1.0/APIReference/API_AwsSecurityFinding.html: Id and
+ *   GeneratorId "Maximum length of 512", Title "Maximum length of 256", Description "Minimum length of 1.
+ *   Maximum length of 1024.";
+ * - https://docs.aws.amazon.com/securityhub/latest/partnerguide/guidelines-batchimportfindings.html:
+ *   "Security Hub CSPM accepts up to 100 findings per batch, up to 240 KB per finding, and up to 6 MB per batch."
+ * - Remediation.Recommendation.Text 512, RelatedRequirements 32, ProductFields values 2,048 (the API
+ *   model, asff.schema.json); https://docs.aws.amazon.com/securityhub/latest/userguide/asff-resourcedetails-other.html:
+ *   a `Details.Other` value "must contain fewer than 1,024 characters".
+ */
+export const ASFF_LIMITS = {
+  id: 512,
+  title: 256,
+  description: 1024,
+  remediation: 512,
+  requirements: 32,
+  types: 50,
+  productFieldValue: 2048,
+  otherDetailValue: 1023,
+  findingBytes: 240_000,
+  batchFindings: 100,
+  batchBytes: 6_000_000,
+} as const;
 
-const SEVERITY_LABEL: Record<Severity, string> = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW', info: 'INFORMATIONAL' };
+export const ASFF_BATCH_LIMIT = ASFF_LIMITS.batchFindings;
+
+const SEVERITY_LABEL: Record<Severity, SeverityLabel> = { critical: 'CRITICAL', high: 'HIGH', medium: 'MEDIUM', low: 'LOW', info: 'INFORMATIONAL' };
 
 type Verdict = Exclude<Status, 'WAIVED'>;
-const COMPLIANCE_STATUS: Record<Verdict, string> = {
+const COMPLIANCE_STATUS: Record<Verdict, ComplianceStatus> = {
   PASS: 'PASSED',
   MANAGED: 'PASSED',
   FAIL: 'FAILED',
@@ -67,7 +87,7 @@ const FALLBACK_TYPE = 'Software and Configuration Checks/AWS Security Best Pract
 /** Resource types ASFF has a name for; everything else is `Other`. */
 const ASFF_RESOURCE_TYPES = new Set(['AwsS3Bucket', 'AwsKmsKey', 'AwsKinesisStream']);
 
-const LIMITS = { title: 256, description: 1024, remediation: 512, requirements: 32, types: 50 } as const;
+const LIMITS = ASFF_LIMITS;
 
 /** At most `max` UTF-16 code units (so at most `max` characters however they are counted), ending in `…` when cut. */
 export function truncate(text: string, max: number): string {
@@ -81,9 +101,18 @@ function asffText(value: string, fallback: string, max: number): string {
   return truncate(text === '' ? fallback : text, max);
 }
 
-function partitionOf(arn: string): string {
+/** An identifier over `max` characters keeps its start and ends in a hash of the whole: still unique, still stable. */
+export function boundedId(id: string, max: number = LIMITS.id): string {
+  if (id.length <= max) return id;
+  const digest = createHash('sha256').update(id).digest('hex').slice(0, 32);
+  return `${id.slice(0, max - digest.length - 1).replace(/[\ud800-\udbff]$/, '')}#${digest}`;
+}
+
+const AWS_PARTITIONS: readonly Partition[] = ['aws', 'aws-cn', 'aws-us-gov', 'aws-us-iso', 'aws-us-iso-b'];
+
+export function partitionOf(arn: string): Partition {
   const partition = /^arn:([a-z-]+):/.exec(arn)?.[1];
-  return partition && ['aws', 'aws-cn', 'aws-us-gov', 'aws-us-iso', 'aws-us-iso-b'].includes(partition) ? partition : 'aws';
+  return AWS_PARTITIONS.find((p) => p === partition) ?? 'aws';
 }
 
 function types(finding: Finding): string[] {
@@ -92,7 +121,7 @@ function types(finding: Finding): string[] {
   return (list.length > 0 ? list : [FALLBACK_TYPE]).slice(0, LIMITS.types);
 }
 
-function workflowStatus(status: Status): string {
+function workflowStatus(status: Status): WorkflowStatus {
   if (status === 'FAIL' || status === 'ERROR') return 'NEW';
   if (status === 'WAIVED') return 'SUPPRESSED';
   return 'RESOLVED';
@@ -101,8 +130,8 @@ function workflowStatus(status: Status): string {
 function resource(finding: Finding) {
   const { arn, type, region } = finding.resource;
   const asffType = ASFF_RESOURCE_TYPES.has(type) ? type : 'Other';
-  const details: Record<string, string> = { ResourceType: type };
-  if (finding.instanceArn !== arn) details.ConnectInstanceArn = finding.instanceArn;
+  const details: Record<string, string> = { ResourceType: truncate(type, LIMITS.otherDetailValue) };
+  if (finding.instanceArn !== arn) details.ConnectInstanceArn = truncate(finding.instanceArn, LIMITS.otherDetailValue);
   return {
     Type: asffType,
     Id: arn,
@@ -122,14 +151,24 @@ function productFields(report: Report, finding: Finding): Record<string, string>
     'connect-netpath-audit/Status': finding.status,
   };
   if (finding.waiver) {
-    fields['connect-netpath-audit/WaiverReason'] = asffText(finding.waiver.reason, 'waived', 2048);
+    fields['connect-netpath-audit/WaiverReason'] = asffText(finding.waiver.reason, 'waived', LIMITS.productFieldValue);
     fields['connect-netpath-audit/WaiverExpires'] = finding.waiver.expires;
     fields['connect-netpath-audit/OriginalStatus'] = finding.waiver.originalStatus;
   }
-  return fields;
+  return Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, truncate(value, LIMITS.productFieldValue)]));
 }
 
-export function asffFinding(report: Report, finding: Finding) {
+/** The finding's Security Hub Id: stable per rule, hop, resource and instance. */
+export function asffId(finding: Pick<Finding, 'ruleId' | 'id'>): string {
+  return boundedId(`connect-netpath-audit/${finding.ruleId}/${finding.id}`);
+}
+
+/** The default product of an account's custom integration in a region, the only one it may import into. */
+export function defaultProductArn(partition: string, region: string, accountId: string): string {
+  return `arn:${partition}:securityhub:${region}:${accountId}:product/${accountId}/default`;
+}
+
+export function asffFinding(report: Report, finding: Finding): AwsSecurityFinding {
   const { accountId, region } = finding.resource;
   const partition = partitionOf(finding.resource.arn);
   const severity = { Label: SEVERITY_LABEL[finding.severity], Original: finding.severity };
@@ -137,12 +176,12 @@ export function asffFinding(report: Report, finding: Finding) {
   const findingTypes = types(finding);
   const requirements = finding.compliance.flatMap((c) => c.controls.map((control) => `${c.framework} ${control}`)).slice(0, LIMITS.requirements);
   const url = finding.references[0];
-  return {
+  const out: AwsSecurityFinding = {
     SchemaVersion: '2018-10-08',
-    Id: `connect-netpath-audit/${finding.ruleId}/${finding.id}`,
-    ProductArn: `arn:${partition}:securityhub:${region}:${accountId}:product/${accountId}/default`,
+    Id: asffId(finding),
+    ProductArn: defaultProductArn(partition, region, accountId),
     ProductName: report.tool.name,
-    GeneratorId: finding.ruleId,
+    GeneratorId: boundedId(finding.ruleId),
     AwsAccountId: accountId,
     Types: findingTypes,
     CreatedAt: report.run.startedAt,
@@ -166,6 +205,29 @@ export function asffFinding(report: Report, finding: Finding) {
     Workflow: { Status: workflowStatus(finding.status) },
     RecordState: 'ACTIVE',
   };
+  return withinSize(out);
+}
+
+export function asffBytes(finding: AwsSecurityFinding): number {
+  return Buffer.byteLength(JSON.stringify(finding), 'utf8');
+}
+
+/**
+ * Every field is capped, so a finding stays far below 240 KB; should one still be larger, the parts
+ * that only add context (requirements, product fields beyond the finding id) go first. A finding
+ * that cannot be made to fit is a bug: it throws rather than hand Security Hub something it refuses.
+ */
+function withinSize(finding: AwsSecurityFinding): AwsSecurityFinding {
+  if (asffBytes(finding) <= LIMITS.findingBytes) return finding;
+  const { RelatedRequirements: _dropped, ...compliance } = finding.Compliance ?? {};
+  const fields = finding.ProductFields ?? {};
+  const slim: AwsSecurityFinding = {
+    ...finding,
+    Compliance: compliance,
+    ProductFields: Object.fromEntries(Object.entries(fields).filter(([key]) => key === 'ProviderName' || key === 'ProviderVersion' || key === 'connect-netpath-audit/FindingId')),
+  };
+  if (asffBytes(slim) <= LIMITS.findingBytes) return slim;
+  throw new Error(`ASFF finding ${finding.Id ?? ''} is ${asffBytes(slim)} bytes, over Security Hub's ${LIMITS.findingBytes}`);
 }
 
 function* asffChunks(report: Report): Iterable<string> {

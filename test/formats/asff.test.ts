@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asff, ASFF_BATCH_LIMIT, truncate } from '../../src/formats/asff.js';
+import { asff, ASFF_BATCH_LIMIT, ASFF_LIMITS, asffBytes, asffFinding, boundedId, truncate } from '../../src/formats/asff.js';
 import type { FormatOptions } from '../../src/formats/types.js';
 import type { Finding, Report } from '../../src/report/schema.js';
 import { DEMO_EVIDENCE, reportFor } from '../helpers/report.js';
@@ -124,6 +124,38 @@ describe('ASFF limits', () => {
     expect(out?.Description.endsWith('…')).toBe(true);
     expect(out?.Remediation.Recommendation.Text.length).toBe(512);
     expect(out?.Compliance.RelatedRequirements).toHaveLength(32);
+  });
+
+  it('keeps Id and GeneratorId within 512 characters, still unique and stable', () => {
+    const first = base.findings[0];
+    if (!first) throw new Error('no finding');
+    const longRule = `rule-${'x'.repeat(600)}`;
+    const [a, b] = render({ ...base, findings: [{ ...first, ruleId: longRule }, { ...first, ruleId: longRule, id: `${first.id}0` }] });
+    for (const out of [a, b]) {
+      expect(validators.finding(out)).toEqual([]);
+      expect(out?.Id.length).toBe(ASFF_LIMITS.id);
+      expect(out?.GeneratorId.length).toBe(ASFF_LIMITS.id);
+    }
+    expect(a?.Id).not.toBe(b?.Id);
+    expect(boundedId(`connect-netpath-audit/${longRule}/${first.id}`)).toBe(a?.Id);
+    expect(boundedId('short')).toBe('short');
+  });
+
+  it('keeps every finding within 240 KB: context that does not fit goes first, the verdict stays', () => {
+    const first = base.findings[0];
+    if (!first) throw new Error('no finding');
+    const huge: Finding = {
+      ...first,
+      instanceArn: `arn:aws:connect:eu-central-1:111122223333:instance/${'i'.repeat(5000)}`,
+      compliance: [{ framework: 'NIST SP 800-53 rev. 5', controls: Array.from({ length: 40 }, (_, i) => `SC-${i} ${'c'.repeat(20_000)}`) }],
+    };
+    const out = asffFinding(base, huge);
+    expect(asffBytes(out)).toBeLessThanOrEqual(ASFF_LIMITS.findingBytes);
+    expect(validators.finding(out)).toEqual([]);
+    expect(out.Compliance?.Status).toBe(asffFinding(base, first).Compliance?.Status);
+    expect(out.Compliance?.RelatedRequirements).toBeUndefined();
+    expect(out.ProductFields?.['connect-netpath-audit/FindingId']).toBe(first.id);
+    for (const value of Object.values(asffFinding(base, { ...first, instanceArn: huge.instanceArn }).ProductFields ?? {})) expect(value.length).toBeLessThanOrEqual(2048);
   });
 
   it('never cuts a surrogate pair in half', () => {
