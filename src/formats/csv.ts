@@ -4,14 +4,16 @@
  *
  * Safe to open in a spreadsheet: terminal escape sequences and control characters (but tab and line
  * breaks) are removed, and a field that would start with `=`, `+`, `-`, `@`, tab or carriage return,
- * which a spreadsheet would run as a formula, is prefixed with `'` (OWASP, "CSV Injection"). See
- * `csvCell` in escape.ts.
+ * also behind leading whitespace, which a spreadsheet would run as a formula, is prefixed with `'`
+ * (OWASP, "CSV Injection"). See `csvCell` in escape.ts.
  *
- * `compliance` is `framework: control, control; framework: …`.
+ * `compliance` is `framework: control, control; framework: …`; `ticket` is the waiver's ticket. With
+ * `--csv-bom` the file starts with a UTF-8 byte order mark, without which Excel misreads non-ASCII text.
  */
 import type { Finding, Report } from '../report/schema.js';
 import { csvCell } from './escape.js';
 import { streamingFormatter } from './stream.js';
+import type { FormatOptions } from './types.js';
 
 export const CSV_COLUMNS = [
   'id',
@@ -30,6 +32,7 @@ export const CSV_COLUMNS = [
   'compliance',
   'waiverReason',
   'waiverExpires',
+  'ticket',
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
@@ -52,10 +55,15 @@ export function csvValues(finding: Finding): Record<CsvColumn, string> {
     compliance: finding.compliance.map((c) => `${c.framework}: ${c.controls.join(', ')}`).join('; '),
     waiverReason: finding.waiver?.reason ?? '',
     waiverExpires: finding.waiver?.expires ?? '',
+    ticket: finding.waiver?.ticket ?? '',
   };
 }
 
-function* csvChunks(report: Report): Iterable<string> {
+/** Excel reads a CSV file as the system's legacy code page unless it starts with this. */
+export const UTF8_BOM = '\ufeff';
+
+function* csvChunks(report: Report, options: FormatOptions): Iterable<string> {
+  if (options.csvBom) yield UTF8_BOM;
   yield `${CSV_COLUMNS.map(csvCell).join(',')}\r\n`;
   for (const finding of report.findings) {
     const values = csvValues(finding);

@@ -121,9 +121,10 @@ export function xmlAttr(value: string): string {
  * `-`, `@`, tab (0x09) or carriage return (0x0d) as a formula (`=HYPERLINK(…)`, DDE `=cmd|…`). OWASP's
  * rule: prefix such a cell with a single quote `'`, which makes the spreadsheet show it as text. The
  * full-width forms (U+FF1D ＝, U+FF0B ＋, U+FF0D －, U+FF20 ＠), which some spreadsheets normalise, are
- * treated the same way.
+ * treated the same way, and so is a trigger behind leading whitespace (spaces, line breaks, no-break
+ * and other Unicode spaces): spreadsheets that trim a cell on import would run ` =1+1` too.
  */
-const FORMULA_START = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+export const FORMULA_START = /^\s*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
 
 export function neutralizeFormula(value: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;

@@ -7,6 +7,12 @@ export interface FormatOptions {
   unicode: boolean;
   /** The evidence or config file that was audited, for formats that point at a file (SARIF). */
   artifactPath?: string | undefined;
+  /** The directory the run's relative paths are relative to (the CLI's working directory): SARIF artifact URIs are relative to it. */
+  workingDirectory?: string | undefined;
+  /** SARIF `automationDetails.id` category (GitHub replaces the alerts of the same tool and category on each upload). */
+  sarifCategory?: string | undefined;
+  /** CSV: start with a UTF-8 byte order mark, so Excel reads the file as UTF-8. */
+  csvBom?: boolean | undefined;
   /** OCSF schema version. */
   ocsfVersion?: string | undefined;
 }

@@ -1,12 +1,11 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, csv, csvValues } from '../../src/formats/csv.js';
-import { csvCell, neutralizeFormula, revealInvisible, stripTerminal } from '../../src/formats/escape.js';
+import { CSV_COLUMNS, csv, csvValues, UTF8_BOM } from '../../src/formats/csv.js';
+import { csvCell, FORMULA_START, neutralizeFormula, revealInvisible, stripTerminal } from '../../src/formats/escape.js';
 import type { FormatOptions } from '../../src/formats/types.js';
-import { cases, CONTROL_CHARACTERS, HOSTILE, INVISIBLE_CHARACTERS } from './cases.js';
+import { cases, CONTROL_CHARACTERS, HOSTILE, HOSTILE_WAIVERS, INVISIBLE_CHARACTERS } from './cases.js';
 
 const OPTIONS: FormatOptions = { color: false, unicode: false };
-const FORMULA_START = /^[=+\-@\t\r]/;
 
 function records(text: string): string[][] {
   // Only CRLF ends a record: a bare LF outside quotes would merge two records and fail the counts below.
@@ -66,6 +65,15 @@ describe('CSV with hostile account strings', () => {
     expect(reasons).toContain("'@accepted: region not used");
   });
 
+  it('carries the waiver ticket of each waived finding, neutralised like any cell', () => {
+    const waived = rows.slice(1).filter((row) => row[column('status')] === 'WAIVED');
+    expect(waived.length).toBeGreaterThan(0);
+    const tickets = waived.map((row) => row[column('ticket')]);
+    expect(tickets).toContain(`'${HOSTILE_WAIVERS[0]?.ticket ?? ''}`);
+    expect(tickets).toContain('');
+    for (const row of rows.slice(1).filter((r) => r[column('status')] !== 'WAIVED')) expect(row[column('ticket')]).toBe('');
+  });
+
   it('keeps quotes, commas and line breaks inside a field', () => {
     const messages = rows.slice(1).map((row) => row[column('message')] ?? '');
     expect(messages.some((m) => m.includes(HOSTILE.formula) && m.includes('\n') && m.includes(HOSTILE.xml))).toBe(true);
@@ -85,5 +93,31 @@ describe('csvCell', () => {
     for (const value of ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx', '＝1+1']) expect(csvCell(value).replace(/^"/, '')).toMatch(/^'/);
     expect(csvCell('\u001b[31m=HYPERLINK("http://evil","x")')).toBe('"\'=HYPERLINK(""http://evil"",""x"")"');
     expect(csvCell('a=1')).toBe('a=1');
+  });
+
+  it('neutralises a formula trigger behind leading whitespace: spaces, line breaks, tabs, Unicode spaces', () => {
+    for (const space of [' ', '   ', '\t', '\r', '\n', '\r\n', '\u00a0', '\u2003', '\u3000', '\u202f', '\u2028']) {
+      for (const trigger of ['=', '+', '-', '@', '\t', '\r', '＝']) {
+        const value = `${space}${trigger}HYPERLINK("http://evil","x")`;
+        const cell = records(`${csvCell(value)}\r\n`)[0]?.[0] ?? '';
+        expect(cell.startsWith("'"), JSON.stringify(value)).toBe(true);
+      }
+    }
+    for (const value of [' plain', '\u00a0a=1', '  x-y', '']) expect(csvCell(value).startsWith("'"), JSON.stringify(value)).toBe(false);
+  });
+});
+
+describe('CSV --csv-bom', () => {
+  const report = cases()[0]?.report;
+  if (!report) throw new Error('no demo case');
+
+  it('starts with a UTF-8 byte order mark only when asked, the records unchanged', () => {
+    const plain = csv.render(report, OPTIONS);
+    const withBom = csv.render(report, { ...OPTIONS, csvBom: true });
+    expect(plain.startsWith(UTF8_BOM)).toBe(false);
+    expect(withBom).toBe(`${UTF8_BOM}${plain}`);
+    expect(Buffer.from(withBom, 'utf8').subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(parse(withBom, { bom: true, record_delimiter: ['\r\n'] })).toEqual(records(plain));
+    expect([...csv.chunks(report, { ...OPTIONS, csvBom: true })].join('')).toBe(withBom);
   });
 });
