@@ -18,9 +18,31 @@ export function revealInvisible(value: string): string {
   });
 }
 
-/** Removes C0/C1 control characters and ANSI escape sequences, keeping tab and newline out too. */
-export function stripControl(value: string): string {
-  return value.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+/**
+ * Terminal control sequences (ECMA-48, as xterm reads them), each removed whole:
+ * - CSI: `ESC [` or C1 0x9b, parameter bytes 0x30–0x3f, intermediate bytes 0x20–0x2f, a final byte
+ *   0x40–0x7e (colours, cursor moves, `ESC[2J`, `ESC[>c`);
+ * - control strings: OSC (`ESC ]` or 0x9d; OSC 8 hyperlinks, OSC 52 clipboard writes, window titles),
+ *   DCS (`ESC P`, 0x90), SOS (`ESC X`, 0x98), PM (`ESC ^`, 0x9e) and APC (`ESC _`, 0x9f), up to BEL or
+ *   ST (`ESC \` or 0x9c) — payload and all, as a terminal shows none of it;
+ * - the other escape sequences: `ESC`, intermediate bytes 0x20–0x2f, a final byte 0x30–0x7e (`ESC c`
+ *   reset, `ESC 7`, `ESC ( B`). An unterminated control string loses only its introducer here, so its
+ *   payload stays visible as plain text rather than hiding the rest of the value.
+ */
+const CONTROL_SEQUENCE =
+  /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|(?:\u001b[\]PX^_]|[\u0090\u0098\u009d-\u009f])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)|\u001b[ -/]*[0-~]/g;
+
+/** C0 and C1 control characters, DEL included, other than tab, LF and CR. */
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/**
+ * The one control-character stripper of every format: terminal control sequences removed whole (see
+ * {@link CONTROL_SEQUENCE}), then every remaining C0/C1 control character removed. Tab, LF and CR
+ * become spaces (one line of text), or are kept with `keepLineBreaks`.
+ */
+export function stripControl(value: string, { keepLineBreaks = false }: { keepLineBreaks?: boolean } = {}): string {
+  const stripped = value.replace(CONTROL_SEQUENCE, '').replace(CONTROL_CHARACTER, '');
+  return keepLineBreaks ? stripped : stripped.replace(/[\t\n\r]/g, ' ');
 }
 
 /** Terminal text: as `stripControl`, and invisible format characters shown as escapes (`revealInvisible`). */
@@ -28,7 +50,7 @@ export function terminalText(value: string): string {
   return revealInvisible(stripControl(value));
 }
 
-/** One line of text: control characters, ANSI sequences and Unicode line/paragraph separators become spaces. */
+/** One line of text: as `stripControl`, and the Unicode line/paragraph separators become spaces too. */
 export function oneLine(value: string): string {
   return stripControl(value).replace(/[\u2028\u2029]/g, ' ');
 }
@@ -57,15 +79,19 @@ export function escapeHtml(value: string): string {
 
 /**
  * JSON for a `<script type="application/json">` block: `<`, `>` and `&` as `\u003c`-style escapes (so
- * `</script>` or `<!--` inside a string cannot end or change the block), as are U+2028 and U+2029.
+ * `</script>` or `<!--` inside a string cannot end or change the block), as are U+2028, U+2029, DEL and C1.
  */
 export function scriptJson(value: unknown): string {
   return scriptSafe(JSON.stringify(value));
 }
 
-/** The escapes of {@link scriptJson} applied to (a piece of) JSON text: character by character, so pieces can be escaped one at a time. */
+/**
+ * The escapes of {@link scriptJson} applied to (a piece of) JSON text: character by character, so
+ * pieces can be escaped one at a time. DEL and the C1 controls, which `JSON.stringify` leaves raw
+ * (and HTML parsers report as errors), are escaped too.
+ */
 export function scriptSafe(jsonText: string): string {
-  return jsonText.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return jsonText.replace(/[<>&\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /**
@@ -84,15 +110,9 @@ export function httpsUrl(value: string): string | undefined {
   return url.href.replace(/[()'"<>`\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
-/**
- * Terminal escape sequences: CSI (`ESC [` or the C1 byte 0x9b), OSC (`ESC ]` … BEL or `ESC \`, e.g.
- * OSC 8 hyperlinks) and the two-character `ESC` sequences (0x40–0x5f).
- */
-const TERMINAL_SEQUENCE = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u009b[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-_]/g;
-
-/** Removes terminal escape sequences and control characters, keeping tab, newline and carriage return. */
+/** {@link stripControl} keeping tab, newline and carriage return: for formats that hold multi-line text (HTML, XML, CSV). */
 export function stripTerminal(value: string): string {
-  return value.replace(TERMINAL_SEQUENCE, '').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '');
+  return stripControl(value, { keepLineBreaks: true });
 }
 
 /** Code units XML 1.0 forbids even as character references: lone surrogates, U+FFFE and U+FFFF. */

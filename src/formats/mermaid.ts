@@ -1,14 +1,15 @@
 /** A Mermaid flowchart of both documented paths, optionally coloured by hop status. */
 import type { Status } from '../findings/status.js';
 import { DOCUMENTED_HOPS } from '../paths/hops.js';
+import { oneLine } from './escape.js';
 
 /**
- * Mermaid labels in double quotes: control characters and line separators become spaces; quotes,
- * brackets, pipes, backticks and the entity characters become Mermaid entity codes (`#34;`) so a label
- * can neither leave its quotes, nor end the edge or node, nor close a Markdown code fence.
+ * Mermaid labels in double quotes: one line (`oneLine`); quotes, brackets, pipes, backticks and the
+ * entity characters become Mermaid entity codes (`#34;`) so a label can neither leave its quotes, nor
+ * end the edge or node, nor close a Markdown code fence.
  */
 export function mermaidLabel(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/[#"<>[\]{}()|`;&%\\]/g, (c) => `#${c.charCodeAt(0)};`);
+  return oneLine(text).replace(/[#"<>[\]{}()|`;&%\\]/g, (c) => `#${c.charCodeAt(0)};`);
 }
 
 /**
