@@ -5,6 +5,7 @@
 import { Option, type Command } from 'commander';
 import { findFormatter, FORMATTERS, type FormatOptions, type Formatter } from '../formats/index.js';
 import { parseOcsfVersion } from '../formats/ocsf.js';
+import { DEFAULT_SARIF_CATEGORY, parseSarifCategory } from '../formats/sarif.js';
 import type { Report } from '../report/schema.js';
 import { EXIT } from '../report/exit-code.js';
 import { checkDistinctOutputs, commitFile, discardFile, parseOutputSpec, stageFile, writeStdout, type OutputTarget, type StagedFile } from './output.js';
@@ -17,6 +18,8 @@ export interface ReportOutputFlags {
   color?: boolean;
   ocsfVersion?: string;
   sarifArtifact?: string;
+  sarifCategory?: string;
+  csvBom?: boolean;
   quiet?: boolean;
 }
 
@@ -35,7 +38,9 @@ export function reportOptions(command: Command): Command {
     .option('--output <format=file>', 'also write FORMAT to FILE (repeatable): a regular file or a new one, symlinks written through, never an input nor another output', repeat)
     .option('--fail-on <severity>', 'lowest severity that fails the run: critical, high, medium, low, info (default low)')
     .option('--ocsf-version <version>', 'OCSF schema version for --format ocsf (1.1.0 or 1.6.0)', '1.1.0')
-    .option('--sarif-artifact <path>', 'file SARIF results point at (default: the evidence or config file)')
+    .option('--sarif-artifact <path>', 'file SARIF results point at, relative to the working directory (default: the evidence or config file)')
+    .option('--sarif-category <name>', `SARIF automationDetails category, one per job that uploads to the same repository (default: ${DEFAULT_SARIF_CATEGORY})`)
+    .option('--csv-bom', 'start CSV output with a UTF-8 byte order mark (for Excel)')
     .option('--no-color', 'no colours (NO_COLOR is honoured too)');
 }
 
@@ -62,6 +67,9 @@ export function prepareReportOutputs(flags: ReportOutputFlags, artifactPath: str
     color: useColor(flags),
     unicode: canDrawUnicode(),
     artifactPath: flags.sarifArtifact ?? artifactPath,
+    workingDirectory: process.cwd(),
+    sarifCategory: parseSarifCategory(flags.sarifCategory),
+    csvBom: flags.csvBom === true,
     ocsfVersion: parseOcsfVersion(flags.ocsfVersion),
   };
   return { stdout, files, options };

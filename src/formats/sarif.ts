@@ -10,6 +10,13 @@
  * - GitHub rejects a whole file when one result has no physical location, so every result points at
  *   `options.artifactPath` (the evidence or config file that was audited; `connect-netpath-audit.json`
  *   when there is none), line 1, and names the AWS resource in `logicalLocations`.
+ * - That location is always relative: `uriBaseId` `%SRCROOT%`, which `run.originalUriBaseIds` (and
+ *   `invocations[0].workingDirectory`) resolve to the working directory. GitHub rejects absolute `file:`
+ *   URIs it cannot place under the checkout ("cannot determine the location of the repository root"),
+ *   so a file outside the working directory is named by its file name only, and a run-level note says so.
+ * - `automationDetails.id` is `<category>/` (`--sarif-category`, default `connect-netpath-audit`): GitHub
+ *   reads everything before the last `/` as the analysis category, and a new upload replaces the alerts
+ *   of the same tool and category, so it must not change when the set of accounts or regions does.
  * - Alerts are tracked by fingerprint. `partialFingerprints` carries the finding id (rule + hop +
  *   resource + instance, stable across runs) both under our own key and as
  *   `primaryLocationLineHash`: every result sits on line 1 of the same file, so the line hash that
@@ -17,6 +24,9 @@
  * - GitHub does not act on `suppressions` (a waived result still opens an alert there; dismiss it once
  *   and, the fingerprint being stable, it stays dismissed). Other SARIF consumers honour them.
  */
+import { posix, win32 } from 'node:path';
+import type * as Sarif from 'sarif';
+import { InputError } from '../errors.js';
 import { instancesListedMeta } from '../rules/connect/instances-listed.js';
 import { RULES } from '../rules/index.js';
 import type { RuleMeta } from '../rules/types.js';
@@ -24,13 +34,17 @@ import type { Severity } from '../findings/status.js';
 import type { Finding, Report } from '../report/schema.js';
 import { oneLine } from './escape.js';
 import { jsonChunks, kept, mapped, streamingFormatter } from './stream.js';
+import type { FormatOptions } from './types.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const DEFAULT_SARIF_ARTIFACT = 'connect-netpath-audit.json';
 export const FINGERPRINT_KEY = 'connectNetpathAudit/v1';
+export const DEFAULT_SARIF_CATEGORY = 'connect-netpath-audit';
+/** The base every artifact URI is relative to: the working directory. */
+export const SRCROOT = '%SRCROOT%';
 const INFORMATION_URI = 'https://www.npmjs.com/package/connect-netpath-audit';
 
-type Level = 'error' | 'warning' | 'note';
+type Level = Sarif.ReportingConfiguration.level;
 
 /** GitHub: over 9.0 critical, 7.0–8.9 high, 4.0–6.9 medium, 0.1–3.9 low (formats.md §1.3). */
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '2.0', info: '0.0' };
@@ -86,7 +100,7 @@ function helpMarkdown(meta: RuleMeta): string {
   ].join('\n');
 }
 
-function ruleDescriptor(meta: RuleMeta) {
+function ruleDescriptor(meta: RuleMeta): Sarif.ReportingDescriptor {
   const tags = [...new Set(['security', 'aws', 'amazon-connect', ...meta.hops, ...meta.compliance.map((c) => c.framework)])].slice(0, MAX_TAGS);
   return {
     id: meta.id,
@@ -121,20 +135,63 @@ function metaFromFinding(finding: Finding): RuleMeta {
   };
 }
 
+type PathApi = typeof posix;
+
+/** Windows paths (`C:\\…`, `\\\\server\\share`) are read with win32 rules whatever the host, so the output does not depend on it. */
+function looksWindows(path: string): boolean {
+  return /^[A-Za-z]:([\\/]|$)/.test(path) || path.startsWith('\\\\');
+}
+
+const encodeSegments = (segments: readonly string[]) => segments.map((segment) => encodeURIComponent(segment)).join('/');
+
+/** `file:` URI of a directory, with the trailing slash SARIF requires of a base URI. */
+export function directoryUri(directory: string): string {
+  if (looksWindows(directory)) {
+    const normal = win32.normalize(directory);
+    const unc = /^\\\\([^\\]+)\\(.*)$/.exec(normal);
+    const path = unc ? `//${encodeURIComponent(unc[1] ?? '')}/${encodeSegments((unc[2] ?? '').split('\\'))}` : `///${normal.slice(0, 2)}/${encodeSegments(normal.slice(3).split('\\'))}`;
+    return `file:${path.replace(/\/+$/, '')}/`;
+  }
+  return `file://${encodeSegments(posix.normalize(directory).split('/')).replace(/\/+$/, '')}/`;
+}
+
+export interface ArtifactReference {
+  /** Relative to {@link SRCROOT}: segments percent-encoded (GitHub rejects spaces), `/` between them. */
+  uri: string;
+  /** Set when the file lies outside the working directory and is named by its file name only. */
+  outside?: string;
+}
+
 /**
- * A valid, repository-relative `uri-reference` for the audited file: backslashes become `/`, `./` is
- * dropped, each segment is percent-encoded (GitHub rejects spaces); an absolute path becomes a
- * `file:` URI, which upload-sarif makes relative to the checkout.
+ * The audited file as a URI relative to the working directory. Without a working directory, a
+ * relative path is taken as relative to it. A path that leaves it (absolute elsewhere, `..`) keeps
+ * only its file name: an absolute `file:` URI would make GitHub reject the upload.
  */
-export function artifactUri(path: string | undefined): string {
-  const raw = (path ?? '').trim().replace(/\\/g, '/');
-  if (raw === '') return DEFAULT_SARIF_ARTIFACT;
-  const drive = /^([A-Za-z]):\//.exec(raw);
-  const encode = (p: string) => p.split('/').map((segment) => encodeURIComponent(segment)).join('/');
-  if (drive) return `file:///${drive[1]}:/${encode(raw.slice(3))}`;
-  if (raw.startsWith('/')) return `file://${encode(raw)}`;
-  const relative = encode(raw.replace(/^(\.\/)+/, ''));
-  return relative === '' ? DEFAULT_SARIF_ARTIFACT : relative;
+export function artifactReference(path: string | undefined, workingDirectory?: string): ArtifactReference {
+  const raw = (path ?? '').trim();
+  if (raw === '') return { uri: DEFAULT_SARIF_ARTIFACT };
+  const api: PathApi = looksWindows(raw) || (workingDirectory !== undefined && looksWindows(workingDirectory)) || (workingDirectory === undefined && raw.includes('\\')) ? win32 : posix;
+  const relative = workingDirectory === undefined ? (api.isAbsolute(raw) ? raw : api.normalize(raw)) : api.relative(workingDirectory, api.resolve(workingDirectory, raw));
+  const escapes = relative === '..' || relative.startsWith(`..${api.sep}`) || api.isAbsolute(relative) || (api === win32 && /^[A-Za-z]:/.test(relative));
+  if (!escapes) {
+    const segments = relative.split(api.sep).filter((segment) => segment !== '' && segment !== '.');
+    return { uri: segments.length > 0 ? encodeSegments(segments) : DEFAULT_SARIF_ARTIFACT };
+  }
+  const name = api.basename(raw);
+  return { uri: name ? encodeURIComponent(name) : DEFAULT_SARIF_ARTIFACT, outside: raw };
+}
+
+/** The run's `automationDetails.id`: the category and a slash (no run id: GitHub stores it but does not use it). */
+export function sarifAutomationId(category: string | undefined): string {
+  return `${(category ?? DEFAULT_SARIF_CATEGORY).trim().replace(/\/+$/, '') || DEFAULT_SARIF_CATEGORY}/`;
+}
+
+/** `--sarif-category`: printable, and something besides slashes. */
+export function parseSarifCategory(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const category = value.trim().replace(/\/+$/, '');
+  if (category === '' || oneLine(category) !== category) throw new InputError(`--sarif-category ${oneLine(value)}: expected a name such as connect-netpath-audit/prod (no control characters, not only slashes)`);
+  return category;
 }
 
 function resultMessage(finding: Finding): string {
@@ -143,25 +200,34 @@ function resultMessage(finding: Finding): string {
   return `${text} (waived until ${finding.waiver.expires}: ${oneLine(finding.waiver.reason)})`;
 }
 
-/** Accounts and regions the report covers, as the run's category: two scopes uploaded to one repository must not overwrite each other. */
-function automationId(accounts: ReadonlySet<string>, regions: ReadonlySet<string>): string {
-  const part = (values: ReadonlySet<string>) => [...values].sort().join('+') || 'none';
-  return `connect-netpath-audit/${part(accounts)}/${part(regions)}/`;
-}
-
 /** Findings read between empty pieces, so the writer gets a turn (signals, --timeout) before the first real one. */
 const SCAN_SLICE = 20_000;
 
 const RESULT_STATUSES = new Set(['FAIL', 'ERROR', 'WAIVED']);
 
-function* sarifChunks(report: Report, artifactPath: string | undefined): Iterable<string> {
+/** A streamed array, typed as the array it stands for in the SARIF skeleton. */
+type Lazy = <T>(items: Iterable<T>) => T[];
+
+function* notifications(note: Sarif.Notification | undefined, report: Report): Iterable<Sarif.Notification> {
+  if (note) yield note;
+  for (const e of report.errors) {
+    yield { level: 'error', message: { text: oneLine(`${e.service}:${e.operation} on ${e.resource} failed with ${e.code}: ${e.message}`) } };
+  }
+}
+
+function outsideNote(artifact: ArtifactReference, workingDirectory: string | undefined): Sarif.Notification | undefined {
+  if (artifact.outside === undefined) return undefined;
+  const where = workingDirectory === undefined ? 'the working directory' : `the working directory ${oneLine(workingDirectory)}`;
+  return {
+    level: 'note',
+    message: { text: `The audited file ${oneLine(artifact.outside)} is outside ${where}: results point at its file name only (${decodeURIComponent(artifact.uri)}).` },
+  };
+}
+
+function* sarifChunks(report: Report, options: FormatOptions): Iterable<string> {
   const metas = sarifRuleMetas();
   const known = new Set(metas.map((m) => m.id));
-  const accounts = new Set(report.instances.map((i) => i.accountId));
-  const regions = new Set(report.instances.map((i) => i.region));
   for (const [index, finding] of report.findings.entries()) {
-    accounts.add(finding.resource.accountId);
-    regions.add(finding.resource.region);
     if (!known.has(finding.ruleId)) {
       known.add(finding.ruleId);
       metas.push(metaFromFinding(finding));
@@ -169,89 +235,92 @@ function* sarifChunks(report: Report, artifactPath: string | undefined): Iterabl
     if (index % SCAN_SLICE === SCAN_SLICE - 1) yield '';
   }
   const ruleIndex = new Map(metas.map((meta, index) => [meta.id, index]));
-  const uri = artifactUri(artifactPath);
+  const { workingDirectory } = options;
+  const artifact = artifactReference(options.artifactPath, workingDirectory);
+  const root = workingDirectory === undefined ? undefined : directoryUri(workingDirectory);
 
-  const result = (finding: Finding) => ({
-      ruleId: finding.ruleId,
-      ruleIndex: ruleIndex.get(finding.ruleId) ?? 0,
-      level: LEVEL[finding.severity],
-      message: { text: resultMessage(finding) },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri },
-            region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 2 },
-          },
-          logicalLocations: [{ name: finding.resource.arn.split(/[:/]/).pop() || finding.resource.arn, fullyQualifiedName: finding.resource.arn, kind: 'resource' }],
-        },
-      ],
-      partialFingerprints: {
-        [FINGERPRINT_KEY]: finding.id,
-        primaryLocationLineHash: `${finding.id}:1`,
-      },
-      ...(finding.status === 'WAIVED' && finding.waiver
-        ? {
-            suppressions: [
-              {
-                kind: 'external',
-                status: 'accepted',
-                justification: `${oneLine(finding.waiver.reason)} (expires ${finding.waiver.expires}${finding.waiver.ticket ? `, ticket ${oneLine(finding.waiver.ticket)}` : ''})`,
-              },
-            ],
-          }
-        : {}),
-      properties: {
-        hop: finding.hop,
-        instanceArn: finding.instanceArn,
-        status: finding.status,
-        severity: finding.severity,
-        'security-severity': SECURITY_SEVERITY[finding.severity],
-        resourceType: finding.resource.type,
-        accountId: finding.resource.accountId,
-        region: finding.resource.region,
-        compliance: finding.compliance.map((c) => ({ framework: c.framework, controls: [...c.controls] })),
-        ...(finding.waiver ? { originalStatus: finding.waiver.originalStatus } : {}),
-      },
-    });
-
-  yield* jsonChunks((lazy) => ({
-    $schema: SARIF_SCHEMA_URI,
-    version: '2.1.0',
-    runs: [
+  const result = (finding: Finding): Sarif.Result => ({
+    ruleId: finding.ruleId,
+    ruleIndex: ruleIndex.get(finding.ruleId) ?? 0,
+    level: LEVEL[finding.severity],
+    message: { text: resultMessage(finding) },
+    locations: [
       {
-        tool: {
-          driver: {
-            name: report.tool.name,
-            version: report.tool.version,
-            semanticVersion: report.tool.version,
-            informationUri: INFORMATION_URI,
-            rules: metas.map(ruleDescriptor),
-          },
+        physicalLocation: {
+          artifactLocation: { uri: artifact.uri, uriBaseId: SRCROOT },
+          region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 2 },
         },
-        automationDetails: { id: automationId(accounts, regions) },
-        invocations: [
-          {
-            executionSuccessful: true,
-            startTimeUtc: report.run.startedAt,
-            endTimeUtc: report.run.finishedAt,
-            toolExecutionNotifications: lazy(
-              mapped(report.errors, (e) => ({
-                level: 'error',
-                message: { text: oneLine(`${e.service}:${e.operation} on ${e.resource} failed with ${e.code}: ${e.message}`) },
-              })),
-            ),
-          },
-        ],
-        columnKind: 'utf16CodeUnits',
-        results: lazy(mapped(kept(report.findings, (finding) => RESULT_STATUSES.has(finding.status)), result)),
-        properties: { summary: report.summary, mode: report.run.mode },
+        logicalLocations: [{ name: finding.resource.arn.split(/[:/]/).pop() || finding.resource.arn, fullyQualifiedName: finding.resource.arn, kind: 'resource' }],
       },
     ],
-  }), 2);
+    partialFingerprints: {
+      [FINGERPRINT_KEY]: finding.id,
+      primaryLocationLineHash: `${finding.id}:1`,
+    },
+    ...(finding.status === 'WAIVED' && finding.waiver
+      ? {
+          suppressions: [
+            {
+              kind: 'external',
+              status: 'accepted',
+              justification: `${oneLine(finding.waiver.reason)} (expires ${finding.waiver.expires}${finding.waiver.ticket ? `, ticket ${oneLine(finding.waiver.ticket)}` : ''})`,
+            },
+          ],
+        }
+      : {}),
+    properties: {
+      hop: finding.hop,
+      instanceArn: finding.instanceArn,
+      status: finding.status,
+      severity: finding.severity,
+      'security-severity': SECURITY_SEVERITY[finding.severity],
+      resourceType: finding.resource.type,
+      accountId: finding.resource.accountId,
+      region: finding.resource.region,
+      compliance: finding.compliance.map((c) => ({ framework: c.framework, controls: [...c.controls] })),
+      ...(finding.waiver ? { originalStatus: finding.waiver.originalStatus } : {}),
+    },
+  });
+
+  yield* jsonChunks((lazyArray) => {
+    const lazy: Lazy = (items) => lazyArray(items) as unknown as never[];
+    const log: Sarif.Log = {
+      $schema: SARIF_SCHEMA_URI,
+      version: '2.1.0',
+      runs: [
+        {
+          tool: {
+            driver: {
+              name: report.tool.name,
+              version: report.tool.version,
+              semanticVersion: report.tool.version,
+              informationUri: INFORMATION_URI,
+              rules: metas.map(ruleDescriptor),
+            },
+          },
+          automationDetails: { id: sarifAutomationId(options.sarifCategory) },
+          ...(root === undefined ? {} : { originalUriBaseIds: { [SRCROOT]: { uri: root, description: { text: 'The working directory of the audit: artifact URIs are relative to it.' } } } }),
+          invocations: [
+            {
+              executionSuccessful: true,
+              startTimeUtc: report.run.startedAt,
+              endTimeUtc: report.run.finishedAt,
+              ...(root === undefined ? {} : { workingDirectory: { uri: root } }),
+              toolExecutionNotifications: lazy(notifications(outsideNote(artifact, workingDirectory), report)),
+            },
+          ],
+          columnKind: 'utf16CodeUnits',
+          results: lazy(mapped(kept(report.findings, (finding) => RESULT_STATUSES.has(finding.status)), result)),
+          properties: { summary: report.summary, mode: report.run.mode },
+        },
+      ],
+    };
+    return log;
+  }, 2);
   yield '\n';
 }
 
 export const sarif = streamingFormatter(
   { id: 'sarif', description: 'SARIF 2.1.0 for GitHub code scanning (FAIL, ERROR and waived findings as results)', extension: '.sarif' },
-  (report, options) => sarifChunks(report, options.artifactPath),
+  sarifChunks,
 );

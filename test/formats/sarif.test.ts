@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { artifactUri, DEFAULT_SARIF_ARTIFACT, FINGERPRINT_KEY, sarif } from '../../src/formats/sarif.js';
+import { artifactReference, DEFAULT_SARIF_ARTIFACT, directoryUri, FINGERPRINT_KEY, parseSarifCategory, sarif, sarifAutomationId, SRCROOT } from '../../src/formats/sarif.js';
 import type { FormatOptions } from '../../src/formats/types.js';
 import { RULES } from '../../src/rules/index.js';
-import { INJECTION_EVIDENCE, reportFor } from '../helpers/report.js';
+import { ROOT } from '../helpers/cli.js';
+import type { EvidenceDocument } from '../../src/evidence/model.js';
+import { loadEvidence } from '../../src/evidence/snapshot.js';
+import { DEMO_EVIDENCE, INJECTION_EVIDENCE, reportFor, reportForEvidence } from '../helpers/report.js';
 import { cases, CONTROL_CHARACTERS, HOSTILE, HOSTILE_WAIVERS } from './cases.js';
 import { sarifValidator } from './validators.js';
 
@@ -22,7 +25,7 @@ interface SarifResult {
   level: string;
   message: { text: string };
   locations: Array<{
-    physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+    physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number } };
     logicalLocations: Array<{ fullyQualifiedName: string; kind: string }>;
   }>;
   partialFingerprints: Record<string, string>;
@@ -32,10 +35,16 @@ interface SarifResult {
 interface SarifLog {
   $schema: string;
   version: string;
-  runs: Array<{ tool: { driver: { name: string; version: string; informationUri: string; rules: SarifRule[] } }; results: SarifResult[]; automationDetails: { id: string } }>;
+  runs: Array<{
+    tool: { driver: { name: string; version: string; informationUri: string; rules: SarifRule[] } };
+    results: SarifResult[];
+    automationDetails: { id: string };
+    originalUriBaseIds?: Record<string, { uri: string }>;
+    invocations: Array<{ workingDirectory?: { uri: string }; toolExecutionNotifications: Array<{ level: string; message: { text: string } }> }>;
+  }>;
 }
 
-const OPTIONS: FormatOptions = { color: false, unicode: false, artifactPath: 'fixtures/demo-evidence.json' };
+const OPTIONS: FormatOptions = { color: false, unicode: false, artifactPath: 'fixtures/demo-evidence.json', workingDirectory: ROOT };
 const validate = sarifValidator();
 
 function render(report: Parameters<typeof sarif.render>[0], options: FormatOptions = OPTIONS): SarifLog {
@@ -58,7 +67,7 @@ describe.each(cases())('SARIF for the $name', ({ report }) => {
     expect(log.runs).toHaveLength(1);
     expect(run.tool.driver.name).toBe('connect-netpath-audit');
     expect(run.tool.driver.version).toBe(report.tool.version);
-    expect(run.automationDetails.id).toMatch(/^connect-netpath-audit\/.+\/$/);
+    expect(run.automationDetails.id).toBe('connect-netpath-audit/');
     const ids = run.tool.driver.rules.map((r) => r.id);
     expect(ids).toEqual(expect.arrayContaining(RULES.map((r) => r.meta.id)));
     expect(new Set(ids).size).toBe(ids.length);
@@ -112,7 +121,7 @@ describe.each(cases())('SARIF for the $name', ({ report }) => {
   it('gives every result a location GitHub accepts and a fingerprint of its own', () => {
     for (const result of run.results) {
       const location = result.locations[0];
-      expect(location?.physicalLocation.artifactLocation.uri).toBe('fixtures/demo-evidence.json');
+      expect(location?.physicalLocation.artifactLocation).toEqual({ uri: 'fixtures/demo-evidence.json', uriBaseId: SRCROOT });
       expect(location?.physicalLocation.region.startLine).toBe(1);
       expect(result.message.text.trim()).not.toBe('');
       expect(result.partialFingerprints.primaryLocationLineHash).toBeTruthy();
@@ -136,22 +145,83 @@ describe('SARIF', () => {
     expect(prints(first)?.length).toBeGreaterThan(0);
   });
 
-  it('points at the audited file, or at a default name when there is none', () => {
+  it('points at the audited file relative to the working directory, or at a default name when there is none', () => {
     const report = reportFor(INJECTION_EVIDENCE);
     const uri = (artifactPath: string | undefined) => render(report, { ...OPTIONS, artifactPath }).runs[0]?.results[0]?.locations[0]?.physicalLocation.artifactLocation.uri;
     expect(uri(undefined)).toBe(DEFAULT_SARIF_ARTIFACT);
     expect(uri('evidence/prod.json')).toBe('evidence/prod.json');
     expect(uri('./evidence/my evidence.json')).toBe('evidence/my%20evidence.json');
+    expect(uri(`${ROOT}/fixtures/demo-evidence.json`)).toBe('fixtures/demo-evidence.json');
+    expect(uri(`${ROOT}/test/../fixtures/./demo-evidence.json`)).toBe('fixtures/demo-evidence.json');
+    const log = render(report);
+    expect(log.runs[0]?.originalUriBaseIds?.[SRCROOT]?.uri).toBe(directoryUri(ROOT));
+    expect(log.runs[0]?.invocations[0]?.workingDirectory?.uri).toBe(directoryUri(ROOT));
+    expect(directoryUri(ROOT)).toMatch(/^file:\/\/\/.*\/$/);
   });
 
-  it('turns any path into a valid uri-reference', () => {
-    expect(artifactUri('')).toBe(DEFAULT_SARIF_ARTIFACT);
-    expect(artifactUri('/home/ci/work/evidence.json')).toBe('file:///home/ci/work/evidence.json');
-    expect(artifactUri('C:\\work\\evidence #1.json')).toBe('file:///C:/work/evidence%20%231.json');
-    const report = reportFor(INJECTION_EVIDENCE);
-    for (const artifactPath of ['a b/c?d#e.json', 'C:\\x\\y.json', '/abs/pa th.json', '../up.json']) {
-      expect(sarifValidator()(render(report, { ...OPTIONS, artifactPath }))).toEqual([]);
+  it('never writes an absolute or escaping URI: a file outside the working directory is named by its file name, with a note', () => {
+    const cases: Array<[string, string | undefined, string, boolean]> = [
+      ['/home/ci/work/evidence.json', '/home/ci/work', 'evidence.json', false],
+      ['/home/ci/work/sub dir/e#1.json', '/home/ci/work', 'sub%20dir/e%231.json', false],
+      ['/tmp/evidence.json', '/home/ci/work', 'evidence.json', true],
+      ['../up.json', '/home/ci/work', 'up.json', true],
+      ['../work/in.json', '/home/ci/work', 'in.json', false],
+      ['..data/x.json', '/home/ci/work', '..data/x.json', false],
+      ['/abs/pa th.json', undefined, 'pa%20th.json', true],
+      ['../up.json', undefined, 'up.json', true],
+      ['a b/c?d#e.json', undefined, 'a%20b/c%3Fd%23e.json', false],
+      ['C:\\work\\evidence #1.json', 'C:\\work', 'evidence%20%231.json', false],
+      ['C:\\x\\y.json', 'C:\\work', 'y.json', true],
+      ['D:\\work\\y.json', 'C:\\work', 'y.json', true],
+      ['evidence\\prod.json', 'C:\\work', 'evidence/prod.json', false],
+    ];
+    for (const [path, workingDirectory, uri, outside] of cases) {
+      expect(artifactReference(path, workingDirectory), `${path} from ${workingDirectory}`).toEqual(outside ? { uri, outside: path } : { uri });
     }
+    expect(artifactReference('', '/w')).toEqual({ uri: DEFAULT_SARIF_ARTIFACT });
+    expect(artifactReference('/w', '/w')).toEqual({ uri: DEFAULT_SARIF_ARTIFACT });
+    expect(directoryUri('/home/ci/my work')).toBe('file:///home/ci/my%20work/');
+    expect(directoryUri('/')).toBe('file:///');
+    expect(directoryUri('C:\\work\\')).toBe('file:///C:/work/');
+    expect(directoryUri('\\\\server\\share\\ci')).toBe('file://server/share/ci/');
+
+    const report = reportFor(INJECTION_EVIDENCE);
+    for (const [artifactPath, workingDirectory] of cases) {
+      const log = render(report, { ...OPTIONS, artifactPath, workingDirectory });
+      expect(sarifValidator()(log)).toEqual([]);
+      for (const result of log.runs[0]?.results ?? []) {
+        const location = result.locations[0]?.physicalLocation.artifactLocation;
+        expect(location?.uriBaseId).toBe(SRCROOT);
+        expect(location?.uri).not.toMatch(/^[a-z]+:|^\/|(^|\/)\.\.(\/|$)/i);
+      }
+      const notes = log.runs[0]?.invocations[0]?.toolExecutionNotifications.filter((n) => n.level === 'note') ?? [];
+      if (artifactReference(artifactPath, workingDirectory).outside) {
+        expect(notes).toHaveLength(1);
+        expect(notes[0]?.message.text).toContain(artifactPath);
+        expect(notes[0]?.message.text).toContain('outside the working directory');
+      } else {
+        expect(notes).toEqual([]);
+      }
+    }
+  });
+
+  it('keeps one automationDetails.id across runs whose accounts and regions differ: the category, --sarif-category or the default', () => {
+    const demo = render(reportFor(DEMO_EVIDENCE));
+    const elsewhere = JSON.parse(JSON.stringify(loadEvidence(DEMO_EVIDENCE)).replaceAll('111122223333', '444455556666').replaceAll('eu-central-1', 'eu-west-2')) as EvidenceDocument;
+    const otherReport = reportForEvidence(elsewhere);
+    const other = render(otherReport);
+    const accounts = (log: SarifLog) => new Set(log.runs[0]?.results.map((r) => r.locations[0]?.logicalLocations[0]?.fullyQualifiedName.split(':')[4]));
+    expect(accounts(demo)).not.toEqual(accounts(other));
+    expect(demo.runs[0]?.automationDetails.id).toBe('connect-netpath-audit/');
+    expect(other.runs[0]?.automationDetails.id).toBe('connect-netpath-audit/');
+    const prod = (report: Parameters<typeof sarif.render>[0]) => render(report, { ...OPTIONS, sarifCategory: 'connect/prod' }).runs[0]?.automationDetails.id;
+    expect(prod(reportFor(DEMO_EVIDENCE))).toBe('connect/prod/');
+    expect(prod(otherReport)).toBe('connect/prod/');
+    expect(sarifAutomationId('connect/prod///')).toBe('connect/prod/');
+    expect(sarifAutomationId(undefined)).toBe('connect-netpath-audit/');
+    expect(parseSarifCategory(' connect/prod/ ')).toBe('connect/prod');
+    expect(parseSarifCategory(undefined)).toBeUndefined();
+    for (const bad of ['/', '///', ' ', 'a\u001b[31mb', 'a\nb']) expect(() => parseSarifCategory(bad), JSON.stringify(bad)).toThrow(/--sarif-category/);
   });
 
   it('suppresses waived findings with the waiver reason, stripped of control characters', () => {
