@@ -423,6 +423,9 @@ export function generateEvidence(options: GenerateOptions): EvidenceDocument {
         };
 
         const configs: Record<string, InstanceStorageConfig[]> = Object.fromEntries(STORAGE_RESOURCE_TYPES.map((t) => [t, []]));
+        // Ends with a separator, so that no instance's prefix begins another's (`cc-…-3-` and `cc-…-30-`):
+        // ListStreams BEGINS_WITH would list the other instance's streams too.
+        const mediaPrefix = `${alias}-media-`;
         configs.CALL_RECORDINGS = [s3(1, 'CallRecordings')];
         configs.CHAT_TRANSCRIPTS = [s3(2, 'ChatTranscripts')];
         if (random() < 0.5) configs.SCHEDULED_REPORTS = [s3(3, 'Reports', reportsBucket, random() < 0.5)];
@@ -431,7 +434,7 @@ export function generateEvidence(options: GenerateOptions): EvidenceDocument {
             {
               AssociationId: `${id.slice(0, 8)}-assoc-4`,
               StorageType: 'KINESIS_VIDEO_STREAM',
-              KinesisVideoStreamConfig: { Prefix: alias, RetentionPeriodHours: 24, EncryptionConfig: { EncryptionType: 'KMS', KeyId: key.arn } },
+              KinesisVideoStreamConfig: { Prefix: mediaPrefix, RetentionPeriodHours: 24, EncryptionConfig: { EncryptionType: 'KMS', KeyId: key.arn } },
             },
           ];
         }
@@ -450,8 +453,8 @@ export function generateEvidence(options: GenerateOptions): EvidenceDocument {
         const flowLogs = i % 2 === 0;
         const videoStream = (n: number): VideoStreamInfo => ({
           DeviceName: 'Amazon Connect',
-          StreamName: `${alias}-connect-${alias}-contact-${uuid(0x7669, instanceCounter * 8 + n)}`,
-          StreamARN: `arn:aws:kinesisvideo:${region}:${account}:stream/${alias}-connect-${alias}-contact-${uuid(0x7669, instanceCounter * 8 + n)}/1709550000${n}`,
+          StreamName: `${mediaPrefix}connect-${alias}-contact-${uuid(0x7669, instanceCounter * 8 + n)}`,
+          StreamARN: `arn:aws:kinesisvideo:${region}:${account}:stream/${mediaPrefix}connect-${alias}-contact-${uuid(0x7669, instanceCounter * 8 + n)}/1709550000${n}`,
           MediaType: 'audio/aac',
           KmsKeyId: key.arn,
           Version: `v${n}`,
@@ -464,7 +467,7 @@ export function generateEvidence(options: GenerateOptions): EvidenceDocument {
           storageConfigs: Object.fromEntries(Object.entries(configs).map(([type, list]) => [type, ok(list)])),
           approvedOrigins: ok(origins),
           attributes: ok(INSTANCE_ATTRIBUTES.map((t, n) => ({ AttributeType: t, Value: (t === 'CONTACTFLOW_LOGS' ? flowLogs : n % 3 !== 2) ? 'true' : 'false' }))),
-          ...(configs.MEDIA_STREAMS?.length ? { videoStreams: { [alias]: ok({ StreamInfoList: [1, 2, 3].map(videoStream) }) } } : {}),
+          ...(configs.MEDIA_STREAMS?.length ? { videoStreams: { [mediaPrefix]: ok({ StreamInfoList: [1, 2, 3].map(videoStream) }) } } : {}),
           ...(flowLogs
             ? {
                 contactFlowLogGroups: ok([

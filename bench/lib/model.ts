@@ -18,8 +18,8 @@
  * - per account with a bucket: S3 Control GetPublicAccessBlock; ListBuckets pages when some bucket needed
  *   HeadBucket;
  * - per distinct (region, prefix) of the MEDIA_STREAMS configs: one Kinesis Video ListStreams (first
- *   page only, by design); per instance with CONTACTFLOW_LOGS true and an alias, once per distinct
- *   log group name: DescribeLogGroups pages of the groups with that prefix;
+ *   page only, by design); in a run over every resource type, per instance with CONTACTFLOW_LOGS true
+ *   and an alias, once per distinct log group name: DescribeLogGroups pages of the groups with that prefix;
  * - per distinct Kinesis stream ARN (KINESIS_STREAM configs): one DescribeStreamSummary; per distinct
  *   Firehose delivery stream ARN of an account the run reads: DescribeDeliveryStream pages (of its
  *   destinations), whose S3 destinations join the buckets;
@@ -39,6 +39,7 @@
  * into each other account. Every item starts from its earliest referrer.
  */
 import { arnRegionAndAccount, bucketNameOfArn, contactFlowLogGroupName, keyReferenceOf } from '../../src/evidence/aws-names.js';
+import { STORAGE_RESOURCE_TYPES } from '../../src/paths/hops.js';
 import { keyLookupId, type AccountEvidence, type Call, type EvidenceDocument, type KeyEvidence, type RegionEvidence } from '../../src/evidence/model.js';
 
 export interface ModelOptions {
@@ -143,6 +144,7 @@ export function minimumRequests(doc: EvidenceDocument, options: ModelOptions): M
     if (chain.depth > deepest.depth) deepest = chain;
   };
 
+  const wholeScope = STORAGE_RESOURCE_TYPES.every((type) => options.resourceTypes.includes(type));
   doc.accounts.forEach((account, accountIndex) => {
     const id = account.accountId;
     const firstRegion = account.regions[0]?.region ?? '';
@@ -214,8 +216,10 @@ export function minimumRequests(doc: EvidenceDocument, options: ModelOptions): M
             if (deliveryArn) earliest(deliveryRefs, deliveryArn, { chain: configChain, region: r });
           }
         }
-        // Flow logs: after DescribeInstance (the alias) and ListInstanceAttributes (CONTACTFLOW_LOGS).
-        const flowLogs = instance.attributes.status === 'ok' && instance.attributes.response.some((a) => a.AttributeType === 'CONTACTFLOW_LOGS' && /^true$/i.test(a.Value ?? ''));
+        // Flow logs: after DescribeInstance (the alias) and ListInstanceAttributes (CONTACTFLOW_LOGS), in
+        // a run that covers every resource type.
+        const flowLogs =
+          wholeScope && instance.attributes.status === 'ok' && instance.attributes.response.some((a) => a.AttributeType === 'CONTACTFLOW_LOGS' && /^true$/i.test(a.Value ?? ''));
         const alias = instance.describeInstance.status === 'ok' ? instance.describeInstance.response.Instance.InstanceAlias : undefined;
         if (flowLogs && alias) {
           const name = contactFlowLogGroupName(alias);

@@ -8,7 +8,7 @@ import { RULES } from '../../src/rules/index.js';
 import { startEmulator } from '../emulator/index.js';
 import { emulatorEnv } from '../helpers/accounts.js';
 import { DEMO, ROOT, runCli } from '../helpers/cli.js';
-import { ACCOUNT, compliantEvidence, ok, parts, REGION } from '../helpers/evidence.js';
+import { ACCOUNT, compliantEvidence, KEY_ARN, ok, parts, REGION } from '../helpers/evidence.js';
 
 describe('rules, explain, paths, schema', () => {
   it('rules --format json lists every rule with hop, severity, title and frameworks', async () => {
@@ -99,6 +99,26 @@ describe('start-up loads no AWS SDK code', () => {
       const out = join(mkdtempSync(join(tmpdir(), 'cna-trace-')), 'evidence.json');
       const { imports } = await trace(['collect', '--region', REGION, '--resource-types', 'CONTACT_TRACE_RECORDS,AGENT_EVENTS', '--out', out], emulatorEnv(emulator.url, ACCOUNT));
       for (const client of ['@aws-sdk/client-kinesis/', '@aws-sdk/client-firehose/', '@smithy/node-http-handler/']) {
+        expect(imports.some((url) => url.includes(`/node_modules/${client}`)), client).toBe(true);
+      }
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('sees Kinesis Video and CloudWatch Logs loaded when media streams are configured and flow logs are on', async () => {
+    const state = compliantEvidence();
+    const { instance } = parts(state);
+    instance.storageConfigs.MEDIA_STREAMS = ok([
+      { StorageType: 'KINESIS_VIDEO_STREAM', KinesisVideoStreamConfig: { Prefix: 'media', RetentionPeriodHours: 24, EncryptionConfig: { EncryptionType: 'KMS', KeyId: KEY_ARN } } },
+    ]);
+    instance.attributes = ok([{ AttributeType: 'CONTACTFLOW_LOGS', Value: 'true' }]);
+    const emulator = await startEmulator({ state });
+    try {
+      const out = join(mkdtempSync(join(tmpdir(), 'cna-trace-')), 'evidence.json');
+      // Every resource type in scope: flow logs are read only then.
+      const { imports } = await trace(['collect', '--region', REGION, '--out', out], emulatorEnv(emulator.url, ACCOUNT));
+      for (const client of ['@aws-sdk/client-kinesis-video/', '@aws-sdk/client-cloudwatch-logs/']) {
         expect(imports.some((url) => url.includes(`/node_modules/${client}`)), client).toBe(true);
       }
     } finally {

@@ -24,7 +24,6 @@ const OTHER_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/99999999-aaaa-4bbb-8
 const MEDIA_HOP = 'storage.media-streams.at-rest';
 const FLOW_LOGS_HOP = 'storage.contact-flow-logs.at-rest';
 const RECORDING_HOP = 'voice.recording-at-rest';
-const RESOURCE_TYPES = 'CALL_RECORDINGS,MEDIA_STREAMS';
 
 let emulator: Emulator | undefined;
 afterEach(async () => {
@@ -98,6 +97,8 @@ interface RunOptions {
   faults?: Fault[];
   pageSize?: number;
   region?: string;
+  /** More CLI arguments (scope). */
+  args?: string[];
 }
 
 async function emulate(change: (p: Parts, doc: EvidenceDocument) => void, options: RunOptions): Promise<{ emu: Emulator; region: string }> {
@@ -111,7 +112,8 @@ async function emulate(change: (p: Parts, doc: EvidenceDocument) => void, option
 
 async function audit(change: (p: Parts, doc: EvidenceDocument) => void = () => undefined, options: RunOptions = {}): Promise<{ report: Report; code: number | null; emu: Emulator }> {
   const { emu, region } = await emulate(change, options);
-  const result = await runCli(['audit', '--region', region, '--resource-types', RESOURCE_TYPES, '--format', 'json'], { env: emulatorEnv(emu.url, ACCOUNT) });
+  // Every resource type in scope unless told otherwise: a run narrowed with --resource-types leaves flow logs out.
+  const result = await runCli(['audit', '--region', region, '--format', 'json', ...(options.args ?? [])], { env: emulatorEnv(emu.url, ACCOUNT) });
   if (!result.stdout.startsWith('{')) throw new Error(`no report (exit ${result.code}): ${result.stderr}`);
   return { report: JSON.parse(result.stdout) as Report, code: result.code, emu };
 }
@@ -120,7 +122,7 @@ let collected = 0;
 async function collect(change: (p: Parts, doc: EvidenceDocument) => void = () => undefined, options: RunOptions = {}): Promise<{ evidence: EvidenceDocument; emu: Emulator }> {
   const { emu, region } = await emulate(change, options);
   const out = join(dir, `evidence-${++collected}.json`);
-  const result = await runCli(['collect', '--region', region, '--resource-types', RESOURCE_TYPES, '--out', out], { env: emulatorEnv(emu.url, ACCOUNT) });
+  const result = await runCli(['collect', '--region', region, '--out', out], { env: emulatorEnv(emu.url, ACCOUNT) });
   if (result.code !== 0) throw new Error(`collect failed (exit ${result.code}): ${result.stderr}`);
   return { evidence: evidenceDocument.parse(JSON.parse(readFileSync(out, 'utf8'))), emu };
 }
@@ -215,6 +217,13 @@ describe('contact flow logs (logs:DescribeLogGroups)', () => {
     });
     expect(finding(report, 'contact-flow-logs-customer-key', FLOW_LOGS_HOP).status).toBe('NOT_APPLICABLE');
     expect(sent(emu, 'logs', 'DescribeLogGroups')).toEqual([]);
+  });
+
+  it('is left out, with no DescribeLogGroups call, by a run narrowed with --resource-types', async () => {
+    const { report, emu } = await audit(() => undefined, { args: ['--resource-types', 'CALL_RECORDINGS,MEDIA_STREAMS'] });
+    expect(report.findings.filter((f) => f.hop === FLOW_LOGS_HOP)).toEqual([]);
+    expect(sent(emu, 'logs', 'DescribeLogGroups')).toEqual([]);
+    expect(finding(report, 'media-streams-use-configured-key', MEDIA_HOP).status).toBe('PASS');
   });
 
   it('is ERROR naming logs:DescribeLogGroups when DescribeLogGroups is denied', async () => {

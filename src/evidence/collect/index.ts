@@ -1,13 +1,13 @@
 /**
- * Live collection: reads one account's Connect, S3, KMS and Directory Service configuration through
- * the AWS SDK v3 and returns it as an EvidenceDocument.
+ * Live collection: reads one account's Connect, S3, KMS, Directory Service, Kinesis, Firehose, Kinesis
+ * Video and CloudWatch Logs configuration through the AWS SDK v3 and returns it as an EvidenceDocument.
  *
  * Importing this module loads no SDK package: clients.ts imports them on first use.
  *
  * Work runs as soon as what it depends on is known — every instance's calls at once, each bucket as
- * soon as a storage config names it, each key as soon as a config or a bucket names it — under the
- * scheduler's global concurrency cap and per-API pacing. Buckets, keys and directories are read once
- * per run (promise maps). An AWS error becomes an error record and the rest goes on; only an abort
+ * soon as a storage config names it, each key as soon as a config, a bucket, a stream or a log group
+ * names it — under the scheduler's global concurrency cap and per-API pacing. Buckets, keys,
+ * directories, streams and log groups are read once per run (promise maps). An AWS error becomes an error record and the rest goes on; only an abort
  * rejects (with an AbortError).
  */
 import {
@@ -32,6 +32,7 @@ import { AUDITED_DIRECTORY_TYPES, collectDirectory, describeDirectories, readsDi
 import { arnRegionAndAccount, bucketNameOfArn, keyReferenceOf } from '../aws-names.js';
 import { collectDeliveryStream } from './firehose.js';
 import { collectStream } from './kinesis.js';
+import { STORAGE_RESOURCE_TYPES } from '../../paths/hops.js';
 import { contactFlowLogGroupName, isAwsManagedAlias, parseInstanceArn } from '../aws-names.js';
 import { listVideoStreams } from './kinesis-video.js';
 import { collectKey, keyDetails, type KeyDetails } from './kms.js';
@@ -551,8 +552,13 @@ class AccountRun {
     return entry;
   }
 
-  /** With CONTACTFLOW_LOGS on, the log groups named like the instance's flow log group, and that group's key. */
+  /**
+   * With CONTACTFLOW_LOGS on, the log groups named like the instance's flow log group, and that group's
+   * key. Flow logs are no storage resource type: like the rules, a run narrowed with --resource-types
+   * leaves them out.
+   */
   private contactFlowLogGroupsOf(region: string, described: DescribeRecord, attributes: ConnectInstanceEvidence['attributes']): Promise<LogGroupsRecord> | undefined {
+    if (!STORAGE_RESOURCE_TYPES.every((type) => this.options.resourceTypes.includes(type))) return undefined;
     if (attributes.status !== 'ok' || described.status !== 'ok') return undefined;
     const flowLogs = attributes.response.find((attribute) => attribute.AttributeType === 'CONTACTFLOW_LOGS');
     const alias = described.response.Instance.InstanceAlias;

@@ -35,6 +35,14 @@ vi.mock('@aws-sdk/client-firehose', () => {
   loaded.push('client-firehose');
   return {};
 });
+vi.mock('@aws-sdk/client-kinesis-video', () => {
+  loaded.push('client-kinesis-video');
+  return {};
+});
+vi.mock('@aws-sdk/client-cloudwatch-logs', () => {
+  loaded.push('client-cloudwatch-logs');
+  return {};
+});
 
 describe('the collector loads the SDK lazily', () => {
   it('imports without loading any @aws-sdk client', async () => {
