@@ -5,10 +5,13 @@
  * - `FAIL` → `<failure type="SEVERITY">`, `ERROR` → `<error type="ErrorCode">`, `NOT_APPLICABLE` →
  *   `<skipped>`; `PASS`, `MANAGED` and `WAIVED` are plain test cases (waivers are listed in the suite's
  *   `<system-out>`: the strict Ant schema allows no `<system-out>` inside a test case).
- * - `classname` is the hop and `name` is rule id + resource ARN, so (classname, name) is unique within
- *   a suite (GitLab keeps only the first of duplicates and shows `classname` as the suite).
- * - The document validates against both the Jenkins xUnit schema (`junit-10.xsd`) and the strict Apache
- *   Ant schema: a bare `<testsuites>`, then per suite `package`, `id`, `hostname`, a time-zone-less
+ * - `classname` is `<instance>.<hop>` (the instance's alias, else its id, else its ARN: see
+ *   `instanceNamer`), so Jenkins' package/class tree and GitLab's suite column show the instance; `name`
+ *   is rule id + resource ARN. (classname, name) is unique within the file, also when two instances
+ *   share a bucket or key (GitLab keeps only the first of duplicates and shows `classname` as the suite).
+ * - The root `<testsuites>` carries the file's totals (see `rootTotals`).
+ * - The document validates against the Jenkins xUnit schema (`junit-10.xsd`) and, but for the root's
+ *   totals, the strict Apache Ant schema: per suite `package`, `id`, `hostname`, a time-zone-less
  *   `timestamp`, `<properties>`, the test cases, `<system-out>` and `<system-err>` in that order, and
  *   `time` on every test case with at most three decimals.
  * - The report does not time rules one by one: test cases take `time="0"`; a suite's time is the run's.
@@ -39,16 +42,49 @@ function aliasOf(suite: Suite): string {
   return oneLine(suite.instance?.instanceAlias ?? '').trim();
 }
 
-/** The instance alias when it is printable and unique in the report; the ARN otherwise. */
-function suiteNamer(suites: readonly Suite[]): (suite: Suite) => string {
-  const uses = new Map<string, number>();
+/** The instance id, from the instance or its ARN (`arn:aws:connect:REGION:ACCOUNT:instance/ID`; not `instance/*`, a region's "any instance"). */
+function idOf(suite: Suite): string {
+  return oneLine(suite.instance?.instanceId ?? '').trim() || (/:instance\/([A-Za-z0-9-]+)$/.exec(suite.instanceArn)?.[1] ?? '');
+}
+
+/**
+ * How an instance is named, as its suite and at the head of each test case's `classname`: its alias
+ * when printable and unique in the report, else its id when unique, else its ARN. No two instances
+ * share a name, even when the same alias or id turns up in two accounts or regions.
+ */
+function instanceNamer(suites: readonly Suite[]): (suite: Suite) => string {
+  const candidates = [aliasOf, idOf];
+  const uses = candidates.map((candidate) => {
+    const counts = new Map<string, number>();
+    for (const suite of suites) counts.set(candidate(suite), (counts.get(candidate(suite)) ?? 0) + 1);
+    return counts;
+  });
+  const names = new Map<Suite, string>();
   for (const suite of suites) {
-    const alias = aliasOf(suite);
-    uses.set(alias, (uses.get(alias) ?? 0) + 1);
+    const index = candidates.findIndex((candidate, i) => candidate(suite) !== '' && uses[i]?.get(candidate(suite)) === 1);
+    names.set(suite, index < 0 ? suite.instanceArn : (candidates[index]?.(suite) ?? suite.instanceArn));
   }
+  // An alias that is another instance's id (or ARN) would still clash: those instances take their ARN.
+  const taken = new Map<string, number>();
+  for (const name of names.values()) taken.set(name, (taken.get(name) ?? 0) + 1);
   return (suite) => {
-    const alias = aliasOf(suite);
-    return alias !== '' && uses.get(alias) === 1 ? alias : suite.instanceArn;
+    const name = names.get(suite) ?? suite.instanceArn;
+    return taken.get(name) === 1 ? name : suite.instanceArn;
+  };
+}
+
+/**
+ * (classname, name) pairs are unique by construction (instance, hop, rule and resource name a
+ * finding); should a report still hold two alike (a hand-merged one), the later test case gets the
+ * finding id, then a counter, so GitLab does not drop it as a duplicate.
+ */
+function uniqueNames(): (classname: string, name: string, finding: Finding) => string {
+  const seen = new Set<string>();
+  return (classname, name, finding) => {
+    let unique = name;
+    for (let n = 2; seen.has(`${classname}\n${unique}`); n++) unique = n === 2 ? `${name} (${finding.id})` : `${name} (${finding.id} #${n - 1})`;
+    seen.add(`${classname}\n${unique}`);
+    return unique;
   };
 }
 
@@ -92,8 +128,8 @@ function errorType(finding: Finding): string {
   return typeof code === 'string' && oneLine(code).trim() !== '' ? oneLine(code).trim() : 'EvaluationError';
 }
 
-function testcase(finding: Finding): string {
-  const open = `    <testcase classname="${xmlAttr(finding.hop)}" name="${xmlAttr(`${finding.ruleId} ${finding.resource.arn}`)}" time="0"`;
+function testcase(finding: Finding, classname: string, name: string): string {
+  const open = `    <testcase classname="${xmlAttr(classname)}" name="${xmlAttr(name)}" time="0"`;
   const message = xmlAttr(oneLine(finding.message));
   switch (finding.status) {
     case 'FAIL':
@@ -145,12 +181,24 @@ function systemOut(suite: Suite): string {
   return lines.length > 0 ? `    <system-out>${xmlText(lines.join('\n'))}</system-out>` : '    <system-out/>';
 }
 
+/**
+ * The root's totals, over every test case in the file. The Jenkins xUnit schema allows `name`, `tests`,
+ * `failures`, `errors` and `time` there and no `skipped` (the xUnit plugin skips a file that does not
+ * validate), so the skipped total is each suite's `skipped`, summed. The strict Ant schema allows no
+ * root attribute at all; its consumers read the suites.
+ */
+function rootTotals(report: Report, time: string): string {
+  const count = (status: Finding['status']) => report.findings.filter((f) => f.status === status).length;
+  return `name="${PACKAGE}" tests="${report.findings.length}" failures="${count('FAIL')}" errors="${count('ERROR')}" time="${time}"`;
+}
+
 function* junitChunks(report: Report): Iterable<string> {
   const suites = suitesOf(report);
-  const name = suiteNamer(suites);
+  const name = instanceNamer(suites);
+  const unique = uniqueNames();
   const time = duration(report);
   const stamp = timestamp(report.run.startedAt);
-  yield '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n';
+  yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ${rootTotals(report, time)}>\n`;
   for (const [index, suite] of suites.entries()) {
     const count = (status: Finding['status']) => suite.findings.filter((f) => f.status === status).length;
     const attributes = [
@@ -168,7 +216,10 @@ function* junitChunks(report: Report): Iterable<string> {
     const props = properties(report, suite);
     yield `  <testsuite ${attributes.join(' ')}>\n`;
     yield props.length > 0 ? ['    <properties>', ...props, '    </properties>\n'].join('\n') : '    <properties/>\n';
-    for (const finding of suite.findings) yield `${testcase(finding)}\n`;
+    for (const finding of suite.findings) {
+      const classname = `${name(suite)}.${finding.hop}`;
+      yield `${testcase(finding, classname, unique(classname, `${finding.ruleId} ${finding.resource.arn}`, finding))}\n`;
+    }
     yield `${systemOut(suite)}\n    <system-err/>\n  </testsuite>\n`;
   }
   yield '</testsuites>\n';
