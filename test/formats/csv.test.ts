@@ -1,8 +1,12 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, csv, csvValues, UTF8_BOM } from '../../src/formats/csv.js';
 import { csvCell, FORMULA_START, neutralizeFormula, revealInvisible, stripTerminal } from '../../src/formats/escape.js';
 import type { FormatOptions } from '../../src/formats/types.js';
+import { DEMO, runCli } from '../helpers/cli.js';
 import { cases, CONTROL_CHARACTERS, HOSTILE, HOSTILE_WAIVERS, INVISIBLE_CHARACTERS } from './cases.js';
 
 const OPTIONS: FormatOptions = { color: false, unicode: false };
@@ -120,4 +124,19 @@ describe('CSV --csv-bom', () => {
     expect(parse(withBom, { bom: true, record_delimiter: ['\r\n'] })).toEqual(records(plain));
     expect([...csv.chunks(report, { ...OPTIONS, csvBom: true })].join('')).toBe(withBom);
   });
+
+  it('is a flag of the CLI, for stdout and --output files alike', async () => {
+    const plain = await runCli(['audit', '--snapshot', DEMO, '--format', 'csv']);
+    const withBom = await runCli(['audit', '--snapshot', DEMO, '--format', 'csv', '--csv-bom']);
+    expect(plain.stdout.startsWith(UTF8_BOM)).toBe(false);
+    expect(withBom.stdout).toBe(`${UTF8_BOM}${plain.stdout}`);
+    const dir = mkdtempSync(join(tmpdir(), 'cna-csv-bom-'));
+    try {
+      await runCli(['audit', '--snapshot', DEMO, '--output', `csv=${join(dir, 'findings.csv')}`, '--csv-bom']);
+      expect(readFileSync(join(dir, 'findings.csv')).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+      expect(readFileSync(join(dir, 'findings.csv'), 'utf8')).toBe(withBom.stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

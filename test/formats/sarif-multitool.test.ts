@@ -156,3 +156,21 @@ describe('SARIF against GitHub ingestion rules (sarif-multitool validate, Gh and
     expect(validate('parent', parent)).toEqual([]);
   }, 120_000);
 });
+
+describe('SARIF flags through the CLI', () => {
+  it('--sarif-category on merge too; an unusable category is a usage error (exit 2)', async () => {
+    const json = await runCli(['audit', '--snapshot', DEMO, '--format', 'json']);
+    const shard = join(mkdtempSync(join(tmpdir(), 'cna-sarif-merge-')), 'shard.json');
+    writeFileSync(shard, json.stdout);
+    try {
+      const merged = await runCli(['merge', shard, '--format', 'sarif', '--sarif-category', 'connect/all-accounts']);
+      expect((JSON.parse(merged.stdout) as Log).runs[0]?.automationDetails.id).toBe('connect/all-accounts/');
+      const bad = await runCli(['audit', '--snapshot', DEMO, '--format', 'sarif', '--sarif-category', '///']);
+      expect(bad.code).toBe(2);
+      expect(bad.stdout).toBe('');
+      expect(bad.stderr).toMatch(/--sarif-category \/\/\/: expected a name/);
+    } finally {
+      rmSync(resolve(shard, '..'), { recursive: true, force: true });
+    }
+  }, 60_000);
+});
