@@ -523,12 +523,13 @@ class AccountRun {
   }
 
   /**
-   * The Kinesis Video streams of each distinct prefix the MEDIA_STREAMS configs name (recorded, possibly
-   * empty, whenever the configs were listed), and the key of every stream read.
+   * The Kinesis Video streams of each distinct prefix the MEDIA_STREAMS configs name (no record when
+   * they name none), and the key of every stream read.
    */
   private async videoStreamsOf(region: string, configs: StorageConfigsRecord): Promise<ConnectInstanceEvidence['videoStreams']> {
     if (configs.status !== 'ok') return undefined;
     const prefixes = unique(configs.response.flatMap((config) => (config.KinesisVideoStreamConfig?.Prefix ? [config.KinesisVideoStreamConfig.Prefix] : [])));
+    if (prefixes.length === 0) return undefined;
     const lists = await Promise.all(prefixes.map((prefix) => this.videoStreamsOnce(region, prefix)));
     return Object.fromEntries(prefixes.map((prefix, index) => [prefix, lists[index] as VideoStreamsRecord]));
   }

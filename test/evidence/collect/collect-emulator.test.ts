@@ -147,6 +147,19 @@ function customerKeyRecord(reference: string): KeyEvidence {
         LastUpdatedDate: CREATED,
       })),
     },
+    // Connect's grant to the instance's service role, and one of another service (two pages at page size 2 with a third).
+    grants: {
+      status: 'ok',
+      response: ['connect-1', 'connect-2', 'other'].map((name, n) => ({
+        KeyId: KEY_ARN,
+        GrantId: `grant-${n}`,
+        Name: '',
+        CreationDate: CREATED,
+        GranteePrincipal: `arn:aws:iam::${ACCOUNT}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_${name}`,
+        IssuingAccount: `arn:aws:iam::${ACCOUNT}:root`,
+        Operations: ['Encrypt', 'Decrypt', 'GenerateDataKey'],
+      })),
+    },
   };
 }
 
@@ -188,6 +201,25 @@ function state(): EvidenceDocument {
                   },
                 },
                 approvedOrigins: { status: 'ok', response: ['https://a.example.com', 'https://b.example.com', 'http://c.example.com'] },
+                // ListStreams with the config's prefix, first page (both streams at page size 2).
+                videoStreams: {
+                  media: {
+                    status: 'ok',
+                    response: {
+                      StreamInfoList: [1, 2].map((n) => ({
+                        DeviceName: 'Amazon Connect',
+                        StreamName: `media-contact-${n}`,
+                        StreamARN: `arn:aws:kinesisvideo:us-east-1:${ACCOUNT}:stream/media-contact-${n}/170000000000${n}`,
+                        MediaType: 'audio/aac',
+                        KmsKeyId: n === 1 ? DELETED_KEY_ARN : KEY_ARN,
+                        Version: `v${n}`,
+                        Status: 'ACTIVE',
+                        CreationTime: CREATED,
+                        DataRetentionInHours: 24,
+                      })),
+                    },
+                  },
+                },
                 attributes: {
                   status: 'ok',
                   response: [
@@ -386,6 +418,7 @@ function state(): EvidenceDocument {
             rotation: { status: 'absent', code: 'UnsupportedOperationException', message: 'Keys with imported key material cannot rotate automatically.' },
             keyPolicy: { status: 'ok', response: { Policy: KEY_POLICY, PolicyName: 'default' } },
             aliases: { status: 'ok', response: [] },
+            grants: { status: 'ok', response: [] },
             rotations: {
               status: 'ok',
               response: [
@@ -537,6 +570,12 @@ describe('collectEvidence against the emulator', () => {
     expect(count(requests, 'GetKeyPolicy')).toBe(2);
     expect(count(requests, 'ListAliases', KEY_ARN)).toBe(2); // three aliases at page size 2
     expect(count(requests, 'ListAliases', EU_KEY_ARN)).toBe(1);
+    expect(count(requests, 'ListGrants', KEY_ARN)).toBe(2); // three grants at page size 2
+    expect(count(requests, 'ListGrants', EU_KEY_ARN)).toBe(1);
+    // One ListStreams for the one MEDIA_STREAMS prefix (inst-2's configs were refused); its streams'
+    // keys are among the references above. No flow logs in a run narrowed to four resource types.
+    expect(requests.filter((r) => r.operation === 'ListStreams').map((r) => [r.resource, r.region])).toEqual([['media', 'us-east-1']]);
+    expect(count(requests, 'DescribeLogGroups')).toBe(0);
     // Rotations are listed for imported key material only (three rotations, two pages).
     expect(requests.filter((r) => r.operation === 'ListKeyRotations').map((r) => [r.resource, r.region])).toEqual([
       [EU_KEY_ARN, 'eu-west-1'],
