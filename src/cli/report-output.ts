@@ -4,6 +4,7 @@
  */
 import { Option, type Command } from 'commander';
 import { findFormatter, FORMATTERS, type FormatOptions, type Formatter } from '../formats/index.js';
+import { MARKDOWN_MAX_BYTES, parseMaxBytes, PR_COMMENT_MAX_BYTES } from '../formats/markdown.js';
 import { parseOcsfVersion } from '../formats/ocsf.js';
 import { DEFAULT_SARIF_CATEGORY, parseSarifCategory } from '../formats/sarif.js';
 import type { Report } from '../report/schema.js';
@@ -20,6 +21,7 @@ export interface ReportOutputFlags {
   sarifArtifact?: string;
   sarifCategory?: string;
   csvBom?: boolean;
+  maxBytes?: string;
   quiet?: boolean;
 }
 
@@ -41,6 +43,7 @@ export function reportOptions(command: Command): Command {
     .option('--sarif-artifact <path>', 'file SARIF results point at, relative to the working directory (default: the evidence or config file)')
     .option('--sarif-category <name>', `SARIF automationDetails category, one per job that uploads to the same repository (default: ${DEFAULT_SARIF_CATEGORY})`)
     .option('--csv-bom', 'start CSV output with a UTF-8 byte order mark (for Excel)')
+    .option('--max-bytes <n>', `upper bound of Markdown output in bytes: failures first, then diagrams, and a last line saying what was left out (default: ${MARKDOWN_MAX_BYTES}, GitHub's job-summary limit; ${PR_COMMENT_MAX_BYTES} for a PR comment)`)
     .option('--no-color', 'no colours (NO_COLOR is honoured too)');
 }
 
@@ -71,6 +74,7 @@ export function prepareReportOutputs(flags: ReportOutputFlags, artifactPath: str
     sarifCategory: parseSarifCategory(flags.sarifCategory),
     csvBom: flags.csvBom === true,
     ocsfVersion: parseOcsfVersion(flags.ocsfVersion),
+    maxBytes: parseMaxBytes(flags.maxBytes),
   };
   return { stdout, files, options };
 }

@@ -70,6 +70,25 @@ export function escapeMarkdown(value: string): string {
 }
 
 /**
+ * Account-controlled text as a GFM code span, where nothing is Markdown: no emphasis, link, HTML or
+ * autolink (GFM turns `http://…`, `www.…` and e-mail addresses in plain text into links, whatever is
+ * escaped around them). One line (`oneLine`), invisible characters as escapes; the fence is one
+ * backtick longer than the longest run of backticks inside, with a space inside each end when the text
+ * starts or ends with a backtick or a space (CommonMark strips one such pair). Not for table cells: a
+ * pipe there ends the cell even inside a code span, and renderers disagree on `\\|` (cmark-gfm keeps
+ * the pipe in the cell, micromark splits it). Empty text gives an empty string (two backticks are no span).
+ */
+export function markdownCode(value: string): string {
+  const text = revealInvisible(oneLine(value));
+  if (text === '') return '';
+  let longest = 0;
+  for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = '`'.repeat(longest + 1);
+  const pad = /^[` ]|[` ]$/.test(text) ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/**
  * HTML text and (quoted) attribute values: terminal sequences and control characters removed (see
  * `stripTerminal`), invisible format characters as visible escapes, `& < > " '` as entities.
  */

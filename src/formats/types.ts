@@ -15,6 +15,8 @@ export interface FormatOptions {
   csvBom?: boolean | undefined;
   /** OCSF schema version. */
   ocsfVersion?: string | undefined;
+  /** Markdown: upper bound of the output in UTF-8 bytes (default 1 MiB, GitHub's job-summary limit). */
+  maxBytes?: number | undefined;
 }
 
 /** One output format: turns a report into text. Writing it anywhere is someone else's job. */
