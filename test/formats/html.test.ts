@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEVERITIES, STATUSES, type Status } from '../../src/findings/status.js';
 import { escapeHtml, revealInvisible, scriptJson } from '../../src/formats/escape.js';
@@ -12,12 +12,12 @@ import { STATUS_COLOURS } from '../../src/formats/mermaid.js';
 import type { FormatOptions } from '../../src/formats/types.js';
 import { DOCUMENTED_HOPS } from '../../src/paths/hops.js';
 import type { Report } from '../../src/report/schema.js';
+import { launchChromium } from '../helpers/browser.js';
 import { ROOT } from '../helpers/cli.js';
 import { DEMO_EVIDENCE, reportFor } from '../helpers/report.js';
 import { cases, HOSTILE, INVISIBLE_CHARACTERS } from './cases.js';
 
 const OPTIONS: FormatOptions = { color: false, unicode: true };
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = resolve(ROOT, 'test-artifacts/html-report.png');
 
 /** Breaks out of text, attributes, the JSON block and the script if anything is left unescaped. */
@@ -149,14 +149,8 @@ describe('html in a real browser (Chromium, headless)', () => {
   let dir: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: the HTML report is tested in Debian's Chromium (apt-get install -y chromium); no browser is downloaded`);
-    }
     dir = mkdtempSync(join(tmpdir(), 'cna-html-'));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    ({ browser } = await launchChromium());
   });
 
   afterAll(async () => {
