@@ -4,6 +4,7 @@ import { InputError } from '../errors.js';
 import { EXIT } from '../report/exit-code.js';
 import { TOOL_VERSION } from '../version.js';
 import type { AuditFlags, CollectFlags } from './commands/audit.js';
+import type { SecurityHubFlags } from './commands/export.js';
 import { TUNING } from '../scope/tuning.js';
 import { removePendingTemporaries } from './output.js';
 import { clearProgressLines } from './progress.js';
@@ -78,6 +79,7 @@ export function buildProgram(): Command {
     .option('--snapshot <file>', 'audit a saved evidence file instead of the live account')
     .option('--framework <name>', 'run only rules mapped to this framework: pci, hipaa, nist, iso, soc2')
     .option('--allow-empty', 'a run that finds no instance to audit exits 0 with a warning (default: exit 3)')
+    .option('--to-security-hub', 'then import the findings into AWS Security Hub, as `export security-hub` does (with the same credentials)')
     .addHelpText('after', `${LIVE_ONLY_HELP}\n${EXIT_CODES_HELP}`)
     .action(async (flags: AuditFlags) => {
       process.exitCode = await (await import('./commands/audit.js')).runAudit(flags);
@@ -133,6 +135,29 @@ could not be written after the collection (each one named); 129/130/143 on SIGHU
     .addHelpText('after', EXIT_CODES_HELP)
     .action(async (files: string[], flags: ReportOutputFlags) => {
       process.exitCode = await (await import('./commands/merge.js')).runMerge(files, flags);
+    });
+
+  program
+    .command('export')
+    .description('import a JSON report into AWS Security Hub (BatchImportFindings; findings resolved since an earlier import are archived)')
+    .addArgument(new Argument('<target>', 'where to: security-hub').choices(['security-hub']))
+    .argument('<report>', 'report written with --format json')
+    .option('--profile <name>', 'AWS shared config / SSO profile')
+    .option('--endpoint-url <url>', 'send every AWS call to this endpoint (AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_SECURITYHUB are honoured too)')
+    .option('--role-arn <arn>', "role to assume in each account of the report but the caller's, {accountId} standing for its id")
+    .option('--external-id <id>', 'ExternalId sent with AssumeRole')
+    .option('--concurrency <n>', `requests in flight at most, ${range(TUNING.concurrency)}`)
+    .option('--max-attempts <n>', `attempts per call for throttling, 5xx and network errors, ${range(TUNING.maxAttempts)}`)
+    .option('--timeout <seconds>', `whole-run time limit, ${range(TUNING.timeout)}`)
+    .option('--verbose', 'log AWS calls to stderr (never credentials)')
+    .option('--quiet', 'no summary on stderr (refused findings and errors are always printed)')
+    .addHelpText('after', `
+Exit codes of export: 0 every finding imported (and every resolved one archived); 2 bad flag or
+unreadable report; 3 a finding refused (FailedFindings, one line each on stderr), a request that
+failed (e.g. AccessDenied, one line naming the IAM action), or an account whose credentials the run
+does not have; 129/130/143 on SIGHUP/SIGINT/SIGTERM.`)
+    .action(async (_target: 'security-hub', file: string, flags: SecurityHubFlags) => {
+      process.exitCode = await (await import('./commands/export.js')).runExport(file, flags);
     });
 
   program

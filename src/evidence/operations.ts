@@ -1,6 +1,8 @@
 /**
  * Every AWS API call the tool makes, with the IAM action it needs. The collectors call through this
- * table, rules name it in ERROR findings, and a test keeps docs/iam-policy.json in step with it.
+ * table, rules name it in ERROR findings, and a test keeps docs/iam-policy.json (the read-only audit
+ * policy: `iamAction`) in step with it. The Security Hub import writes, so its actions are not in that
+ * policy but in docs/iam-policy-security-hub.json (`importAction`, checked by its own test).
  */
 
 export const OPERATIONS = {
@@ -55,7 +57,10 @@ export const OPERATIONS = {
   'ds:ListCertificates': { service: 'ds', operation: 'ListCertificates', iamAction: 'ds:ListCertificates' },
   'ds:DescribeSettings': { service: 'ds', operation: 'DescribeSettings', iamAction: 'ds:DescribeSettings' },
   'ds:DescribeTrusts': { service: 'ds', operation: 'DescribeTrusts', iamAction: 'ds:DescribeTrusts' },
-} as const satisfies Record<string, { service: string; operation: string; iamAction: string | undefined }>;
+  // `export security-hub` and `audit --to-security-hub` only; granted separately (see above).
+  'securityhub:BatchImportFindings': { service: 'securityhub', operation: 'BatchImportFindings', iamAction: undefined, importAction: 'securityhub:BatchImportFindings' },
+  'securityhub:GetFindings': { service: 'securityhub', operation: 'GetFindings', iamAction: undefined, importAction: 'securityhub:GetFindings' },
+} as const satisfies Record<string, { service: string; operation: string; iamAction: string | undefined; importAction?: string }>;
 
 export type OperationKey = keyof typeof OPERATIONS;
 export type Operation = (typeof OPERATIONS)[OperationKey];

@@ -8,7 +8,7 @@ import { ROOT } from '../helpers/cli.js';
 function readmeCommands(): Array<{ command: string; flags: string[] }> {
   const text = readFileSync(resolve(ROOT, 'README.md'), 'utf8').replace(/\n\s+(?=--[a-z])/g, ' ');
   const found: Array<{ command: string; flags: string[] }> = [];
-  for (const match of text.matchAll(/connect-netpath-audit (audit|collect|rules|explain|paths|diff|schema|merge)\b([^\n|;&>`]*)/g)) {
+  for (const match of text.matchAll(/connect-netpath-audit (audit|collect|rules|explain|paths|diff|schema|merge|export)\b([^\n|;&>`]*)/g)) {
     const flags = [...(match[2] ?? '').matchAll(/(?:^|\s)(--[a-z][a-z-]*)/g)].map((m) => m[1] as string);
     found.push({ command: match[1] as string, flags });
   }

@@ -17,6 +17,7 @@ import { organizationsService } from './organizations.js';
 import { RateLimiter } from './rate-limit.js';
 import { s3Service } from './s3.js';
 import { s3ControlService } from './s3control.js';
+import { securityHubService } from './securityhub.js';
 import { EmulatorState } from './state.js';
 import { firehoseService, kinesisService } from './streams.js';
 import { accountOfAccessKey, stsService } from './sts.js';
@@ -44,6 +45,8 @@ const MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_SERVICE_RATES: Partial<Record<ServiceName, { ratePerSecond: number; burst: number }>> = {
   kinesis: { ratePerSecond: 20, burst: 20 },
   firehose: { ratePerSecond: 5, burst: 5 },
+  // BatchImportFindings (GetFindings has its own, lower one in securityhub.ts).
+  securityhub: { ratePerSecond: 10, burst: 30 },
 };
 
 function header(request: WireRequest, name: string): string | undefined {
@@ -81,6 +84,7 @@ function inferService(request: WireRequest): string {
   if (target.startsWith('Kinesis_20131202.')) return 'kinesis';
   if (target.startsWith('Firehose_20150804.')) return 'firehose';
   if (request.rawPath === '/listStreams' || request.rawPath === '/describeStream') return 'kinesisvideo';
+  if (request.rawPath === '/findings' || request.rawPath === '/findings/import') return 'securityhub';
   if (request.query.has('Action') || /(^|&)Action=/.test(request.body)) return 'sts';
   if (request.rawPath === '/instance' || request.rawPath.startsWith('/instance/')) return 'connect';
   return 's3';
@@ -131,6 +135,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const randomThrottle = options.throttle ? new RandomThrottle(options.throttle.fraction, options.throttle.seed) : undefined;
   const faults = new FaultInjector(options.faults ?? []);
 
+  const securityHub = securityHubService(pageSize, options.securityHubFindings ?? []);
   const services = new Map<ServiceName, ServiceModule>([
     ['connect', connectService(state, pageSize)],
     ['s3', s3Service(state, pageSize)],
@@ -143,6 +148,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     ['logs', logsService(state, pageSize)],
     ['kinesis', kinesisService(state)],
     ['firehose', firehoseService(state, pageSize)],
+    ['securityhub', securityHub],
   ]);
 
   const requests: RequestLogEntry[] = [];
@@ -259,6 +265,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    securityHub,
     close: () =>
       new Promise<void>((resolve, reject) => {
         closing.abort();

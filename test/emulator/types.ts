@@ -4,9 +4,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EvidenceDocument } from '../../src/evidence/model.js';
 
-export type ServiceName = 'connect' | 's3' | 's3control' | 'kms' | 'ds' | 'sts' | 'organizations' | 'kinesisvideo' | 'logs' | 'kinesis' | 'firehose';
+export type ServiceName = 'connect' | 's3' | 's3control' | 'kms' | 'ds' | 'sts' | 'organizations' | 'kinesisvideo' | 'logs' | 'kinesis' | 'firehose' | 'securityhub';
 
-export const SERVICE_NAMES: readonly ServiceName[] = ['connect', 's3', 's3control', 'kms', 'ds', 'sts', 'organizations', 'kinesisvideo', 'logs', 'kinesis', 'firehose'];
+export const SERVICE_NAMES: readonly ServiceName[] = ['connect', 's3', 's3control', 'kms', 'ds', 'sts', 'organizations', 'kinesisvideo', 'logs', 'kinesis', 'firehose', 'securityhub'];
 
 export interface Fault {
   service: ServiceName;
@@ -43,6 +43,8 @@ export interface EmulatorOptions {
   requireExternalId?: string;
   /** Bucket name → owning account id; overrides the owner derived from the evidence. */
   bucketOwners?: Record<string, string>;
+  /** Findings Security Hub already holds (as if imported earlier), stored under their AwsAccountId and ProductArn region. */
+  securityHubFindings?: Record<string, unknown>[];
 }
 
 export interface RequestLogEntry {
@@ -61,6 +63,8 @@ export interface Emulator {
   url: string;
   port: number;
   requests: RequestLogEntry[];
+  /** What Security Hub holds: the findings imported so far, per account and region. */
+  securityHub: { findings(account: string, region: string): Record<string, unknown>[] };
   close(): Promise<void>;
   /** Clears the request log, the rate-limit buckets, the `times` counters of faults and the throttle PRNG. */
   reset(): void;

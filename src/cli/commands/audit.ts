@@ -25,6 +25,8 @@ export interface AuditFlags extends ScopeFlags, AccountFlags, ReportOutputFlags,
   profile?: string;
   endpointUrl?: string;
   allowEmpty?: boolean;
+  /** Import the findings into Security Hub once the report is written (`export security-hub`). */
+  toSecurityHub?: boolean;
   verbose?: boolean;
   quiet?: boolean;
 }
@@ -153,7 +155,11 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
   const say = log(flags, undefined);
   const report = await judge(flags, scope, accounts, signal, startedAt, configWarnings, say);
   say(`writing the report (${report.findings.length} findings)`);
-  return emitReport(report, outputs, { quiet: flags.quiet, signal, failureExit: flags.snapshot ? EXIT.usage : EXIT.incomplete });
+  const code = await emitReport(report, outputs, { quiet: flags.quiet, signal, failureExit: flags.snapshot ? EXIT.usage : EXIT.incomplete });
+  if (!flags.toSecurityHub) return code;
+  // A FAIL (1) or an unwritten report keeps its code; an audit that passed is incomplete if the import is.
+  const imported = await (await import('./export.js')).importReport(report, flags, signal);
+  return code === EXIT.ok ? imported : code;
 }
 
 function ensureDirectory(dir: string): void {

@@ -15,6 +15,7 @@ import type * as KmsSdk from '@aws-sdk/client-kms';
 import type * as OrganizationsSdk from '@aws-sdk/client-organizations';
 import type * as S3Sdk from '@aws-sdk/client-s3';
 import type * as S3ControlSdk from '@aws-sdk/client-s3-control';
+import type * as SecurityHubSdk from '@aws-sdk/client-securityhub';
 import type * as StsSdk from '@aws-sdk/client-sts';
 
 /** A function returning credentials (what the SDK calls an AwsCredentialIdentityProvider). */
@@ -177,6 +178,14 @@ export class ClientFactory {
     return this.cached('firehose', region, async () => {
       const sdk = await import('@aws-sdk/client-firehose');
       return { sdk, client: new sdk.FirehoseClient(this.baseConfig(region)) };
+    });
+  }
+
+  /** Security Hub, for `export security-hub` and `audit --to-security-hub` only (never by a collection). */
+  securityHub(region: string): Promise<Loaded<SecurityHubSdk.SecurityHubClient, typeof SecurityHubSdk>> {
+    return this.cached('securityhub', region, async () => {
+      const sdk = await import('@aws-sdk/client-securityhub');
+      return { sdk, client: new sdk.SecurityHubClient(this.baseConfig(region)) };
     });
   }
 

@@ -36,6 +36,14 @@ export const DEFAULT_RATES: Partial<Record<OperationKey, RateLimit>> = {
   // "| ListGrants request rate | 100 |" ("For cross-account requests, AWS KMS throttles the account
   // that makes the requests, not the account that owns the KMS key.")
   'kms:ListGrants': { ratePerSecond: 90, burst: 5 },
+  // https://docs.aws.amazon.com/securityhub/latest/partnerguide/guidelines-batchimportfindings.html:
+  // "The throttle rate limit is 10 TPS per account per Region, with a burst of 30 TPS." (the API
+  // reference's introduction, also in the SDK's SecurityHub client docs: "BatchImportFindings - RateLimit
+  // of 10 requests per second. BurstLimit of 30 requests per second.")
+  'securityhub:BatchImportFindings': { ratePerSecond: 9, burst: 5 },
+  // https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html (and the SDK's client docs):
+  // "GetFindings - RateLimit of 3 requests per second. BurstLimit of 6 requests per second."
+  'securityhub:GetFindings': { ratePerSecond: 2.7, burst: 2 },
 };
 
 /** The pacing of one operation: Connect's from the run's flags, the others from the table. */
