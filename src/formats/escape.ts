@@ -35,6 +35,10 @@ const CONTROL_SEQUENCE =
 /** C0 and C1 control characters, DEL included, other than tab, LF and CR. */
 const CONTROL_CHARACTER = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 
+/** The sources of both, for code that runs elsewhere (the HTML report's script) and must strip alike: `new RegExp(source, 'g')`. */
+export const CONTROL_SEQUENCE_SOURCE = CONTROL_SEQUENCE.source;
+export const CONTROL_CHARACTER_SOURCE = CONTROL_CHARACTER.source;
+
 /**
  * The one control-character stripper of every format: terminal control sequences removed whole (see
  * {@link CONTROL_SEQUENCE}), then every remaining C0/C1 control character removed. Tab, LF and CR

@@ -3,11 +3,15 @@
  * control sequences in account text — OSC 8 hyperlinks and OSC 52 clipboard writes above all — are
  * removed whole, payload included, so neither a terminal nor a reader ever meets them.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { oneLine, stripControl, stripTerminal } from '../../src/formats/escape.js';
+import { CONTROL_CHARACTER_SOURCE, CONTROL_SEQUENCE_SOURCE, oneLine, stripControl, stripTerminal } from '../../src/formats/escape.js';
 import { findFormatter } from '../../src/formats/index.js';
 import type { FormatOptions } from '../../src/formats/types.js';
 import type { Finding, Report } from '../../src/report/schema.js';
+import { runCli } from '../helpers/cli.js';
 import { DEMO_EVIDENCE, reportFor } from '../helpers/report.js';
 
 const ESC = '\u001b';
@@ -99,5 +103,29 @@ describe.each(['text', 'markdown', 'csv', 'junit', 'html'])('%s with OSC 8 and O
     expect(full).not.toMatch(CONTROL);
     for (const payload of PAYLOADS) expect(text, payload).not.toContain(payload);
     expect(text).toContain('click here click here visible');
+  });
+});
+
+describe('the stripper outside the formats', () => {
+  it('has sources that strip alike where the module cannot run (the HTML report script)', () => {
+    const strip = (value: string) => value.replace(new RegExp(CONTROL_SEQUENCE_SOURCE, 'g'), '').replace(new RegExp(CONTROL_CHARACTER_SOURCE, 'g'), '');
+    expect(strip(HOSTILE)).toBe(stripTerminal(HOSTILE));
+  });
+
+  it('diff prints report values through it: a hand-edited report cannot reach the terminal', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'escape-diff-'));
+    try {
+      const report = reportFor(DEMO_EVIDENCE);
+      const first = report.findings.findIndex((f) => f.status === 'FAIL');
+      const edited: Report = { ...report, findings: report.findings.map((f, i) => (i === first ? { ...f, id: 'new-one', message: HOSTILE, resource: { ...f.resource, arn: OSC52 } } : f)) };
+      writeFileSync(join(dir, 'old.json'), JSON.stringify(report));
+      writeFileSync(join(dir, 'new.json'), JSON.stringify(edited));
+      const result = await runCli(['diff', join(dir, 'old.json'), join(dir, 'new.json')]);
+      expect(result.stdout).toContain('click here click here visible');
+      expect(result.stdout).not.toMatch(CONTROL);
+      for (const payload of PAYLOADS) expect(result.stdout, payload).not.toContain(payload);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

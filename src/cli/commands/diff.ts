@@ -1,5 +1,6 @@
 /** `diff`: new, resolved and unchanged findings between two reports, by stable finding id. */
 import { InputError } from '../../errors.js';
+import { terminalText } from '../../formats/escape.js';
 import { EXIT } from '../../report/exit-code.js';
 import { loadReport } from '../../report/load.js';
 import type { Finding, Report } from '../../report/schema.js';
@@ -30,7 +31,8 @@ export async function runDiff(oldFile: string, newFile: string, flags: { format:
   if (flags.format === 'json') {
     await writeStdout(`${JSON.stringify({ new: diff.new, resolved: diff.resolved, unchanged: diff.unchanged }, null, 2)}\n`);
   } else {
-    const line = (f: Finding) => `  ${f.status} ${f.severity} ${f.ruleId} ${f.hop} ${f.resource.arn}: ${f.message.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')}`;
+    // Report files are text anyone may have edited: every value goes through the formats' one stripper.
+    const line = (f: Finding) => `  ${terminalText(`${f.status} ${f.severity} ${f.ruleId} ${f.hop} ${f.resource.arn}: ${f.message}`)}`;
     const text = [
       `New (${diff.new.length})`,
       ...diff.new.map(line),
