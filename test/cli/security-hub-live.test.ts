@@ -12,7 +12,7 @@ import { OPERATIONS } from '../../src/evidence/operations.js';
 import type { Finding, Report } from '../../src/report/schema.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
 import { asffValidators } from '../formats/validators.js';
-import { DEMO_ACCOUNT, demoEvidence, emulatorEnv } from '../helpers/accounts.js';
+import { B, C, DEMO_ACCOUNT, demoEvidence, emulatorEnv, MANAGEMENT, organizationState, ROLE_TEMPLATE } from '../helpers/accounts.js';
 import { DEMO, ROOT, runCli } from '../helpers/cli.js';
 
 const REGION = 'eu-central-1';
@@ -254,7 +254,54 @@ describe('export security-hub', () => {
   });
 });
 
+describe('a multi-account report', () => {
+  it('imports each account with its own session through --role-arn (the caller\'s own account directly); an account that could not be audited has no region to import into', async () => {
+    emulator = await startEmulator({ state: organizationState(), pageSize: 100, denyAssumeRole: [C] });
+    const emu = emulator;
+    const audited = await runCli(['audit', '--region', REGION, '--accounts', `${DEMO_ACCOUNT},${B},${C}`, '--role-arn', ROLE_TEMPLATE, '--format', 'json'], {
+      env: emulatorEnv(emu.url, MANAGEMENT),
+    });
+    const report = JSON.parse(audited.stdout) as Report;
+    const file = writeReport('org.json', report);
+    const expected = (account: string) => report.findings.filter((f) => f.resource.accountId === account && f.resource.region === REGION).length;
+    expect(expected(DEMO_ACCOUNT)).toBeGreaterThan(0);
+    expect(expected(B)).toBeGreaterThan(0);
+    emu.reset();
+    const result = await runCli(['export', 'security-hub', file, '--role-arn', ROLE_TEMPLATE, '--quiet'], { env: emulatorEnv(emu.url, DEMO_ACCOUNT) });
+    expect(result.code).toBe(3);
+    expect(emu.securityHub.findings(DEMO_ACCOUNT, REGION)).toHaveLength(expected(DEMO_ACCOUNT));
+    expect(emu.securityHub.findings(B, REGION)).toHaveLength(expected(B));
+    expect(emu.securityHub.findings(B, REGION).every((f) => f.AwsAccountId === B && f.ProductArn === productArn(REGION, B))).toBe(true);
+    // The caller's own account is read directly, B through its role.
+    expect(emu.requests.filter((r) => r.operation === 'AssumeRole').map((r) => r.resource)).toEqual([ROLE_TEMPLATE.replace('{accountId}', B)]);
+    // C could not be audited (its role was refused): its one ERROR names no region, so it cannot be imported anywhere.
+    const unreachable = report.findings.filter((f) => f.resource.accountId === C);
+    expect(unreachable.map((f) => [f.status, f.resource.region])).toEqual([['ERROR', 'global']]);
+    expect(result.stderr).toBe(
+      `connect-netpath-audit: Security Hub account ${C} global: securityhub:BatchImportFindings failed: InvalidGroup: no AWS region ("global") to import into; 1 findings were not imported\n`,
+    );
+    // At export time B's role is refused too: one line naming AssumeRole, nothing sent for B.
+    await emu.close();
+    emulator = await startEmulator({ state: organizationState(), pageSize: 100, denyAssumeRole: [B, C] });
+    const refused = await runCli(['export', 'security-hub', file, '--role-arn', ROLE_TEMPLATE, '--quiet'], { env: emulatorEnv(emulator.url, DEMO_ACCOUNT) });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain(
+      `connect-netpath-audit: Security Hub account ${B} ${REGION}: sts:AssumeRole failed: AccessDenied: ${ROLE_TEMPLATE.replace('{accountId}', B)}: User: `,
+    );
+    expect(emulator.securityHub.findings(B, REGION)).toEqual([]);
+    expect(emulator.securityHub.findings(DEMO_ACCOUNT, REGION)).toHaveLength(expected(DEMO_ACCOUNT));
+  });
+});
+
 describe('audit --to-security-hub', () => {
+  it('a live audit imports what it judged, with the audit\'s credentials and endpoint', async () => {
+    const emu = await emulate();
+    const result = await runCli(['audit', '--region', REGION, '--format', 'json', '--to-security-hub', '--quiet'], { env: emulatorEnv(emu.url, DEMO_ACCOUNT) });
+    const report = JSON.parse(result.stdout) as Report;
+    expect(result.code).toBe(report.summary.exitCode);
+    expect(stored(emu, REGION)).toHaveLength(report.findings.filter((f) => f.resource.region === REGION).length);
+  });
+
   it('writes the report, then imports it; the audit keeps its FAIL exit code', async () => {
     const emu = await emulate();
     const result = await runCli(['audit', '--snapshot', DEMO, '--format', 'json', '--to-security-hub'], { env: emulatorEnv(emu.url, DEMO_ACCOUNT) });

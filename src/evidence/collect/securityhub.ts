@@ -174,14 +174,14 @@ async function exportGroup(ctx: CollectContext, report: Report, group: ImportGro
   return outcome;
 }
 
-function skipped(group: ImportGroup, code: string, message: string): GroupOutcome {
+function skipped(group: ImportGroup, code: string, message: string, operation = 'securityhub:BatchImportFindings'): GroupOutcome {
   return {
     accountId: group.accountId,
     region: group.region,
     imported: 0,
     archived: 0,
     refused: [],
-    errors: [{ operation: 'securityhub:BatchImportFindings', code, message, consequence: `${group.findings.length} findings were not imported` }],
+    errors: [{ operation, code, message, consequence: `${group.findings.length} findings were not imported` }],
   };
 }
 
@@ -209,24 +209,30 @@ export async function exportToSecurityHub(report: Report, options: SecurityHubOp
       return groups.map((g) => skipped(g, code, `the caller's identity could not be established (sts:GetCallerIdentity): ${redact(message)}`));
     }
     const sessionName = roleSessionName(new Date());
+    const sessionFor = async (group: ImportGroup): Promise<ClientFactory | GroupOutcome> => {
+      if (group.accountId === caller) return callerClients;
+      if (!options.roleArn) {
+        return skipped(group, 'NotTheCaller', `BatchImportFindings for the default product ARN must be called by account ${group.accountId} itself; the caller is ${caller || 'unknown'} (run with that account's credentials, or pass --role-arn)`);
+      }
+      const roleArn = options.roleArn.split('{accountId}').join(group.accountId);
+      const credentials = assumeRoleCredentials(assumeRoleCall(callerCtx, group.region, options.signal), { roleArn, roleSessionName: sessionName, externalId: options.externalId, accountId: group.accountId });
+      try {
+        await credentials();
+      } catch (err) {
+        if (isAbortError(err)) throw err;
+        const { code, message } = callErrorOf(err);
+        return skipped(group, code, `${roleArn}: ${redact(message)}`, 'sts:AssumeRole');
+      }
+      const clients = new ClientFactory({ ...settings, credentials });
+      factories.push(clients);
+      return clients;
+    };
     return await Promise.all(
-      groups.map((group) => {
+      groups.map(async (group) => {
         const why = unimportable(group);
         if (why) return skipped(group, 'InvalidGroup', why);
-        let clients = callerClients;
-        if (group.accountId !== caller) {
-          if (!options.roleArn) {
-            return skipped(group, 'NotTheCaller', `BatchImportFindings for the default product ARN must be called by account ${group.accountId} itself; the caller is ${caller || 'unknown'} (run with that account's credentials, or pass --role-arn)`);
-          }
-          const credentials = assumeRoleCredentials(assumeRoleCall(callerCtx, group.region, options.signal), {
-            roleArn: options.roleArn.split('{accountId}').join(group.accountId),
-            roleSessionName: sessionName,
-            externalId: options.externalId,
-            accountId: group.accountId,
-          });
-          clients = new ClientFactory({ ...settings, credentials });
-          factories.push(clients);
-        }
+        const clients = await sessionFor(group);
+        if (!(clients instanceof ClientFactory)) return clients;
         return exportGroup({ accountId: group.accountId, scheduler, clients, connectRate: callerCtx.connectRate, log }, report, group);
       }),
     );
