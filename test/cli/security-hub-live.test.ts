@@ -195,6 +195,34 @@ describe('export security-hub', () => {
     expect(lines).toContain(`Security Hub account ${DEMO_ACCOUNT} ${REGION}: 114 imported, 0 archived, 1 refused`);
   });
 
+  it('an account that has not enabled Security Hub: every finding refused as InvalidAccess, each on its own line, exit 3', async () => {
+    const emu = await emulate({ securityHubDisabled: [DEMO_ACCOUNT] });
+    const result = await exportReport(emu, demoFile, ['--quiet']);
+    expect(result.code).toBe(3);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(demoReport.findings.length);
+    const finding = demoReport.findings[0];
+    if (!finding) throw new Error('no finding');
+    expect(lines).toContain(
+      `connect-netpath-audit: Security Hub refused finding connect-netpath-audit/${finding.ruleId}/${finding.id} (account ${DEMO_ACCOUNT} ${finding.resource.region}): InvalidAccess: Account ${DEMO_ACCOUNT} is not subscribed to AWS Security Hub.`,
+    );
+    expect(stored(emu, REGION)).toEqual([]);
+  });
+
+  it('an older report sent after a newer one changes nothing: Security Hub ignores updates older than what it holds', async () => {
+    const emu = await emulate();
+    expect((await exportReport(emu, demoFile)).code).toBe(0);
+    const older = writeReport('older.json', {
+      ...demoReport,
+      run: { ...demoReport.run, startedAt: '2020-01-01T00:00:00.000Z' },
+      findings: demoReport.findings.map((f) => ({ ...f, title: 'stale' })),
+    });
+    const result = await exportReport(emu, older);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`Security Hub account ${DEMO_ACCOUNT} ${REGION}: 0 imported, 0 archived, 0 refused\nwarning: Security Hub account ${DEMO_ACCOUNT} ${REGION}: 114 findings were left as a newer run imported them`);
+    expect(stored(emu, REGION).every((f) => f.UpdatedAt === demoReport.run.startedAt && f.Title !== 'stale')).toBe(true);
+  });
+
   it('refuses nothing silently: findings of an account the run has no credentials for are one line and exit 3', async () => {
     const emu = await emulate();
     const other = '444455556666';

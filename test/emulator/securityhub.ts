@@ -13,11 +13,16 @@
  * - the required attributes (https://docs.aws.amazon.com/securityhub/latest/userguide/asff-required-attributes.html),
  *   Id ≤ 512, Title ≤ 256, Description ≤ 1024 (API_AwsSecurityFinding), ≤ 240 KB a finding ("up to 240 KB
  *   per finding", same guidelines page), Resources 1–32 with Type and Id.
- * The ErrorCode values (`InvalidInput`, `AccessDeniedException`) are the emulator's choice: AWS documents
- * the fields of ImportFindingsError, not a list of codes.
+ * The ErrorCode values other than `InvalidAccess` (`InvalidInput`, `AccessDeniedException`) are the
+ * emulator's choice: AWS documents the fields of ImportFindingsError, not a list of codes.
  *
- * An update keeps the stored `Workflow` ("After a finding is created, BatchImportFindings cannot be used
- * to update ... Workflow", API_BatchImportFindings). GetFindings filters string attributes (top-level and
+ * An account that has not enabled Security Hub gets every finding back as `InvalidAccess` ("If Security Hub
+ * is disabled ... the findings are returned in the FailedFindings list, with an InvalidAccess error",
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/finding-update-batchimportfindings.html). An
+ * update older than the stored finding is ignored, and an update keeps the stored `Workflow` (same page:
+ * "If UpdatedAt on the update occurs before UpdatedAt on the existing finding, then the update is
+ * ignored"; Note, UserDefinedFields, VerificationState, Workflow: "Any content in those fields and
+ * objects is ignored"). GetFindings filters string attributes (top-level and
  * `ProductFields`) with EQUALS, NOT_EQUALS and PREFIX (values of one attribute OR'ed, attributes AND'ed),
  * pages at `MaxResults` or the emulator's page size, whichever is smaller, and is rate limited at its own
  * documented quota (3 requests a second, burst 6) on top of the service's.
@@ -121,7 +126,7 @@ export interface SecurityHubView {
   findings(account: string, region: string): StoredFinding[];
 }
 
-export function securityHubService(pageSize: number, seed: readonly StoredFinding[]): ServiceModule & SecurityHubView {
+export function securityHubService(pageSize: number, seed: readonly StoredFinding[], disabled: readonly string[] = []): ServiceModule & SecurityHubView {
   const stores = new Map<string, Map<string, StoredFinding>>();
   const getFindingsRate = new RateLimiter(GET_FINDINGS_RATE);
   const storeOf = (account: string, region: string) => {
@@ -147,14 +152,18 @@ export function securityHubService(pageSize: number, seed: readonly StoredFindin
     const store = storeOf(ctx.caller.account, ctx.caller.region);
     const failed: { Id: string; ErrorCode: string; ErrorMessage: string }[] = [];
     for (const finding of findings) {
-      const refused = problem(finding, ctx.caller);
       const f = finding as StoredFinding;
+      const refused = disabled.includes(ctx.caller.account)
+        ? { code: 'InvalidAccess', message: `Account ${ctx.caller.account} is not subscribed to AWS Security Hub.` }
+        : problem(finding, ctx.caller);
       if (refused) {
         failed.push({ Id: typeof f?.Id === 'string' ? f.Id : '', ErrorCode: refused.code, ErrorMessage: refused.message });
         continue;
       }
       const key = `${String(f.ProductArn)}\n${String(f.Id)}`;
       const existing = store.get(key);
+      // "If UpdatedAt on the update occurs before UpdatedAt on the existing finding, then the update is ignored."
+      if (existing && Date.parse(String(f.UpdatedAt)) < Date.parse(String(existing.UpdatedAt))) continue;
       store.set(key, existing ? { ...f, Workflow: existing.Workflow } : { ...f, Workflow: f.Workflow ?? { Status: 'NEW' } });
     }
     return { FailedCount: failed.length, SuccessCount: findings.length - failed.length, FailedFindings: failed };

@@ -135,7 +135,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const randomThrottle = options.throttle ? new RandomThrottle(options.throttle.fraction, options.throttle.seed) : undefined;
   const faults = new FaultInjector(options.faults ?? []);
 
-  const securityHub = securityHubService(pageSize, options.securityHubFindings ?? []);
+  const securityHub = securityHubService(pageSize, options.securityHubFindings ?? [], options.securityHubDisabled ?? []);
   const services = new Map<ServiceName, ServiceModule>([
     ['connect', connectService(state, pageSize)],
     ['s3', s3Service(state, pageSize)],

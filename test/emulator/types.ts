@@ -45,6 +45,8 @@ export interface EmulatorOptions {
   bucketOwners?: Record<string, string>;
   /** Findings Security Hub already holds (as if imported earlier), stored under their AwsAccountId and ProductArn region. */
   securityHubFindings?: Record<string, unknown>[];
+  /** Accounts that have not enabled Security Hub: every finding they import comes back as FailedFindings `InvalidAccess`. */
+  securityHubDisabled?: string[];
 }
 
 export interface RequestLogEntry {

@@ -56,7 +56,9 @@ export async function importReport(report: Report, flags: SecurityHubFlags, sign
     for (const refused of outcome.refused) write(refusedLine(outcome, refused));
     for (const error of outcome.errors) write(errorLine(outcome, error));
     if (outcome.refused.length > 0 || outcome.errors.length > 0) complete = false;
-    if (!flags.quiet) write(`Security Hub ${where(outcome)}: ${outcome.imported} imported, ${outcome.archived} archived, ${outcome.refused.length} refused`);
+    if (flags.quiet) continue;
+    write(`Security Hub ${where(outcome)}: ${outcome.imported} imported, ${outcome.archived} archived, ${outcome.refused.length} refused`);
+    if (outcome.ignored > 0) write(`warning: Security Hub ${where(outcome)}: ${outcome.ignored} findings were left as a newer run imported them (Security Hub ignores an update older than the finding it holds)`);
   }
   if (outcomes.length === 0 && !flags.quiet) write('Security Hub: the report has no findings to import');
   return complete ? EXIT.ok : EXIT.incomplete;

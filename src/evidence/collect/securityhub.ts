@@ -60,6 +60,11 @@ export interface GroupOutcome {
   imported: number;
   /** Resolved findings sent with RecordState ARCHIVED and accepted. */
   archived: number;
+  /**
+   * Findings Security Hub already holds from a newer run: accepted, but "If UpdatedAt on the update
+   * occurs before UpdatedAt on the existing finding, then the update is ignored" (finding-update-batchimportfindings).
+   */
+  ignored: number;
   refused: RefusedFinding[];
   errors: GroupError[];
 }
@@ -146,10 +151,14 @@ async function importBatch(ctx: CollectContext, region: string, batch: AwsSecuri
 }
 
 async function exportGroup(ctx: CollectContext, report: Report, group: ImportGroup): Promise<GroupOutcome> {
-  const outcome: GroupOutcome = { accountId: group.accountId, region: group.region, imported: 0, archived: 0, refused: [], errors: [] };
+  const outcome: GroupOutcome = { accountId: group.accountId, region: group.region, imported: 0, archived: 0, ignored: 0, refused: [], errors: [] };
   let toArchive: AwsSecurityFinding[] = [];
+  const newer = new Set<string>();
   try {
-    toArchive = findingsToArchive(report, group, await activeFindings(ctx, group)).map((f) => archivedCopy(f, report.run.startedAt));
+    const active = await activeFindings(ctx, group);
+    toArchive = findingsToArchive(report, group, active).map((f) => archivedCopy(f, report.run.startedAt));
+    const startedAt = Date.parse(report.run.startedAt);
+    for (const f of active) if (f.Id !== undefined && Date.parse(f.UpdatedAt ?? '') > startedAt) newer.add(f.Id);
   } catch (err) {
     if (isAbortError(err)) throw err;
     outcome.errors.push(groupError('securityhub:GetFindings', err, 'findings resolved since an earlier import were not archived'));
@@ -162,6 +171,7 @@ async function exportGroup(ctx: CollectContext, report: Report, group: ImportGro
       outcome.refused.push(...sent.refused);
       for (const id of sent.accepted) {
         if (archivedIds.has(id)) outcome.archived += 1;
+        else if (newer.has(id)) outcome.ignored += 1;
         else outcome.imported += 1;
       }
     } catch (err) {
@@ -180,6 +190,7 @@ function skipped(group: ImportGroup, code: string, message: string, operation = 
     region: group.region,
     imported: 0,
     archived: 0,
+    ignored: 0,
     refused: [],
     errors: [{ operation, code, message, consequence: `${group.findings.length} findings were not imported` }],
   };
