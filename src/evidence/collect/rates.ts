@@ -37,12 +37,11 @@ export const DEFAULT_RATES: Partial<Record<OperationKey, RateLimit>> = {
   // that makes the requests, not the account that owns the KMS key.")
   'kms:ListGrants': { ratePerSecond: 90, burst: 5 },
   // https://docs.aws.amazon.com/securityhub/latest/partnerguide/guidelines-batchimportfindings.html:
-  // "The throttle rate limit is 10 TPS per account per Region, with a burst of 30 TPS." (the API
-  // reference's introduction, also in the SDK's SecurityHub client docs: "BatchImportFindings - RateLimit
-  // of 10 requests per second. BurstLimit of 30 requests per second.")
-  'securityhub:BatchImportFindings': { ratePerSecond: 9, burst: 5 },
-  // https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html (and the SDK's client docs):
+  // "The throttle rate limit is 10 TPS per account per Region, with a burst of 30 TPS." The API
+  // reference's introduction (https://docs.aws.amazon.com/securityhub/1.0/APIReference/Welcome.html,
+  // verbatim in @aws-sdk/client-securityhub's SecurityHub.d.ts) lists the other quota:
   // "GetFindings - RateLimit of 3 requests per second. BurstLimit of 6 requests per second."
+  'securityhub:BatchImportFindings': { ratePerSecond: 9, burst: 5 },
   'securityhub:GetFindings': { ratePerSecond: 2.7, burst: 2 },
 };
 
