@@ -19,7 +19,8 @@ Exit codes:
        is not a writable regular file or is an input): nothing was audited
   3    incomplete: an ERROR at or above --fail-on and no such FAIL; nothing audited (no instance
        in scope, a pinned instance not found) unless --allow-empty; --timeout stopped the run;
-       collect read no account; or an output could not be written after a live collection
+       collect read no account; an output could not be written after a live collection; or
+       --to-security-hub left a finding unimported (a FAIL still exits 1)
   129  hung up (SIGHUP), 130 interrupted (SIGINT), 143 terminated (SIGTERM): within a second,
        and no output or temporary file is left behind`;
 
