@@ -6,9 +6,9 @@
  * the page; the report itself is embedded as JSON with `<` escaped, and the script only ever puts its
  * strings into the page as text.
  */
-import { SEVERITIES, STATUSES, type Severity, type Status } from '../findings/status.js';
+import { SEVERITIES, severityRank, STATUSES, statusRank, type Severity, type Status } from '../findings/status.js';
 import { DOCUMENTED_HOPS, NETWORK_PATHS_DOC, findHop, type DocumentedHopId } from '../paths/hops.js';
-import type { ErrorEntry, Finding, HopResult, InstanceInfo, Report } from '../report/schema.js';
+import type { ErrorEntry, HopResult, InstanceInfo, Report } from '../report/schema.js';
 import { escapeHtml, httpsUrl, INVISIBLE_SOURCE, scriptSafe } from './escape.js';
 import { STATUS_COLOURS, STATUS_SYMBOLS } from './mermaid.js';
 import { hopsOf, indexReport, mapped, reportJsonChunks, streamingFormatter } from './stream.js';
@@ -262,6 +262,9 @@ function fact(term: string, value: string): string {
   return `<div><dt>${esc(term)}</dt><dd>${value}</dd></div>`;
 }
 
+/** Statuses that need someone's attention: an instance with none of them is collapsed. */
+const ATTENTION: ReadonlySet<Status> = new Set<Status>(['FAIL', 'ERROR', 'WAIVED']);
+
 function instanceSection(instance: InstanceInfo, index: number, hops: readonly HopResult[]): string {
   const byHop = new Map(hops.map((h) => [h.hop, h]));
   const titleId = `instance-${index}-title`;
@@ -283,13 +286,16 @@ function instanceSection(instance: InstanceInfo, index: number, hops: readonly H
         )
         .join(' ')}</div>`
     : '';
+  // All-pass instances start closed; the browser still finds text inside them (and opens them) on search.
+  const attention = hops.some((h) => ATTENTION.has(h.status));
+  const verdict = attention ? '' : ` <span class="all-pass">${badge('PASS')} every hop passes <span class="muted">(select to show)</span></span>`;
   return (
-    `<section class="instance" aria-labelledby="${titleId}">` +
-    `<h2 id="${titleId}">${esc(instanceName(instance))} <span class="arn mono">${breakable(instance.instanceArn)}</span></h2>` +
+    `<details class="instance" data-attention="${attention}"${attention ? ' open' : ''}>` +
+    `<summary><h2 id="${titleId}">${esc(instanceName(instance))} <span class="arn mono">${breakable(instance.instanceArn)}</span>${verdict}</h2></summary>` +
     `<dl class="facts">${facts.join('')}</dl>` +
-    diagramSvg(instance, byHop, titleId) +
+    `<div class="diagram-wrap">${diagramSvg(instance, byHop, titleId)}</div>` +
     chips +
-    '</section>'
+    '</details>'
   );
 }
 
@@ -311,42 +317,42 @@ const COLUMNS_OF_TABLE: ReadonlyArray<{ key: string; label: string }> = [
   { key: 'message', label: 'Message' },
 ];
 
-function findingRow(f: Finding, instances: ReadonlyMap<string, InstanceInfo>): string {
-  const instance = instances.get(f.instanceArn);
-  return (
-    `<tr class="finding" data-id="${esc(f.id)}" data-status="${f.status}" data-severity="${f.severity}" data-instance="${esc(f.instanceArn)}" data-hop="${esc(f.hop)}">` +
-    `<td class="nowrap"><button type="button" class="expand" aria-expanded="false" aria-label="Details of ${esc(f.ruleId)} on ${esc(f.resource.arn)}">▸</button> ${badge(f.status)}</td>` +
-    `<td><span class="sev" data-severity="${f.severity}">${esc(f.severity)}</span></td>` +
-    `<td class="mono">${esc(f.ruleId)}</td>` +
-    `<td class="mono">${esc(f.hop)}</td>` +
-    `<td>${esc(instance ? instanceName(instance) : f.instanceArn)}</td>` +
-    `<td class="mono small">${breakable(f.resource.arn)}</td>` +
-    `<td>${esc(f.message)}</td>` +
-    '</tr>'
-  );
-}
+/** Rows drawn at once: the table is paged so that 10,000 findings load, filter and sort in well under a second. */
+export const HTML_PAGE_SIZE = 250;
 
 function* findingsSection(report: Report): Iterable<string> {
-  const instances = new Map(report.instances.map((i) => [i.instanceArn, i]));
   const options = [
     '<option value="">All statuses</option>',
     '<option value="attention">Needs attention (FAIL, ERROR, WAIVED)</option>',
     ...STATUSES.map((s) => `<option value="${s}">${s} (${report.summary.counts[s]})</option>`),
   ];
-  const head = COLUMNS_OF_TABLE.map((c) => `<th scope="col" aria-sort="none"><button type="button" data-sort="${c.key}">${esc(c.label)}</button></th>`).join('');
+  // A print has no use for sort buttons: it shows the plain label in each repeated header instead.
+  const head = COLUMNS_OF_TABLE.map(
+    (c) => `<th scope="col" aria-sort="none"><button type="button" data-sort="${c.key}">${esc(c.label)}</button><span class="print-label">${esc(c.label)}</span></th>`,
+  ).join('');
+  const pager =
+    '<nav class="pager" aria-label="Pages of findings" hidden>' +
+    '<button type="button" id="page-prev">‹ Previous</button> <span id="page-info"></span> <button type="button" id="page-next">Next ›</button>' +
+    '</nav>';
   yield '<section id="findings" aria-labelledby="findings-title">' +
     `<h2 id="findings-title">Findings <span class="muted">(${report.findings.length})</span></h2>` +
+    '<p class="hint muted">FAIL first, then ERROR, WAIVED and the rest, the most severe first within each status. Select a column header to sort by it.</p>' +
     '<div class="controls">' +
     '<label>Search <input type="search" id="filter-text" autocomplete="off" placeholder="rule, hop, resource, message…"></label>' +
     `<label>Status <select id="filter-status">${options.join('')}</select></label>` +
     '<button type="button" id="show-all">Show all</button>' +
     '<p id="filter-summary" role="status" aria-live="polite"></p>' +
     '</div>' +
+    pager +
+    '<div class="table-wrap findings-wrap">' +
     '<table id="findings-table">' +
     `<thead><tr>${head}</tr></thead>` +
-    '<tbody>';
-  for (const f of report.findings) yield findingRow(f, instances);
-  yield '</tbody>' + '</table>' + '<p id="no-match" class="muted" hidden>No finding matches these filters.</p>' + '</section>';
+    '<tbody></tbody>' +
+    '</table>' +
+    '</div>' +
+    '<noscript><p>The findings table is drawn by the page script from the embedded JSON report (the <code>report-data</code> element).</p></noscript>' +
+    '<p id="no-match" class="muted" hidden>No finding matches these filters.</p>' +
+    '</section>';
 }
 
 function* errorsSection(errors: readonly ErrorEntry[], warnings: readonly string[]): Iterable<string> {
@@ -393,7 +399,7 @@ function styles(): string {
   const statusVars = STATUSES.map((s) => `[data-status="${s}"]{--c:${STATUS_COLOURS[s]}}`).join('');
   const severityRules = SEVERITIES.map((s) => `.sev[data-severity="${s}"]{color:${SEVERITY_COLOURS[s]}}`).join('');
   return `
-:root{color-scheme:light;--fg:#1f2328;--muted:#59636e;--line:#d0d7de;--soft:#f6f8fa;--accent:#0969da}
+:root{color-scheme:light;--fg:#1f2328;--muted:#59636e;--line:#d0d7de;--soft:#f6f8fa;--accent:#0969da;print-color-adjust:exact;-webkit-print-color-adjust:exact}
 *{box-sizing:border-box}
 [hidden]{display:none!important}
 body{margin:0;font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);background:#fff}
@@ -419,13 +425,19 @@ ${statusVars}
 .swatch{display:inline-block;width:26px;height:0;border-top:4px solid var(--c);border-radius:2px}
 .swatch[data-status="NOT_APPLICABLE"]{border-top-style:dashed}
 .hint{margin:6px 0 0;font-size:12.5px}
-.instance{border-top:1px solid var(--line);margin-top:24px}
-.instance h2 .arn{font-weight:400;color:var(--muted);font-size:12.5px;margin-left:8px}
+/* Off-screen instances are neither laid out nor painted until scrolled to (hundreds of diagrams load in no time); find-in-page still searches them. */
+.instance{border-top:1px solid var(--line);margin-top:24px;content-visibility:auto;contain-intrinsic-size:auto 640px}
+.instance>summary{cursor:pointer;list-style-position:outside;margin-left:1.1em}
+.instance>summary h2{display:inline;margin:0}
+.instance>summary{padding:20px 0 8px}
+.instance h2 .arn{font-weight:400;color:var(--muted);font-size:12.5px;margin-left:8px;overflow-wrap:anywhere}
+.all-pass{font-size:13px;font-weight:400;margin-left:8px;white-space:nowrap}
 .facts{display:flex;flex-wrap:wrap;gap:4px 24px;margin:0 0 12px}
-.facts div{display:flex;gap:6px}
+.facts div{display:flex;gap:6px;min-width:0}
 .facts dt{color:var(--muted)}
-.facts dd{margin:0}
-.diagram{width:100%;height:auto;display:block;max-width:1100px}
+.facts dd{margin:0;overflow-wrap:anywhere;min-width:0}
+.diagram-wrap{overflow-x:auto}
+.diagram{width:100%;min-width:960px;height:auto;display:block;max-width:1100px}
 .diagram .band{fill:#fff;stroke:var(--line)}
 .diagram .band-title{font-size:13px;font-weight:600;fill:var(--fg)}
 .diagram .node{fill:var(--soft);stroke:#8c959f;stroke-width:1.2}
@@ -434,6 +446,9 @@ ${statusVars}
 .hop{cursor:pointer;outline:none}
 .hop .edge{fill:none;stroke:var(--c,#8c959f);stroke-width:3.5}
 .hop[data-status="NOT_APPLICABLE"] .edge{stroke-dasharray:7 5}
+.hop[data-status="FAIL"] .edge,.hop[data-status="ERROR"] .edge{stroke-width:5.5}
+.hop[data-status="ERROR"] .edge{stroke-dasharray:12 3 3 3}
+.hop[data-status="FAIL"] .hop-status,.hop[data-status="ERROR"] .hop-status{font-size:13px}
 .hop .head{fill:var(--c,#8c959f)}
 .hop .hit{fill:none;stroke:var(--c,#8c959f);stroke-opacity:0;stroke-width:22;pointer-events:stroke}
 .hop text{font-size:11.5px}
@@ -441,13 +456,14 @@ ${statusVars}
 .hop .hop-status{fill:var(--c,#59636e);font-weight:700}
 .hop:hover .hit{stroke-opacity:.12}
 .hop.selected .hit{stroke-opacity:.22}
-.hop:focus-visible .hit{stroke:var(--accent);stroke-opacity:.35}
+.hop:focus-visible{outline:3px solid var(--accent);outline-offset:3px}
+.hop:focus-visible .hit{stroke-opacity:.12}
 .hop.selected .hop-name{text-decoration:underline}
 .storage-hops{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:10px 0 0;font-size:12.5px}
 .chip{font:inherit;font-size:12px;border:1px solid var(--line);border-left:4px solid var(--c);border-radius:6px;background:#fff;padding:2px 8px;cursor:pointer;color:var(--fg)}
 .chip b{color:var(--c)}
 .chip:hover,.chip[aria-pressed="true"]{background:var(--soft);box-shadow:0 0 0 2px var(--c) inset}
-button:focus-visible,input:focus-visible,select:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
+button:focus-visible,input:focus-visible,select:focus-visible,summary:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .controls{display:flex;flex-wrap:wrap;gap:10px 16px;align-items:center;margin:0 0 10px}
 .controls label{display:flex;gap:6px;align-items:center;color:var(--muted)}
 .controls input,.controls select{font:inherit;color:var(--fg);border:1px solid #8c959f;border-radius:6px;padding:4px 8px;background:#fff}
@@ -455,6 +471,13 @@ button:focus-visible,input:focus-visible,select:focus-visible{outline:2px solid 
 #show-all{font:inherit;border:1px solid #8c959f;border-radius:6px;background:var(--soft);padding:4px 12px;cursor:pointer;color:var(--fg)}
 #filter-summary{margin:0;color:var(--muted)}
 .table-wrap{overflow-x:auto}
+.findings-wrap{overflow-x:visible}
+@media (max-width:900px){.findings-wrap{overflow-x:auto}thead th{position:static}}
+.pager{display:flex;gap:10px;align-items:center;margin:0 0 8px}
+.pager button{font:inherit;border:1px solid #8c959f;border-radius:6px;background:var(--soft);padding:2px 10px;cursor:pointer;color:var(--fg)}
+.pager button:disabled{opacity:.5;cursor:default}
+th .print-label{display:none}
+td.message{overflow-wrap:anywhere}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid var(--line)}
 thead th{background:var(--soft);position:sticky;top:0;z-index:1;white-space:nowrap}
@@ -475,7 +498,18 @@ tr.detail dd{margin:0;overflow-wrap:anywhere}
 tr.detail pre{margin:0;white-space:pre-wrap;font-size:12px;max-height:24em;overflow:auto;background:#fff;border:1px solid var(--line);border-radius:6px;padding:8px}
 a{color:var(--accent)}
 footer{margin-top:32px;padding-top:12px;border-top:1px solid var(--line);font-size:12.5px}
-@media print{.controls,.expand,#show-all{display:none}.count{break-inside:avoid}}
+@media screen{tr.detail.print-only{display:none}}
+@media print{
+.controls,.expand,#show-all,.pager,th button,.hint,.instance>summary .muted{display:none}
+th .print-label{display:inline}
+thead{display:table-header-group}
+thead th{position:static}
+.instance{content-visibility:visible}
+.instance,.count,tr.finding,tr.detail{break-inside:avoid}
+.findings-wrap,.table-wrap,.diagram-wrap{overflow:visible}
+.diagram{min-width:0}
+tr.detail pre{max-height:none}
+}
 `;
 }
 
@@ -494,50 +528,189 @@ const SCRIPT = `
       return code.length > 4 ? '\\\\u{' + code + '}' : '\\\\u' + ('000' + code).slice(-4);
     });
   }
-  var STATUS_RANK = { FAIL: 0, ERROR: 1, WAIVED: 2, PASS: 3, MANAGED: 4, NOT_APPLICABLE: 5 };
-  var SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+  var SYMBOLS = ${JSON.stringify(STATUS_SYMBOLS)};
+  var STATUS_RANK = ${JSON.stringify(Object.fromEntries(STATUSES.map((s) => [s, statusRank(s)])))};
+  var SEVERITY_RANK = ${JSON.stringify(Object.fromEntries(SEVERITIES.map((s) => [s, severityRank(s)])))};
   var ATTENTION = { FAIL: true, ERROR: true, WAIVED: true };
-  var COLUMN = { status: 0, severity: 1, rule: 2, hop: 3, instance: 4, resource: 5, message: 6 };
+  var PRINT_DETAILS = { FAIL: true, ERROR: true };
+  var PAGE_SIZE = ${HTML_PAGE_SIZE};
   var data = JSON.parse(document.getElementById('report-data').textContent);
-  var findings = new Map();
-  data.findings.forEach(function (f) { findings.set(f.id, f); });
+  var all = data.findings;
   var names = new Map();
   data.instances.forEach(function (i) { names.set(i.instanceArn, i.instanceAlias || i.instanceId); });
+  function nameOf(f) { return names.get(f.instanceArn) || f.instanceArn; }
+  var KEY = {
+    status: function (f) { return STATUS_RANK[f.status]; },
+    severity: function (f) { return SEVERITY_RANK[f.severity]; },
+    rule: function (f) { return f.ruleId; },
+    hop: function (f) { return f.hop; },
+    instance: nameOf,
+    resource: function (f) { return f.resource.arn; },
+    message: function (f) { return f.message; }
+  };
+  var haystack = all.map(function (f) {
+    return visible([f.status, f.severity, f.ruleId, f.hop, nameOf(f), f.resource.arn, f.message].join('\\n')).toLowerCase();
+  });
+  // The default order: FAIL, ERROR, WAIVED, then the rest; the most severe first within a status.
+  var base = all.map(function (f, i) { return i; }).sort(function (a, b) {
+    return STATUS_RANK[all[a].status] - STATUS_RANK[all[b].status] || SEVERITY_RANK[all[a].severity] - SEVERITY_RANK[all[b].severity] || a - b;
+  });
+  var position = new Int32Array(all.length);
+  base.forEach(function (i, p) { position[i] = p; });
+  var order = base;
+  var view = base;
 
   var table = document.getElementById('findings-table');
   var tbody = table.tBodies[0];
-  var rows = Array.prototype.slice.call(tbody.querySelectorAll('tr.finding'));
-  var order = new Map();
-  var haystack = new Map();
-  var details = new Map();
-  rows.forEach(function (tr, i) { order.set(tr, i); haystack.set(tr, tr.textContent.toLowerCase()); });
   var textBox = document.getElementById('filter-text');
   var statusBox = document.getElementById('filter-status');
   var summary = document.getElementById('filter-summary');
   var noMatch = document.getElementById('no-match');
-  var state = { instance: null, hop: null, sortKey: null, dir: 1 };
+  var pager = document.querySelector('.pager');
+  var pageInfo = document.getElementById('page-info');
+  var prev = document.getElementById('page-prev');
+  var next = document.getElementById('page-next');
+  var state = { instance: null, hop: null, sortKey: null, dir: 1, page: 0, printing: false };
+  var open = new Set();
   var collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
-  function matches(tr) {
-    var d = tr.dataset;
-    if (state.hop !== null && (d.hop !== state.hop || d.instance !== state.instance)) return false;
+  function matches(i) {
+    var f = all[i];
+    if (state.hop !== null && (f.hop !== state.hop || f.instanceArn !== state.instance)) return false;
     var s = statusBox.value;
-    if (s === 'attention' ? !ATTENTION[d.status] : (s !== '' && d.status !== s)) return false;
+    if (s === 'attention' ? !ATTENTION[f.status] : (s !== '' && f.status !== s)) return false;
     var q = textBox.value.trim().toLowerCase();
-    return q === '' || haystack.get(tr).indexOf(q) !== -1;
+    return q === '' || haystack[i].indexOf(q) !== -1;
+  }
+
+  function element(tag, className, text) {
+    var el = document.createElement(tag);
+    if (className) el.className = className;
+    if (text !== undefined) el.textContent = visible(text);
+    return el;
+  }
+
+  function badge(status) {
+    var span = element('span', 'badge', SYMBOLS[status] + ' ' + status);
+    span.setAttribute('data-status', status);
+    return span;
+  }
+
+  /** An ARN with line-break opportunities after its separators. */
+  function breakable(cell, value) {
+    String(value).split(/([:/]+)/).forEach(function (part, n) {
+      if (part === '') return;
+      cell.appendChild(document.createTextNode(visible(part)));
+      if (n % 2 === 1) cell.appendChild(document.createElement('wbr'));
+    });
+  }
+
+  function rowFor(i) {
+    var f = all[i];
+    var tr = element('tr', 'finding');
+    tr.dataset.index = String(i);
+    tr.dataset.id = f.id;
+    tr.dataset.status = f.status;
+    tr.dataset.severity = f.severity;
+    tr.dataset.instance = f.instanceArn;
+    tr.dataset.hop = f.hop;
+    var first = element('td', 'nowrap');
+    var button = element('button', 'expand', '\\u25b8');
+    button.type = 'button';
+    button.setAttribute('aria-expanded', open.has(i) ? 'true' : 'false');
+    button.setAttribute('aria-label', visible('Details of ' + f.ruleId + ' on ' + f.resource.arn));
+    first.appendChild(button);
+    first.appendChild(document.createTextNode(' '));
+    first.appendChild(badge(f.status));
+    tr.appendChild(first);
+    var sev = element('td');
+    var sevText = element('span', 'sev', f.severity);
+    sevText.setAttribute('data-severity', f.severity);
+    sev.appendChild(sevText);
+    tr.appendChild(sev);
+    tr.appendChild(element('td', 'mono', f.ruleId));
+    tr.appendChild(element('td', 'mono', f.hop));
+    tr.appendChild(element('td', '', nameOf(f)));
+    var resource = element('td', 'mono small');
+    breakable(resource, f.resource.arn);
+    tr.appendChild(resource);
+    tr.appendChild(element('td', 'message', f.message));
+    return tr;
+  }
+
+  function addItem(dl, term, value) {
+    dl.appendChild(element('dt', '', term));
+    var dd = document.createElement('dd');
+    if (typeof value === 'string') dd.textContent = visible(value); else dd.appendChild(value);
+    dl.appendChild(dd);
+  }
+
+  function detailFor(i, printOnly) {
+    var f = all[i];
+    var detail = element('tr', printOnly ? 'detail print-only' : 'detail');
+    detail.id = 'detail-' + i;
+    var cell = document.createElement('td');
+    cell.colSpan = 7;
+    var dl = document.createElement('dl');
+    addItem(dl, 'Rule', f.title + ' (' + f.ruleId + ')');
+    addItem(dl, 'Message', f.message);
+    if (f.waiver) addItem(dl, 'Waiver', 'until ' + f.waiver.expires + ', was ' + f.waiver.originalStatus + (f.waiver.ticket ? ', ' + f.waiver.ticket : '') + ': ' + f.waiver.reason);
+    addItem(dl, 'Remediation', f.remediation);
+    addItem(dl, 'Resource', f.resource.arn + ' (' + f.resource.type + ', account ' + f.resource.accountId + ', ' + f.resource.region + ')');
+    if (f.compliance.length > 0) {
+      addItem(dl, 'Compliance', f.compliance.map(function (c) { return c.framework + ': ' + c.controls.join(', '); }).join('; '));
+    }
+    if (f.references.length > 0) {
+      var list = document.createElement('ul');
+      f.references.forEach(function (url) {
+        var li = document.createElement('li');
+        if (/^https:\\/\\/[^\\s]+$/i.test(url)) {
+          var a = element('a', '', url);
+          a.href = url;
+          a.rel = 'noreferrer';
+          a.target = '_blank';
+          li.appendChild(a);
+        } else {
+          li.textContent = visible(url);
+        }
+        list.appendChild(li);
+      });
+      addItem(dl, 'References', list);
+    }
+    addItem(dl, 'Evidence', element('pre', '', JSON.stringify(f.evidence, null, 2)));
+    addItem(dl, 'Finding id', f.id);
+    cell.appendChild(dl);
+    detail.appendChild(cell);
+    return detail;
+  }
+
+  /** Draws the current page of the view (every row of it when printing, with the FAIL and ERROR details). */
+  function render() {
+    var pages = Math.max(1, Math.ceil(view.length / PAGE_SIZE));
+    if (state.page >= pages) state.page = pages - 1;
+    var from = state.printing ? 0 : state.page * PAGE_SIZE;
+    var to = state.printing ? view.length : Math.min(view.length, from + PAGE_SIZE);
+    var fragment = document.createDocumentFragment();
+    for (var n = from; n < to; n += 1) {
+      var i = view[n];
+      fragment.appendChild(rowFor(i));
+      if (open.has(i)) fragment.appendChild(detailFor(i, false));
+      else if (state.printing && PRINT_DETAILS[all[i].status]) fragment.appendChild(detailFor(i, true));
+    }
+    tbody.textContent = '';
+    tbody.appendChild(fragment);
+    noMatch.hidden = view.length !== 0;
+    pager.hidden = pages <= 1;
+    pageInfo.textContent = 'Rows ' + (view.length === 0 ? 0 : from + 1) + '\\u2013' + to + ' of ' + view.length + ' \\u00b7 page ' + (state.page + 1) + ' of ' + pages;
+    prev.disabled = state.page === 0;
+    next.disabled = state.page >= pages - 1;
   }
 
   function apply() {
-    var shown = 0;
-    rows.forEach(function (tr) {
-      var visible = matches(tr);
-      tr.hidden = !visible;
-      var detail = details.get(tr);
-      if (detail) detail.hidden = !visible;
-      if (visible) shown += 1;
-    });
-    noMatch.hidden = shown !== 0;
-    var parts = ['Showing ' + shown + ' of ' + rows.length + ' findings'];
+    view = order.filter(matches);
+    state.page = 0;
+    render();
+    var parts = ['Showing ' + view.length + ' of ' + all.length + ' findings'];
     if (state.hop !== null) parts.push('hop ' + state.hop + ' of ' + visible(names.get(state.instance) || state.instance));
     if (statusBox.value !== '') parts.push('status ' + (statusBox.value === 'attention' ? 'FAIL, ERROR or WAIVED' : statusBox.value));
     if (textBox.value.trim() !== '') parts.push('matching \\u201c' + textBox.value.trim() + '\\u201d');
@@ -562,97 +735,45 @@ const SCRIPT = `
     if (!same) document.getElementById('findings').scrollIntoView({ block: 'start' });
   }
 
-  function sortValue(tr, key) {
-    if (key === 'status') return STATUS_RANK[tr.dataset.status];
-    if (key === 'severity') return SEVERITY_RANK[tr.dataset.severity];
-    return tr.cells[COLUMN[key]].textContent;
-  }
-
   function sortBy(key) {
     state.dir = state.sortKey === key ? -state.dir : 1;
     state.sortKey = key;
-    rows.sort(function (a, b) {
-      var x = sortValue(a, key);
-      var y = sortValue(b, key);
-      var c = typeof x === 'number' ? x - y : collator.compare(x, y);
-      return c !== 0 ? c * state.dir : order.get(a) - order.get(b);
+    var keyOf = KEY[key];
+    var values = all.map(keyOf);
+    var numeric = typeof values[0] === 'number';
+    order = base.slice().sort(function (a, b) {
+      var c = numeric ? values[a] - values[b] : collator.compare(values[a], values[b]);
+      return c !== 0 ? c * state.dir : position[a] - position[b];
     });
-    var fragment = document.createDocumentFragment();
-    rows.forEach(function (tr) {
-      fragment.appendChild(tr);
-      var detail = details.get(tr);
-      if (detail) fragment.appendChild(detail);
-    });
-    tbody.appendChild(fragment);
     Array.prototype.forEach.call(table.tHead.querySelectorAll('th'), function (th) {
       var button = th.querySelector('[data-sort]');
       var active = button && button.getAttribute('data-sort') === key;
       th.setAttribute('aria-sort', active ? (state.dir === 1 ? 'ascending' : 'descending') : 'none');
     });
-  }
-
-  function addItem(dl, term, value) {
-    var dt = document.createElement('dt');
-    dt.textContent = term;
-    var dd = document.createElement('dd');
-    if (typeof value === 'string') dd.textContent = visible(value); else dd.appendChild(value);
-    dl.appendChild(dt);
-    dl.appendChild(dd);
+    apply();
   }
 
   function toggleDetails(tr) {
+    var i = Number(tr.dataset.index);
     var button = tr.querySelector('button.expand');
-    var open = details.get(tr);
-    if (open) {
-      open.remove();
-      details.delete(tr);
+    var shown = tr.nextElementSibling;
+    if (shown && shown.id === 'detail-' + i) shown.remove();
+    if (open.has(i)) {
+      open.delete(i);
       button.setAttribute('aria-expanded', 'false');
+      button.removeAttribute('aria-controls');
       return;
     }
-    var f = findings.get(tr.dataset.id);
-    if (!f) return;
-    var detail = document.createElement('tr');
-    detail.className = 'detail';
-    detail.id = 'detail-' + order.get(tr);
-    var cell = document.createElement('td');
-    cell.colSpan = tr.cells.length;
-    var dl = document.createElement('dl');
-    addItem(dl, 'Rule', f.title + ' (' + f.ruleId + ')');
-    addItem(dl, 'Message', f.message);
-    if (f.waiver) addItem(dl, 'Waiver', 'until ' + f.waiver.expires + ', was ' + f.waiver.originalStatus + (f.waiver.ticket ? ', ' + f.waiver.ticket : '') + ': ' + f.waiver.reason);
-    addItem(dl, 'Remediation', f.remediation);
-    addItem(dl, 'Resource', f.resource.arn + ' (' + f.resource.type + ', account ' + f.resource.accountId + ', ' + f.resource.region + ')');
-    if (f.compliance.length > 0) {
-      addItem(dl, 'Compliance', f.compliance.map(function (c) { return c.framework + ': ' + c.controls.join(', '); }).join('; '));
-    }
-    if (f.references.length > 0) {
-      var list = document.createElement('ul');
-      f.references.forEach(function (url) {
-        var li = document.createElement('li');
-        if (/^https:\\/\\/[^\\s]+$/i.test(url)) {
-          var a = document.createElement('a');
-          a.href = url;
-          a.rel = 'noreferrer';
-          a.target = '_blank';
-          a.textContent = url;
-          li.appendChild(a);
-        } else {
-          li.textContent = visible(url);
-        }
-        list.appendChild(li);
-      });
-      addItem(dl, 'References', list);
-    }
-    var pre = document.createElement('pre');
-    pre.textContent = visible(JSON.stringify(f.evidence, null, 2));
-    addItem(dl, 'Evidence', pre);
-    addItem(dl, 'Finding id', f.id);
-    cell.appendChild(dl);
-    detail.appendChild(cell);
-    tr.parentNode.insertBefore(detail, tr.nextSibling);
-    details.set(tr, detail);
+    open.add(i);
+    tr.parentNode.insertBefore(detailFor(i, false), tr.nextSibling);
     button.setAttribute('aria-expanded', 'true');
-    button.setAttribute('aria-controls', detail.id);
+    button.setAttribute('aria-controls', 'detail-' + i);
+  }
+
+  function printing(on) {
+    if (state.printing === on) return;
+    state.printing = on;
+    render();
   }
 
   document.addEventListener('click', function (event) {
@@ -679,6 +800,8 @@ const SCRIPT = `
       selectHop(target);
     }
   });
+  prev.addEventListener('click', function () { state.page -= 1; render(); });
+  next.addEventListener('click', function () { state.page += 1; render(); });
   textBox.addEventListener('input', apply);
   statusBox.addEventListener('change', apply);
   document.getElementById('show-all').addEventListener('click', function () {
@@ -688,6 +811,11 @@ const SCRIPT = `
     statusBox.value = '';
     apply();
   });
+  // A print shows every row of the view, with the details of its FAIL and ERROR findings.
+  var print = window.matchMedia('print');
+  print.addEventListener('change', function (event) { printing(event.matches); });
+  window.addEventListener('beforeprint', function () { printing(true); });
+  window.addEventListener('afterprint', function () { printing(print.matches); });
   apply();
 })();
 `;

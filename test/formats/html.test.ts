@@ -4,24 +4,29 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEVERITIES, STATUSES, type Status } from '../../src/findings/status.js';
+import { SEVERITIES, severityRank, STATUSES, statusRank, type Status } from '../../src/findings/status.js';
 import { escapeHtml, revealInvisible, scriptJson } from '../../src/formats/escape.js';
 import { HTML_CSP, html, renderHtml } from '../../src/formats/html.js';
 import { findFormatter } from '../../src/formats/index.js';
 import { STATUS_COLOURS } from '../../src/formats/mermaid.js';
 import type { FormatOptions } from '../../src/formats/types.js';
 import { DOCUMENTED_HOPS } from '../../src/paths/hops.js';
-import type { Report } from '../../src/report/schema.js';
+import type { Finding, Report } from '../../src/report/schema.js';
 import { launchChromium } from '../helpers/browser.js';
 import { ROOT } from '../helpers/cli.js';
-import { DEMO_EVIDENCE, reportFor } from '../helpers/report.js';
-import { cases, HOSTILE, INVISIBLE_CHARACTERS } from './cases.js';
+import { DEMO_EVIDENCE, INJECTION_EVIDENCE, reportFor } from '../helpers/report.js';
+import { cases, HOSTILE, HOSTILE_WAIVERS, INVISIBLE_CHARACTERS } from './cases.js';
 
 const OPTIONS: FormatOptions = { color: false, unicode: true };
 const SCREENSHOT = resolve(ROOT, 'test-artifacts/html-report.png');
 
 /** Breaks out of text, attributes, the JSON block and the script if anything is left unescaped. */
 const EVIL = `</script><script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">' " & <!-- ]]> \u2028 ${HOSTILE.mermaid} \u202erev\u202c\u200b`;
+
+/** The table's first order: FAIL, ERROR, WAIVED, then the rest, the most severe first within a status. */
+function inAttentionOrder(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort((a, b) => statusRank(a.status) - statusRank(b.status) || severityRank(a.severity) - severityRank(b.severity));
+}
 
 /** Every start tag with its attributes (values unescaped as a browser would read them). */
 function startTags(text: string): Array<{ name: string; attributes: Map<string, string> }> {
@@ -36,7 +41,7 @@ function startTags(text: string): Array<{ name: string; attributes: Map<string, 
   return tags;
 }
 
-const OUR_TAGS = ['html', 'head', 'meta', 'link', 'title', 'style', 'body', 'main', 'header', 'h1', 'h2', 'p', 'span', 'strong', 'br', 'div', 'nav', 'button', 'b', 'section', 'ul', 'li', 'dl', 'dt', 'dd', 'svg', 'g', 'rect', 'text', 'tspan', 'path', 'label', 'input', 'select', 'option', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'wbr', 'footer', 'a', 'code', 'script'];
+const OUR_TAGS = ['html', 'head', 'meta', 'link', 'title', 'style', 'body', 'main', 'header', 'h1', 'h2', 'p', 'span', 'strong', 'br', 'div', 'nav', 'button', 'b', 'section', 'ul', 'li', 'dl', 'dt', 'dd', 'svg', 'g', 'rect', 'text', 'tspan', 'path', 'label', 'input', 'select', 'option', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'wbr', 'footer', 'a', 'code', 'script', 'details', 'summary', 'noscript'];
 
 /** The page without the embedded JSON, which is checked on its own. */
 function withoutData(text: string): string {
@@ -95,6 +100,12 @@ describe('html: the file itself', () => {
     expect(text.match(/<script/g)).toHaveLength(2);
   });
 
+  it('has no button in a table header when printed: each has a plain label beside its sort button', () => {
+    for (const th of text.matchAll(/<th scope="col" aria-sort="none">(.*?)<\/th>/g)) {
+      expect(th[1]).toMatch(/^<button type="button" data-sort="[a-z]+">([A-Za-z]+)<\/button><span class="print-label">\1<\/span>$/);
+    }
+  });
+
   it('embeds the whole report as JSON that cannot close its script element', () => {
     const match = /<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(text);
     expect(match).not.toBeNull();
@@ -114,8 +125,20 @@ describe('html: the file itself', () => {
         expect(drawn[0]?.attributes.get('tabindex')).toBe('0');
       }
     }
-    const rows = tags.filter((t) => t.name === 'tr' && t.attributes.get('class') === 'finding');
-    expect(rows.map((r) => r.attributes.get('data-id'))).toEqual(report.findings.map((f) => f.id));
+    // The rows are drawn by the script, a page at a time, from the embedded report (issue 11: 10,000 findings).
+    expect(tags.filter((t) => t.name === 'tr' && t.attributes.get('class') === 'finding')).toHaveLength(0);
+    expect(text).toContain('<tbody></tbody>');
+  });
+
+  it('collapses the instances where every hop passes, and only those', () => {
+    const sections = [...text.matchAll(/<details class="instance" data-attention="(true|false)"( open)?>/g)];
+    expect(sections).toHaveLength(report.instances.length);
+    for (const [i, instance] of report.instances.entries()) {
+      const attention = report.hops.some((h) => h.instanceArn === instance.instanceArn && ['FAIL', 'ERROR', 'WAIVED'].includes(h.status));
+      expect(sections[i]?.[1]).toBe(String(attention));
+      expect(sections[i]?.[2] !== undefined).toBe(attention);
+    }
+    expect(sections.some((m) => m[1] === 'false')).toBe(true);
   });
 });
 
@@ -130,7 +153,7 @@ describe.each([...cases(), { name: 'report with hostile strings everywhere', rep
     for (const tag of startTags(page)) {
       expect(OUR_TAGS, `<${tag.name}>`).toContain(tag.name);
       for (const name of tag.attributes.keys()) {
-        expect(name, `<${tag.name} ${name}>`).toMatch(/^(?:class|id|lang|charset|http-equiv|content|name|rel|href|type|role|tabindex|title|colspan|scope|autocomplete|placeholder|value|hidden|viewbox|x|y|width|height|rx|d|transform|text-anchor|dy|aria-[a-z]+|data-[a-z]+)$/);
+        expect(name, `<${tag.name} ${name}>`).toMatch(/^(?:class|id|lang|charset|http-equiv|content|name|rel|href|type|role|tabindex|title|colspan|scope|autocomplete|placeholder|value|hidden|viewbox|x|y|width|height|rx|d|transform|text-anchor|dy|open|aria-[a-z]+|data-[a-z]+)$/);
       }
     }
     expect(page).not.toContain('<!--');
@@ -231,16 +254,23 @@ describe('html in a real browser (Chromium, headless)', () => {
       }
     }
     expect(new Set(drawn.map((d) => d.stroke)).size).toBeGreaterThanOrEqual(4);
-    // Each hop is a button named by its <title> (hop, status, route), once per instance.
-    for (const hop of DOCUMENTED_HOPS) {
-      expect(await page.getByRole('button', { name: new RegExp(`^${hop.id.replace(/\./g, '\\.')}: [A-Z_]+\\. .*Select to list its findings\\.$`) }).count(), hop.id).toBe(report.instances.length);
-    }
+    // Each hop is a button named by its <title> (hop, status, route), once per instance shown: the
+    // all-pass instance starts collapsed and shows its diagram when opened.
+    const hopButtons = async (hop: string) => page.getByRole('button', { name: new RegExp(`^${hop.replace(/\./g, '\\.')}: [A-Z_]+\\. .*Select to list its findings\\.$`) }).count();
+    const collapsed = page.locator('details.instance:not([open])');
+    expect(await collapsed.count()).toBe(1);
+    for (const hop of DOCUMENTED_HOPS) expect(await hopButtons(hop.id), hop.id).toBe(report.instances.length - 1);
+    expect(await collapsed.locator('summary').textContent()).toMatch(/^acme-compliant .*every hop passes/);
+    await collapsed.locator('summary').click();
+    expect(await page.locator('details.instance:not([open])').count()).toBe(0);
+    for (const hop of DOCUMENTED_HOPS) expect(await hopButtons(hop.id), hop.id).toBe(report.instances.length);
     // The legend shows every status in its colour.
     const legend = await page.locator('.legend .swatch').evaluateAll((swatches) => swatches.map((s) => [s.getAttribute('data-status'), getComputedStyle(s).borderTopColor]));
     expect(legend).toEqual(STATUSES.map((s) => [s, rgb(STATUS_COLOURS[s])]));
 
+    const ordered = inAttentionOrder(report.findings);
     const all = await visibleRows(page);
-    expect(all.map((r) => r.id)).toEqual(report.findings.map((f) => f.id));
+    expect(all.map((r) => r.id)).toEqual(ordered.map((f) => f.id));
     await expect.poll(() => page.locator('#filter-summary').textContent()).toBe(`Showing ${report.findings.length} of ${report.findings.length} findings`);
 
     // Clicking a hop filters the table to that instance and hop.
@@ -249,7 +279,7 @@ describe('html in a real browser (Chromium, headless)', () => {
     const arn = legacy?.instanceArn ?? '';
     const hop = page.locator(`g.hop[data-hop="voice.recording-to-s3"][data-instance="${arn}"]`);
     await hop.click();
-    const expected = report.findings.filter((f) => f.instanceArn === arn && f.hop === 'voice.recording-to-s3');
+    const expected = ordered.filter((f) => f.instanceArn === arn && f.hop === 'voice.recording-to-s3');
     expect(expected.length).toBeGreaterThan(1);
     let rows = await visibleRows(page);
     expect(rows.map((r) => r.id)).toEqual(expected.map((f) => f.id));
@@ -261,7 +291,7 @@ describe('html in a real browser (Chromium, headless)', () => {
     expect(storageHop).toBeDefined();
     await page.locator(`button.chip[data-hop="${storageHop?.hop}"][data-instance="${storageHop?.instanceArn}"]`).click();
     rows = await visibleRows(page);
-    expect(rows.map((r) => r.id)).toEqual(report.findings.filter((f) => f.instanceArn === storageHop?.instanceArn && f.hop === storageHop?.hop).map((f) => f.id));
+    expect(rows.map((r) => r.id)).toEqual(ordered.filter((f) => f.instanceArn === storageHop?.instanceArn && f.hop === storageHop?.hop).map((f) => f.id));
 
     // "Show all" resets; the keyboard selects a hop too (Tab to it, Enter).
     await page.locator('#show-all').click();
@@ -340,7 +370,7 @@ describe('html in a real browser (Chromium, headless)', () => {
     expect(await page.locator('img').count()).toBe(0);
     expect(await page.locator('script').count()).toBe(2);
     const first = report.instances[0];
-    const heading = await page.locator('section.instance h2').first().textContent();
+    const heading = await page.locator('details.instance h2').first().textContent();
     expect(heading).toContain(revealInvisible(first?.instanceAlias ?? ''));
     expect(heading).not.toMatch(INVISIBLE_CHARACTERS);
     // Details render the hostile evidence and references as text; only https references become links.
@@ -354,7 +384,7 @@ describe('html in a real browser (Chromium, headless)', () => {
     const hrefs = await detail.locator('a').evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href') ?? ''));
     expect(hrefs.length).toBeGreaterThan(0);
     expect(hrefs.every((href) => href.startsWith('https://'))).toBe(true);
-    await page.locator('g.hop').first().click();
+    await page.locator('details.instance[open] g.hop').first().click();
     expect(await visibleRows(page)).not.toHaveLength(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(problems).toEqual([]);

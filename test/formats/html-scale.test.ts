@@ -1,0 +1,98 @@
+/**
+ * The HTML report at 10,000 findings (issue 11) in headless Chromium: it loads, filters and sorts in
+ * under a second each, and stays one self-contained file. The figures are printed for the README and
+ * the issue. The report comes from the bench generator (bench/lib/generate.ts), cut to 10,000 findings.
+ */
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateEvidence, offlineOptions } from '../../bench/lib/generate.js';
+import { STATUSES } from '../../src/findings/status.js';
+import { renderHtml } from '../../src/formats/html.js';
+import type { Report } from '../../src/report/schema.js';
+import { launchChromium } from '../helpers/browser.js';
+import { reportForEvidence } from '../helpers/report.js';
+
+const FINDINGS = 10_000;
+const BUDGET_MS = 1000;
+
+function reportOf(findings: number): Report {
+  const full = reportForEvidence(generateEvidence(offlineOptions(140)));
+  expect(full.findings.length).toBeGreaterThanOrEqual(findings);
+  const kept = full.findings.slice(0, findings);
+  const arns = new Set(kept.map((f) => f.instanceArn));
+  const counts = Object.fromEntries(STATUSES.map((s) => [s, kept.filter((f) => f.status === s).length])) as Report['summary']['counts'];
+  return {
+    ...full,
+    findings: kept,
+    instances: full.instances.filter((i) => arns.has(i.instanceArn)),
+    hops: full.hops.filter((h) => arns.has(h.instanceArn)),
+    summary: { ...full.summary, counts },
+  };
+}
+
+/** Milliseconds from an action in the page until the browser has laid out and painted its result. */
+async function timed(page: Page, action: string): Promise<number> {
+  return page.evaluate(async (code) => {
+    const start = performance.now();
+    new Function(code)();
+    void document.body.offsetHeight;
+    await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    return performance.now() - start;
+  }, action);
+}
+
+describe(`html at ${FINDINGS.toLocaleString('en')} findings in a real browser`, () => {
+  let browser: Browser;
+  let dir: string;
+  const report = reportOf(FINDINGS);
+  const text = renderHtml(report);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cna-html-scale-'));
+    ({ browser } = await launchChromium());
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads, filters and sorts in under a second each', async () => {
+    const file = join(dir, 'scale.html');
+    writeFileSync(file, text);
+    const bytes = statSync(file).size;
+    const url = pathToFileURL(file).href;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('request', (request) => requests.push(request.url()));
+
+    const start = performance.now();
+    await page.goto(url, { waitUntil: 'load' });
+    await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+    const load = performance.now() - start;
+    const summary = page.locator('#filter-summary');
+    expect(await summary.textContent()).toContain(`of ${FINDINGS} findings`);
+
+    const filter = await timed(page, `var box = document.getElementById('filter-text'); box.value = 'ldaps'; box.dispatchEvent(new Event('input'));`);
+    const matching = report.findings.filter((f) => JSON.stringify([f.ruleId, f.hop, f.resource.arn, f.message]).toLowerCase().includes('ldaps')).length;
+    expect(matching).toBeGreaterThan(0);
+    expect(await summary.textContent()).toContain(`Showing ${matching} of ${FINDINGS}`);
+    const unfilter = await timed(page, `var box = document.getElementById('filter-text'); box.value = ''; box.dispatchEvent(new Event('input'));`);
+    const sort = await timed(page, `document.querySelector('button[data-sort="resource"]').click();`);
+    expect(await page.locator('th:has(button[data-sort="resource"])').getAttribute('aria-sort')).toBe('ascending');
+    const resort = await timed(page, `document.querySelector('button[data-sort="resource"]').click();`);
+
+    const figures = { findings: FINDINGS, instances: report.instances.length, bytes, loadMs: Math.round(load), filterMs: Math.round(filter), clearFilterMs: Math.round(unfilter), sortMs: Math.round(sort), reverseSortMs: Math.round(resort) };
+    console.log(`html scale: ${JSON.stringify(figures)}`);
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([url]);
+    for (const [name, ms] of Object.entries(figures).filter(([name]) => name.endsWith('Ms'))) expect(ms, name).toBeLessThan(BUDGET_MS);
+    await page.close();
+  });
+});
