@@ -429,7 +429,7 @@ ${statusVars}
 .instance{border-top:1px solid var(--line);margin-top:24px;content-visibility:auto;contain-intrinsic-size:auto 640px}
 .instance>summary{cursor:pointer;list-style-position:outside;margin-left:1.1em}
 .instance>summary h2{display:inline;margin:0}
-.instance>summary{padding:20px 0 8px}
+.instance>summary{padding:20px 0 8px;overflow-wrap:anywhere}
 .instance h2 .arn{font-weight:400;color:var(--muted);font-size:12.5px;margin-left:8px;overflow-wrap:anywhere}
 .all-pass{font-size:13px;font-weight:400;margin-left:8px;white-space:nowrap}
 .facts{display:flex;flex-wrap:wrap;gap:4px 24px;margin:0 0 12px}
@@ -465,8 +465,8 @@ ${statusVars}
 .chip:hover,.chip[aria-pressed="true"]{background:var(--soft);box-shadow:0 0 0 2px var(--c) inset}
 button:focus-visible,input:focus-visible,select:focus-visible,summary:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .controls{display:flex;flex-wrap:wrap;gap:10px 16px;align-items:center;margin:0 0 10px}
-.controls label{display:flex;gap:6px;align-items:center;color:var(--muted)}
-.controls input,.controls select{font:inherit;color:var(--fg);border:1px solid #8c959f;border-radius:6px;padding:4px 8px;background:#fff}
+.controls label{display:flex;flex-wrap:wrap;gap:6px;align-items:center;color:var(--muted);max-width:100%}
+.controls input,.controls select{font:inherit;color:var(--fg);border:1px solid #8c959f;border-radius:6px;padding:4px 8px;background:#fff;max-width:100%}
 .controls input{width:20em}
 #show-all{font:inherit;border:1px solid #8c959f;border-radius:6px;background:var(--soft);padding:4px 12px;cursor:pointer;color:var(--fg)}
 #filter-summary{margin:0;color:var(--muted)}

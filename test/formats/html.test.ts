@@ -219,6 +219,19 @@ describe('html in a real browser (Chromium, headless)', () => {
     );
   }
 
+  /** WCAG contrast ratio of two computed colours (`rgb(…)`). */
+  function contrast(a: string, b: string): number {
+    const luminance = (colour: string) => {
+      const [r, g, bl] = (colour.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+        const c = Number(v) / 255;
+        return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (bl ?? 0);
+    };
+    const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+    return ((x ?? 0) + 0.05) / ((y ?? 0) + 0.05);
+  }
+
   function rgb(hex: string): string {
     const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
     return `rgb(${r}, ${g}, ${b})`;
@@ -360,6 +373,132 @@ describe('html in a real browser (Chromium, headless)', () => {
 
     expect(problems).toEqual([]);
     expect(requests).toEqual([url]);
+    await page.close();
+  });
+
+  /** A report with FAIL, ERROR and WAIVED findings, and a documented hop of each status drawn. */
+  function mixedReport(): Report {
+    const report = reportFor(INJECTION_EVIDENCE, { waivers: HOSTILE_WAIVERS });
+    const hop = report.hops.find((h) => h.hop === 'voice.recording-to-s3' && h.status !== 'ERROR');
+    if (hop) hop.status = 'ERROR';
+    return report;
+  }
+
+  it('lists FAIL, ERROR, WAIVED, then the rest, the most severe first within each, and draws an ERROR hop as visibly as a FAIL', async () => {
+    const report = mixedReport();
+    for (const status of ['FAIL', 'ERROR', 'WAIVED'] as const) expect(report.summary.counts[status], status).toBeGreaterThan(0);
+    const { page, problems } = await open(report, 'mixed.html');
+    const rows = await visibleRows(page);
+    expect(rows.map((r) => r.id)).toEqual(inAttentionOrder(report.findings).map((f) => f.id));
+    const ranks = rows.map((r) => [statusRank(r.status as Status), severityRank(r.severity as (typeof SEVERITIES)[number])] as const);
+    for (let i = 1; i < ranks.length; i += 1) {
+      const [[s0, v0], [s1, v1]] = [ranks[i - 1] ?? [0, 0], ranks[i] ?? [0, 0]];
+      expect(s0 < s1 || (s0 === s1 && v0 <= v1), `row ${i}`).toBe(true);
+    }
+    expect(rows.slice(0, report.summary.counts.FAIL).every((r) => r.status === 'FAIL')).toBe(true);
+
+    const edge = async (status: Status) =>
+      page.locator(`details.instance[open] g.hop[data-status="${status}"]`).first().evaluate((g) => {
+        const line = getComputedStyle(g.querySelector('.edge') as Element);
+        return { width: parseFloat(line.strokeWidth), dash: line.strokeDasharray, colour: line.stroke, label: g.querySelector('.hop-status')?.textContent ?? '' };
+      });
+    const [fail, error, pass, na] = [await edge('FAIL'), await edge('ERROR'), await edge('PASS'), await edge('NOT_APPLICABLE')];
+    expect(error.width).toBeGreaterThanOrEqual(fail.width);
+    expect(fail.width).toBeGreaterThan(pass.width);
+    // Not by colour alone: its own dash pattern (not the NOT_APPLICABLE one) and the symbol in its label.
+    expect(error.dash).not.toBe('none');
+    expect(error.dash).not.toBe(na.dash);
+    expect(error.label).toBe('! ERROR');
+    expect(fail.label).toBe('✖ FAIL');
+    for (const line of [fail, error]) expect(contrast(line.colour, 'rgb(255, 255, 255)')).toBeGreaterThanOrEqual(3);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows a focus ring of at least 3:1 against its background on everything the keyboard reaches', async () => {
+    const { page, problems } = await open(mixedReport(), 'focus.html');
+    await page.locator('button[data-sort="status"]').click();
+    const selectors = ['button.count', 'details.instance > summary', 'details.instance[open] g.hop', 'button.chip', '#filter-text', '#filter-status', '#show-all', 'th button[data-sort]', 'tr.finding button.expand'];
+    for (const selector of selectors) {
+      const target = page.locator(selector).first();
+      await page.keyboard.press('Tab');
+      await target.focus();
+      const ring = await target.evaluate((el) => {
+        const style = getComputedStyle(el);
+        let background = 'rgba(0, 0, 0, 0)';
+        for (let node: Element | null = el.parentElement; node && /rgba\(.*, 0\)$|transparent/.test(background); node = node.parentElement) {
+          background = getComputedStyle(node).backgroundColor;
+        }
+        return { focusVisible: el.matches(':focus-visible'), style: style.outlineStyle, width: parseFloat(style.outlineWidth), colour: style.outlineColor, background };
+      });
+      expect(ring.focusVisible, selector).toBe(true);
+      expect(ring.style, selector).toBe('solid');
+      expect(ring.width, selector).toBeGreaterThanOrEqual(2);
+      expect(contrast(ring.colour, ring.background), `${selector}: ${ring.colour} on ${ring.background}`).toBeGreaterThanOrEqual(3);
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('prints headers on every page without buttons, instances unbroken, status colours kept, FAIL and ERROR details', async () => {
+    const report = mixedReport();
+    const { page, problems } = await open(report, 'print.html');
+    await page.emulateMedia({ media: 'print' });
+    await expect.poll(() => page.locator('tr.finding').count()).toBe(report.findings.length);
+    const printed = await page.evaluate(() => {
+      const shown = (el: Element) => getComputedStyle(el).display !== 'none' && (el as HTMLElement).offsetParent !== null;
+      const ths = Array.from(document.querySelectorAll('#findings-table thead th'));
+      const badge = document.querySelector('.badge') as Element;
+      return {
+        thead: getComputedStyle(document.querySelector('#findings-table thead') as Element).display,
+        buttonsInHeaders: ths.flatMap((th) => Array.from(th.querySelectorAll('button'))).filter(shown).length,
+        labels: ths.map((th) => (Array.from(th.querySelectorAll('.print-label')).find(shown)?.textContent ?? '')),
+        breakInside: Array.from(document.querySelectorAll('.instance')).map((el) => getComputedStyle(el).breakInside),
+        colourAdjust: [getComputedStyle(badge).getPropertyValue('print-color-adjust'), getComputedStyle(badge).getPropertyValue('-webkit-print-color-adjust')],
+        details: Array.from(document.querySelectorAll('tr.detail')).filter(shown).map((tr) => (tr.previousElementSibling as HTMLElement).dataset.id),
+        controls: Array.from(document.querySelectorAll('.controls, .pager, button.expand')).filter(shown).length,
+      };
+    });
+    expect(printed.thead).toBe('table-header-group');
+    expect(printed.buttonsInHeaders).toBe(0);
+    expect(printed.labels).toEqual(['Status', 'Severity', 'Rule', 'Hop', 'Instance', 'Resource', 'Message']);
+    expect(new Set(printed.breakInside)).toEqual(new Set(['avoid']));
+    expect(printed.colourAdjust).toEqual(['exact', 'exact']);
+    const failing = inAttentionOrder(report.findings).filter((f) => f.status === 'FAIL' || f.status === 'ERROR');
+    expect(printed.details).toEqual(failing.map((f) => f.id));
+    expect(printed.controls).toBe(0);
+    // Back on screen: the details were for the print only.
+    await page.emulateMedia({ media: 'screen' });
+    await expect.poll(() => page.locator('tr.detail').count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('fits a phone (390 px): the diagram scrolls at a legible size, the table scrolls inside its box', async () => {
+    const report = mixedReport();
+    const file = join(dir, 'phone.html');
+    writeFileSync(file, html.render(report, OPTIONS));
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 });
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const layout = await page.evaluate(() => {
+      const scroller = document.scrollingElement as Element;
+      const wrap = document.querySelector('details.instance[open] .diagram-wrap') as HTMLElement;
+      const svg = wrap.querySelector('svg') as SVGSVGElement;
+      const name = svg.querySelector('.hop-name') as SVGTextElement;
+      const table = document.querySelector('.findings-wrap') as HTMLElement;
+      return {
+        pageWidth: scroller.scrollWidth,
+        diagramScrolls: wrap.scrollWidth > wrap.clientWidth && getComputedStyle(wrap).overflowX === 'auto',
+        hopNamePx: parseFloat(getComputedStyle(name).fontSize) * (svg.getBoundingClientRect().width / svg.viewBox.baseVal.width),
+        tableBox: table.getBoundingClientRect().width,
+        tableScrolls: table.scrollWidth > table.clientWidth && getComputedStyle(table).overflowX === 'auto',
+      };
+    });
+    expect(layout.pageWidth).toBeLessThanOrEqual(390 + 1);
+    expect(layout.diagramScrolls).toBe(true);
+    expect(layout.hopNamePx).toBeGreaterThanOrEqual(10);
+    expect(layout.tableBox).toBeLessThanOrEqual(390);
+    expect(layout.tableScrolls).toBe(true);
     await page.close();
   });
 
