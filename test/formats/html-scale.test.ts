@@ -5,17 +5,16 @@
  * `npm test` runs this file after the parallel run, with the other scale tests, so that the figures are
  * not those of a machine busy with other test files.
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { generateEvidence, offlineOptions } from '../../bench/lib/generate.js';
 import { STATUSES } from '../../src/findings/status.js';
 import { HTML_PAGE_SIZE, renderHtml } from '../../src/formats/html.js';
 import type { Report } from '../../src/report/schema.js';
-import { launchChromium } from '../helpers/browser.js';
+import { useChromium } from '../helpers/browser.js';
 import { reportForEvidence } from '../helpers/report.js';
 
 const FINDINGS = 10_000;
@@ -48,27 +47,16 @@ async function timed(page: Page, action: string): Promise<number> {
 }
 
 describe(`html at ${FINDINGS.toLocaleString('en')} findings in a real browser`, () => {
-  let browser: Browser;
-  let dir: string;
+  const session = useChromium('cna-html-scale-');
   const report = reportOf(FINDINGS);
   const text = renderHtml(report);
 
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cna-html-scale-'));
-    ({ browser } = await launchChromium());
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
   it('loads, filters and sorts in under a second each', async () => {
-    const file = join(dir, 'scale.html');
+    const file = join(session.dir, 'scale.html');
     writeFileSync(file, text);
     const bytes = statSync(file).size;
     const url = pathToFileURL(file).href;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems: string[] = [];
     const requests: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));

@@ -1,9 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { SEVERITIES, severityRank, STATUSES, statusRank, type Status } from '../../src/findings/status.js';
 import { escapeHtml, revealInvisible, scriptJson } from '../../src/formats/escape.js';
 import { HTML_CSP, html, renderHtml } from '../../src/formats/html.js';
@@ -12,7 +11,7 @@ import { STATUS_COLOURS } from '../../src/formats/mermaid.js';
 import type { FormatOptions } from '../../src/formats/types.js';
 import { DOCUMENTED_HOPS } from '../../src/paths/hops.js';
 import type { Finding, Report } from '../../src/report/schema.js';
-import { launchChromium } from '../helpers/browser.js';
+import { useChromium } from '../helpers/browser.js';
 import { ROOT } from '../helpers/cli.js';
 import { DEMO_EVIDENCE, INJECTION_EVIDENCE, reportFor } from '../helpers/report.js';
 import { cases, HOSTILE, HOSTILE_WAIVERS, INVISIBLE_CHARACTERS } from './cases.js';
@@ -168,18 +167,7 @@ describe.each([...cases(), { name: 'report with hostile strings everywhere', rep
 });
 
 describe('html in a real browser (Chromium, headless)', () => {
-  let browser: Browser;
-  let dir: string;
-
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'cna-html-'));
-    ({ browser } = await launchChromium());
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const session = useChromium('cna-html-');
 
   interface Opened {
     page: Page;
@@ -189,10 +177,10 @@ describe('html in a real browser (Chromium, headless)', () => {
   }
 
   async function open(report: Report, name: string): Promise<Opened> {
-    const file = join(dir, name);
+    const file = join(session.dir, name);
     writeFileSync(file, html.render(report, OPTIONS));
     const url = pathToFileURL(file).href;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await session.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const opened: Opened = { page, url, problems: [], requests: [] };
     page.on('console', (message) => {
       if (message.type() === 'error' || message.type() === 'warning') opened.problems.push(`console ${message.type()}: ${message.text()}`);
@@ -476,9 +464,9 @@ describe('html in a real browser (Chromium, headless)', () => {
 
   it('fits a phone (390 px): the diagram scrolls at a legible size, the table scrolls inside its box', async () => {
     const report = mixedReport();
-    const file = join(dir, 'phone.html');
+    const file = join(session.dir, 'phone.html');
     writeFileSync(file, html.render(report, OPTIONS));
-    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 });
+    const page = await session.browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 3 });
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
     const layout = await page.evaluate(() => {
       const scroller = document.scrollingElement as Element;

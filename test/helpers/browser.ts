@@ -9,13 +9,14 @@
  *    runs on a machine with nothing but Node.
  * Driven by playwright-core, which has no browser of its own.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Chromium, { inflate } from '@sparticuz/chromium';
 import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 
@@ -115,4 +116,24 @@ export async function launchChromium(): Promise<LaunchedChromium> {
   });
   console.log(`browser tests: Chromium ${browser.version()} (${choice.source}: ${choice.executablePath})`);
   return { browser, choice };
+}
+
+export interface BrowserSession {
+  readonly browser: Browser;
+  /** A scratch directory for the pages of this test file, removed afterwards. */
+  readonly dir: string;
+}
+
+/** One browser and one scratch directory for the tests of a `describe` block: launched before them, closed after. */
+export function useChromium(prefix: string): BrowserSession {
+  const session = {} as { browser: Browser; dir: string };
+  beforeAll(async () => {
+    session.dir = mkdtempSync(join(tmpdir(), prefix));
+    ({ browser: session.browser } = await launchChromium());
+  });
+  afterAll(async () => {
+    await session.browser?.close();
+    if (session.dir) rmSync(session.dir, { recursive: true, force: true });
+  });
+  return session;
 }
