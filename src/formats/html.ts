@@ -424,6 +424,7 @@ ${statusVars}
 .legend li{display:flex;align-items:center;gap:6px;font-size:12.5px}
 .swatch{display:inline-block;width:26px;height:0;border-top:4px solid var(--c);border-radius:2px}
 .swatch[data-status="NOT_APPLICABLE"]{border-top-style:dashed}
+.swatch[data-status="ERROR"]{border-top-width:5px;border-image:repeating-linear-gradient(to right,var(--c) 0 8px,#0000 8px 10px,var(--c) 10px 12px,#0000 12px 14px) 1}
 .hint{margin:6px 0 0;font-size:12.5px}
 /* Off-screen instances are neither laid out nor painted until scrolled to (hundreds of diagrams load in no time); find-in-page still searches them. */
 .instance{border-top:1px solid var(--line);margin-top:24px;content-visibility:auto;contain-intrinsic-size:auto 640px}
