@@ -62,10 +62,15 @@ describe(`html at ${FINDINGS.toLocaleString('en')} findings in a real browser`, 
     page.on('pageerror', (error) => problems.push(error.message));
     page.on('request', (request) => requests.push(request.url()));
 
-    const start = performance.now();
-    await page.goto(url, { waitUntil: 'load' });
-    await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
-    const load = performance.now() - start;
+    // Three loads, the first with a cold file cache; the budget holds for the median.
+    const loads: number[] = [];
+    for (let n = 0; n < 3; n += 1) {
+      const start = performance.now();
+      await page.goto(url, { waitUntil: 'load' });
+      await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+      loads.push(Math.round(performance.now() - start));
+    }
+    const load = [...loads].sort((a, b) => a - b)[1] ?? Number.NaN;
     const summary = page.locator('#filter-summary');
     expect(await summary.textContent()).toContain(`of ${FINDINGS} findings`);
 
@@ -87,11 +92,12 @@ describe(`html at ${FINDINGS.toLocaleString('en')} findings in a real browser`, 
     expect(secondPage).toHaveLength(HTML_PAGE_SIZE);
     expect(secondPage.some((id) => firstPage.includes(id))).toBe(false);
 
-    const figures = { findings: FINDINGS, instances: report.instances.length, bytes, loadMs: Math.round(load), filterMs: Math.round(filter), clearFilterMs: Math.round(unfilter), sortMs: Math.round(sort), reverseSortMs: Math.round(resort) };
+    const figures = { findings: FINDINGS, instances: report.instances.length, bytes, loads, loadMs: load, filterMs: Math.round(filter), clearFilterMs: Math.round(unfilter), sortMs: Math.round(sort), reverseSortMs: Math.round(resort) };
     console.log(`html scale: ${JSON.stringify(figures)}`);
     expect(problems).toEqual([]);
-    expect(requests).toEqual([url]);
+    expect(requests).toEqual(loads.map(() => url));
     for (const [name, ms] of Object.entries(figures).filter(([name]) => name.endsWith('Ms'))) expect(ms, name).toBeLessThan(BUDGET_MS);
+    expect(loads.every((ms) => ms < 1.5 * BUDGET_MS), 'no load far over the budget').toBe(true);
     await page.close();
   });
 });
