@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -11,7 +12,7 @@ import { STATUS_COLOURS } from '../../src/formats/mermaid.js';
 import type { FormatOptions } from '../../src/formats/types.js';
 import { DOCUMENTED_HOPS } from '../../src/paths/hops.js';
 import type { Finding, Report } from '../../src/report/schema.js';
-import { useChromium } from '../helpers/browser.js';
+import { findChromium, SYSTEM_CHROMIUM, useChromium } from '../helpers/browser.js';
 import { ROOT } from '../helpers/cli.js';
 import { DEMO_EVIDENCE, INJECTION_EVIDENCE, reportFor } from '../helpers/report.js';
 import { cases, HOSTILE, HOSTILE_WAIVERS, INVISIBLE_CHARACTERS } from './cases.js';
@@ -362,6 +363,19 @@ describe('html in a real browser (Chromium, headless)', () => {
     expect(problems).toEqual([]);
     expect(requests).toEqual([url]);
     await page.close();
+  });
+
+  it('runs in the Chromium the lookup names: CHROMIUM_PATH, else /usr/bin/chromium, else the packaged one (CHROMIUM_PACKAGED=1 forces it)', async () => {
+    expect(session.choice.source).toBe(process.env.CHROMIUM_PATH ? 'CHROMIUM_PATH' : process.env.CHROMIUM_PACKAGED === '1' || !existsSync(SYSTEM_CHROMIUM) ? 'packaged' : 'system');
+    expect(await findChromium({ CHROMIUM_PATH: process.execPath })).toEqual({ executablePath: process.execPath, source: 'CHROMIUM_PATH', env: {} });
+    await expect(findChromium({ CHROMIUM_PATH: '/nonexistent/chromium' })).rejects.toThrow(/does not exist/);
+    const packaged = await findChromium({ CHROMIUM_PACKAGED: '1' });
+    expect(packaged.source).toBe('packaged');
+    expect(packaged.executablePath).toBe(join(tmpdir(), 'chromium'));
+    // The package's own NSS and expat libraries and fonts: nothing from the system but libc.
+    expect(packaged.env.LD_LIBRARY_PATH?.split(':')[0]).toBe(join(tmpdir(), 'al2023', 'lib'));
+    expect(existsSync(join(tmpdir(), 'al2023', 'lib', 'libnss3.so'))).toBe(true);
+    expect(existsSync(join(packaged.env.FONTCONFIG_PATH ?? '', 'fonts.conf'))).toBe(true);
   });
 
   /** A report with FAIL, ERROR and WAIVED findings, and a documented hop of each status drawn. */

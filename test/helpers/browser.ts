@@ -120,16 +120,17 @@ export async function launchChromium(): Promise<LaunchedChromium> {
 
 export interface BrowserSession {
   readonly browser: Browser;
+  readonly choice: ChromiumChoice;
   /** A scratch directory for the pages of this test file, removed afterwards. */
   readonly dir: string;
 }
 
 /** One browser and one scratch directory for the tests of a `describe` block: launched before them, closed after. */
 export function useChromium(prefix: string): BrowserSession {
-  const session = {} as { browser: Browser; dir: string };
+  const session = {} as { browser: Browser; choice: ChromiumChoice; dir: string };
   beforeAll(async () => {
     session.dir = mkdtempSync(join(tmpdir(), prefix));
-    ({ browser: session.browser } = await launchChromium());
+    ({ browser: session.browser, choice: session.choice } = await launchChromium());
   });
   afterAll(async () => {
     await session.browser?.close();
