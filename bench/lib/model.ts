@@ -39,7 +39,7 @@
  * into each other account. Every item starts from its earliest referrer.
  */
 import { arnRegionAndAccount, bucketNameOfArn, contactFlowLogGroupName, keyReferenceOf } from '../../src/evidence/aws-names.js';
-import { STORAGE_RESOURCE_TYPES } from '../../src/paths/hops.js';
+import { judgesFlowLogs } from '../../src/paths/hops.js';
 import { keyLookupId, type AccountEvidence, type Call, type EvidenceDocument, type KeyEvidence, type RegionEvidence } from '../../src/evidence/model.js';
 
 export interface ModelOptions {
@@ -144,7 +144,7 @@ export function minimumRequests(doc: EvidenceDocument, options: ModelOptions): M
     if (chain.depth > deepest.depth) deepest = chain;
   };
 
-  const wholeScope = STORAGE_RESOURCE_TYPES.every((type) => options.resourceTypes.includes(type));
+  const wholeScope = judgesFlowLogs(options.resourceTypes);
   doc.accounts.forEach((account, accountIndex) => {
     const id = account.accountId;
     const firstRegion = account.regions[0]?.region ?? '';

@@ -226,6 +226,14 @@ export const CONTACT_FLOW_LOGS_HOP: Hop = {
   reference: FLOW_LOGS_DOC,
 };
 
+/**
+ * Flow logs are not a storage resource type: they are judged (and read) only in a run over every
+ * type, so that a run narrowed with --resource-types stays within what it names.
+ */
+export function judgesFlowLogs(resourceTypes: readonly string[]): boolean {
+  return STORAGE_RESOURCE_TYPES.every((type) => resourceTypes.includes(type));
+}
+
 /** Storage hops that are not a pair per storage resource type. */
 export const EXTRA_STORAGE_HOPS: readonly Hop[] = [CONTACT_FLOW_LOGS_HOP];
 

@@ -29,11 +29,10 @@ import { ClientFactory, type AwsCredentialIdentityProvider } from './clients.js'
 import * as connect from './connect.js';
 import type { CollectContext } from './context.js';
 import { AUDITED_DIRECTORY_TYPES, collectDirectory, describeDirectories, readsDirectory } from './directory.js';
-import { arnRegionAndAccount, bucketNameOfArn, keyReferenceOf } from '../aws-names.js';
 import { collectDeliveryStream } from './firehose.js';
 import { collectStream } from './kinesis.js';
-import { STORAGE_RESOURCE_TYPES } from '../../paths/hops.js';
-import { contactFlowLogGroupName, isAwsManagedAlias, parseInstanceArn } from '../aws-names.js';
+import { judgesFlowLogs } from '../../paths/hops.js';
+import { arnRegionAndAccount, bucketNameOfArn, contactFlowLogGroupName, isAwsManagedAlias, keyReferenceOf, parseInstanceArn } from '../aws-names.js';
 import { listVideoStreams } from './kinesis-video.js';
 import { collectKey, keyDetails, type KeyDetails } from './kms.js';
 import { describeLogGroups } from './logs.js';
@@ -559,7 +558,7 @@ class AccountRun {
    * leaves them out.
    */
   private contactFlowLogGroupsOf(region: string, described: DescribeRecord, attributes: ConnectInstanceEvidence['attributes']): Promise<LogGroupsRecord> | undefined {
-    if (!STORAGE_RESOURCE_TYPES.every((type) => this.options.resourceTypes.includes(type))) return undefined;
+    if (!judgesFlowLogs(this.options.resourceTypes)) return undefined;
     if (attributes.status !== 'ok' || described.status !== 'ok') return undefined;
     const flowLogs = attributes.response.find((attribute) => attribute.AttributeType === 'CONTACTFLOW_LOGS');
     const alias = described.response.Instance.InstanceAlias;

@@ -1,7 +1,7 @@
 /** Contact-flow logs: whether an instance writes them, and the log group that holds them. */
 import { contactFlowLogGroupName } from '../../evidence/aws-names.js';
 import type { LogGroup } from '../../evidence/model.js';
-import { CONTACT_FLOW_LOGS_HOP, STORAGE_RESOURCE_TYPES } from '../../paths/hops.js';
+import { CONTACT_FLOW_LOGS_HOP, judgesFlowLogs } from '../../paths/hops.js';
 import type { InstanceContext, Outcome, Resource } from '../types.js';
 import { callErrorOutcome, instanceResource, missingCallOutcome, outcome } from './outcomes.js';
 
@@ -23,8 +23,7 @@ function logGroupResource(ctx: InstanceContext, name: string, group: LogGroup | 
  * group `/aws/connect/<instance alias>` in the instance's account and region.
  */
 export function contactFlowLogs(ctx: InstanceContext): FlowLogsState {
-  // Flow logs are not a storage resource type: a run narrowed with --resource-types leaves them out.
-  if (STORAGE_RESOURCE_TYPES.some((type) => !ctx.resourceTypes.includes(type))) return { kind: 'out-of-scope' };
+  if (!judgesFlowLogs(ctx.resourceTypes)) return { kind: 'out-of-scope' };
   const instance = instanceResource(ctx);
   const attributes = ctx.evidence.attributes;
   if (attributes.status === 'error') {

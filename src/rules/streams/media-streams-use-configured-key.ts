@@ -25,6 +25,20 @@ function sameKey(ctx: InstanceContext, configured: string, streamKey: string | u
   return 'unknown';
 }
 
+/** Every MEDIA_STREAMS prefix configured by the instances of the region. */
+function otherPrefixes(ctx: InstanceContext): string[] {
+  const prefixes = new Set<string>();
+  for (const instance of Object.values(ctx.region.instances)) {
+    const call = instance.storageConfigs.MEDIA_STREAMS;
+    if (call?.status !== 'ok') continue;
+    for (const config of call.response) {
+      const prefix = config.KinesisVideoStreamConfig?.Prefix;
+      if (prefix) prefixes.add(prefix);
+    }
+  }
+  return [...prefixes];
+}
+
 export const mediaStreamsUseConfiguredKey: Rule = {
   meta: {
     id: 'media-streams-use-configured-key',
@@ -66,7 +80,9 @@ export const mediaStreamsUseConfiguredKey: Rule = {
         continue;
       }
       const page = listed.status === 'ok' ? listed.response : { StreamInfoList: [] };
-      const streams = page.StreamInfoList.filter((s) => s.StreamName?.startsWith(prefix) ?? true);
+      // A longer prefix configured in this region (`media-eu` beside `media`) claims its own streams.
+      const longer = otherPrefixes(ctx).filter((p) => p.length > prefix.length && p.startsWith(prefix));
+      const streams = page.StreamInfoList.filter((s) => (s.StreamName?.startsWith(prefix) ?? true) && !longer.some((p) => s.StreamName?.startsWith(p)));
       const sample = page.NextToken ? ` (the first ${streams.length} listed; more exist and were not read)` : '';
       if (streams.length === 0) {
         outcomes.push(outcome(hop, 'NOT_APPLICABLE', resource, `No Kinesis Video stream with prefix ${prefix} exists yet, so no ${resourceType} audio is stored on any key.`, { prefix, streams: 0 }));
@@ -75,7 +91,7 @@ export const mediaStreamsUseConfiguredKey: Rule = {
       const judged = streams.map((s) => ({ name: s.StreamName ?? s.StreamARN ?? '?', arn: s.StreamARN ?? null, kmsKeyId: s.KmsKeyId ?? null, verdict: sameKey(ctx, configured, s.KmsKeyId) }));
       const other = judged.filter((s) => s.verdict === 'other');
       const unknown = judged.filter((s) => s.verdict === 'unknown');
-      const evidence = { prefix, configuredKey: configured, streamsRead: streams.length, moreStreams: Boolean(page.NextToken), streams: judged };
+      const evidence = { prefix, configuredKey: configured, streamsRead: streams.length, moreStreams: Boolean(page.NextToken), ...(longer.length > 0 ? { leftToLongerPrefixes: longer } : {}), streams: judged };
       const names = (list: typeof judged) => list.slice(0, NAMED_IN_MESSAGE).map((s) => `${s.name} (${s.kmsKeyId ?? 'aws/kinesisvideo'})`).join(', ') + (list.length > NAMED_IN_MESSAGE ? `, and ${list.length - NAMED_IN_MESSAGE} more` : '');
       if (other.length > 0) {
         outcomes.push(outcome(hop, 'FAIL', resource, `${other.length} of ${streams.length} Kinesis Video streams with prefix ${prefix}${sample} are not on the configured key ${configured}: ${names(other)}.`, evidence));
