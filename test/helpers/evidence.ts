@@ -46,6 +46,7 @@ export function compliantEvidence(): EvidenceDocument {
     InstanceAlias: 'test-instance',
     InstanceStatus: 'ACTIVE',
     InstanceAccessUrl: 'https://test-instance.my.connect.aws/',
+    ServiceRole: `arn:aws:iam::${ACCOUNT}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_abc123`,
   };
   const storageConfigs = Object.fromEntries(STORAGE_RESOURCE_TYPES.map((t) => [t, ok([])])) as EvidenceDocument['accounts'][number]['regions'][number]['instances'][string]['storageConfigs'];
   storageConfigs.CALL_RECORDINGS = ok([
@@ -112,6 +113,16 @@ export function compliantEvidence(): EvidenceDocument {
             rotation: ok({ KeyRotationEnabled: true, RotationPeriodInDays: 365 }),
             keyPolicy: ok({ Policy: keyPolicy() }),
             aliases: ok([{ AliasName: 'alias/connect', TargetKeyId: KEY_ID }]),
+            // The grant Connect creates for the instance's service role when the key is associated.
+            grants: ok([
+              {
+                KeyId: KEY_ARN,
+                GrantId: 'grant-connect-1',
+                GranteePrincipal: `arn:aws:iam::${ACCOUNT}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_abc123`,
+                IssuingAccount: `arn:aws:iam::${ACCOUNT}:root`,
+                Operations: ['Encrypt', 'Decrypt', 'GenerateDataKey', 'DescribeKey'],
+              },
+            ]),
           },
         },
       },
@@ -245,8 +256,7 @@ export function s3Destination(bucket = ARCHIVE_BUCKET, keyArn: string | null = K
  */
 export function compliantStreamsEvidence(): EvidenceDocument {
   const doc = compliantEvidence();
-  const { account, instance, instanceRecord, bucket, key } = parts(doc);
-  instanceRecord.ServiceRole = SERVICE_ROLE;
+  const { account, instance, bucket } = parts(doc);
   const configs = instance.storageConfigs as Record<string, unknown>;
   configs.CONTACT_TRACE_RECORDS = ok([{ AssociationId: 'assoc-ctr', StorageType: 'KINESIS_STREAM', KinesisStreamConfig: { StreamArn: STREAM_ARN } }]);
   configs.AGENT_EVENTS = ok([{ AssociationId: 'assoc-ae', StorageType: 'KINESIS_FIREHOSE', KinesisFirehoseConfig: { FirehoseArn: FIREHOSE_ARN } }]);
@@ -285,7 +295,6 @@ export function compliantStreamsEvidence(): EvidenceDocument {
     },
   };
   account.buckets[ARCHIVE_BUCKET] = { ...structuredClone(bucket), policy: ok({ Policy: tlsPolicy(ARCHIVE_BUCKET) }) };
-  key.grants = ok([{ KeyId: KEY_ARN, GrantId: 'grant-connect-1', GranteePrincipal: SERVICE_ROLE, IssuingAccount: `arn:aws:iam::${ACCOUNT}:root`, Operations: ['Encrypt', 'Decrypt', 'GenerateDataKey', 'DescribeKey'] }]);
   return doc;
 }
 
