@@ -54,6 +54,15 @@ export interface KeyUse {
  * of the contact-flow log group. The outcomes are what to report where storage configs could not be listed.
  */
 export function atRestKeyUses(ctx: InstanceContext): { uses: KeyUse[]; outcomes: Outcome[] } {
+  let found = keyUsesOf.get(ctx);
+  if (!found) keyUsesOf.set(ctx, (found = findKeyUses(ctx)));
+  return { uses: found.uses, outcomes: [...found.outcomes] };
+}
+
+/** Seven key rules ask for the same key uses of an instance; the context is one instance's, so its answer is too. */
+const keyUsesOf = new WeakMap<InstanceContext, { uses: KeyUse[]; outcomes: Outcome[] }>();
+
+function findKeyUses(ctx: InstanceContext): { uses: KeyUse[]; outcomes: Outcome[] } {
   const { destinations, outcomes } = s3Destinations(ctx, 'at-rest');
   const uses: KeyUse[] = [];
   for (const destination of destinations) {
