@@ -75,6 +75,16 @@ export function bucketNameOfArn(arn: string): string | undefined {
   return /^arn:[^:]+:s3:::([^/]+)$/.exec(arn)?.[1];
 }
 
+/** Whether the instance attribute CONTACTFLOW_LOGS turns flow logs on (its value `true`, in any case). */
+export function contactFlowLogsOn(attributes: ReadonlyArray<{ AttributeType?: string | undefined; Value?: string | undefined }>): boolean {
+  return attributes.find((a) => a.AttributeType === 'CONTACTFLOW_LOGS')?.Value?.toLowerCase() === 'true';
+}
+
+/** A KMS key ARN (`arn:…:kms:region:account:key/id`), the one canonical name of a key: not an alias, not a bare id. */
+export function isKeyArn(reference: string): boolean {
+  return /^arn:[^:]+:kms:[^:]+:\d{12}:key\/[^/]+$/.test(reference);
+}
+
 /** The log group Connect writes flow logs to: `/aws/connect/<instance alias>`. */
 export function contactFlowLogGroupName(instanceAlias: string): string {
   return `/aws/connect/${instanceAlias}`;

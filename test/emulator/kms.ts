@@ -6,7 +6,7 @@ import type { KeyEvidence } from '../../src/evidence/model.js';
 import type { EmulatorState, KeyMatch } from './state.js';
 import { ApiError } from './types.js';
 import type { RequestContext, ServiceModule } from './types.js';
-import { answerOf, jsonBody, jsonTarget, jsonReply, limitOf, paginate, requestId, statusForCode, stringMember, toWireJson } from './wire.js';
+import { answerOf, awsJsonError, jsonBody, jsonTarget, jsonReply, limitOf, paginate, statusForCode, stringMember, toWireJson } from './wire.js';
 
 const OPERATIONS = new Set(['DescribeKey', 'GetKeyRotationStatus', 'GetKeyPolicy', 'ListAliases', 'ListKeyRotations', 'ListGrants']);
 
@@ -145,11 +145,7 @@ export function kmsService(state: EmulatorState, pageSize: number): ServiceModul
       }
     },
     renderError(error) {
-      return {
-        status: error.status ?? statusForCode('kms', error.code),
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId() },
-        body: JSON.stringify({ __type: error.code, message: error.message }),
-      };
+      return awsJsonError(error, error.status ?? statusForCode('kms', error.code));
     },
     faultCodes: {
       AccessDenied: { code: 'AccessDeniedException', message: 'User is not authorized to perform this operation.' },

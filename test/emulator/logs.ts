@@ -9,7 +9,7 @@ import type { LogGroup } from '../../src/evidence/model.js';
 import type { EmulatorState } from './state.js';
 import { ApiError } from './types.js';
 import type { RequestContext, ServiceModule } from './types.js';
-import { answerOf, jsonBody, jsonReply, jsonTarget, limitOf, paginate, requestId, statusForCode, stringMember } from './wire.js';
+import { answerOf, awsJsonError, jsonBody, jsonReply, jsonTarget, limitOf, paginate, statusForCode, stringMember } from './wire.js';
 
 const OPERATIONS = new Set(['DescribeLogGroups']);
 
@@ -58,11 +58,7 @@ export function logsService(state: EmulatorState, pageSize: number): ServiceModu
       return jsonReply(reply);
     },
     renderError(error) {
-      return {
-        status: error.status ?? statusForCode('logs', error.code),
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId() },
-        body: JSON.stringify({ __type: error.code, message: error.message }),
-      };
+      return awsJsonError(error, error.status ?? statusForCode('logs', error.code));
     },
     faultCodes: {
       AccessDenied: { code: 'AccessDeniedException', message: 'User is not authorized to perform: logs:DescribeLogGroups', status: 400 },

@@ -19,7 +19,7 @@ import type { AccountEvidence, Call, DeliveryStreamEvidence, KinesisStreamEviden
 import type { EmulatorState } from './state.js';
 import { ApiError } from './types.js';
 import type { Caller, ServiceModule, ServiceName } from './types.js';
-import { answerOf, jsonBody, jsonReply, jsonTarget, limitOf, requestId, stringMember, toWireJson } from './wire.js';
+import { answerOf, awsJsonError, jsonBody, jsonReply, jsonTarget, limitOf, stringMember, toWireJson } from './wire.js';
 
 type StreamKind = 'kinesisStreams' | 'deliveryStreams';
 type StreamRecord<K extends StreamKind> = NonNullable<AccountEvidence[K]>[string];
@@ -64,11 +64,7 @@ function awsJsonService(
   return {
     name,
     renderError(error) {
-      return {
-        status: error.status ?? (/Internal|ServiceUnavailable/.test(error.code) ? 500 : 400),
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId() },
-        body: JSON.stringify({ __type: error.code, message: error.message }),
-      };
+      return awsJsonError(error, error.status ?? (/Internal|ServiceUnavailable/.test(error.code) ? 500 : 400));
     },
     faultCodes,
     malformed: () => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.1' }, body: '{"Description": {"Name": ' }),

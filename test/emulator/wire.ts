@@ -19,6 +19,15 @@ export function jsonReply(body: unknown, contentType = 'application/x-amz-json-1
   };
 }
 
+/** An awsJson1_1 error as those services send it: the code in `__type`, the text in `message`. */
+export function awsJsonError(error: { code: string; message: string }, status: number): Reply {
+  return {
+    status,
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId() },
+    body: JSON.stringify({ __type: error.code, message: error.message }),
+  };
+}
+
 export function xmlEscape(text: string): string {
   return text
     .replace(/&/g, '&amp;')

@@ -32,7 +32,7 @@ import { AUDITED_DIRECTORY_TYPES, collectDirectory, describeDirectories, readsDi
 import { collectDeliveryStream } from './firehose.js';
 import { collectStream } from './kinesis.js';
 import { judgesFlowLogs } from '../../paths/hops.js';
-import { arnRegionAndAccount, bucketNameOfArn, contactFlowLogGroupName, isAwsManagedAlias, keyReferenceOf, parseInstanceArn } from '../aws-names.js';
+import { arnRegionAndAccount, bucketNameOfArn, contactFlowLogGroupName, contactFlowLogsOn, isAwsManagedAlias, keyReferenceOf, parseInstanceArn } from '../aws-names.js';
 import { listVideoStreams } from './kinesis-video.js';
 import { collectKey, keyDetails, type KeyDetails } from './kms.js';
 import { describeLogGroups } from './logs.js';
@@ -341,13 +341,7 @@ class AccountRun {
   }
 
   private describeOnce(region: string, id: string): Promise<DescribeRecord> {
-    const key = `${region}|${id}`;
-    let described = this.describes.get(key);
-    if (!described) {
-      described = this.track(connect.describeInstance(this.ctx, region, id));
-      this.describes.set(key, described);
-    }
-    return described;
+    return this.once(this.describes, `${region}|${id}`, () => connect.describeInstance(this.ctx, region, id));
   }
 
   /**
@@ -560,9 +554,8 @@ class AccountRun {
   private contactFlowLogGroupsOf(region: string, described: DescribeRecord, attributes: ConnectInstanceEvidence['attributes']): Promise<LogGroupsRecord> | undefined {
     if (!judgesFlowLogs(this.options.resourceTypes)) return undefined;
     if (attributes.status !== 'ok' || described.status !== 'ok') return undefined;
-    const flowLogs = attributes.response.find((attribute) => attribute.AttributeType === 'CONTACTFLOW_LOGS');
     const alias = described.response.Instance.InstanceAlias;
-    if (!/^true$/i.test(flowLogs?.Value ?? '') || !alias) return undefined;
+    if (!contactFlowLogsOn(attributes.response) || !alias) return undefined;
     const name = contactFlowLogGroupName(alias);
     return this.once(this.logGroupLists, `${region}|${name}`, () =>
       describeLogGroups(this.ctx, region, name).then((record) => {
@@ -575,32 +568,26 @@ class AccountRun {
 
   /** A bucket, and with the first one the account-level Block Public Access that applies to every bucket. */
   private ensureBucket(name: string, contextRegion: string): void {
-    if (this.buckets.has(name)) return;
-    this.accountBlock ??= this.track(accountPublicAccessBlock(this.ctx, contextRegion));
-    const onOwnershipUnknown = (region: string) => {
-      this.ownedBuckets ??= this.track(listOwnedBuckets(this.ctx, region));
-    };
-    const read = collectBucket(this.ctx, name, contextRegion, onOwnershipUnknown).then((result) => {
-      if (result.region !== undefined) for (const reference of bucketKeyReferences(result.evidence)) this.ensureKey(reference, result.region);
-      return result.evidence;
+    void this.once(this.buckets, name, () => {
+      this.accountBlock ??= this.track(accountPublicAccessBlock(this.ctx, contextRegion));
+      const onOwnershipUnknown = (region: string) => {
+        this.ownedBuckets ??= this.track(listOwnedBuckets(this.ctx, region));
+      };
+      return collectBucket(this.ctx, name, contextRegion, onOwnershipUnknown).then((result) => {
+        if (result.region !== undefined) for (const reference of bucketKeyReferences(result.evidence)) this.ensureKey(reference, result.region);
+        return result.evidence;
+      });
     });
-    this.buckets.set(name, this.track(read));
   }
 
   private ensureKey(reference: string, contextRegion: string): void {
     const lookup = keyLookupId(contextRegion, reference);
     // The name alone says "AWS managed", and DescribeKey on a predefined alias can create the key:
     // an audit must not change the account.
-    if (this.keys.has(lookup) || isAwsManagedAlias(reference)) return;
-    const read = collectKey(this.ctx, reference, contextRegion, (keyArn, region, metadata) => {
-      let details = this.keyDetails.get(keyArn);
-      if (!details) {
-        details = this.track(keyDetails(this.ctx, keyArn, region, metadata));
-        this.keyDetails.set(keyArn, details);
-      }
-      return details;
-    });
-    this.keys.set(lookup, this.track(read));
+    if (isAwsManagedAlias(reference)) return;
+    void this.once(this.keys, lookup, () =>
+      collectKey(this.ctx, reference, contextRegion, (keyArn, region, metadata) => this.once(this.keyDetails, keyArn, () => keyDetails(this.ctx, keyArn, region, metadata))),
+    );
   }
 
   /**

@@ -1,5 +1,5 @@
 /** Contact-flow logs: whether an instance writes them, and the log group that holds them. */
-import { contactFlowLogGroupName } from '../../evidence/aws-names.js';
+import { contactFlowLogGroupName, contactFlowLogsOn } from '../../evidence/aws-names.js';
 import type { LogGroup } from '../../evidence/model.js';
 import { CONTACT_FLOW_LOGS_HOP, judgesFlowLogs } from '../../paths/hops.js';
 import type { InstanceContext, Outcome, Resource } from '../types.js';
@@ -30,7 +30,7 @@ export function contactFlowLogs(ctx: InstanceContext): FlowLogsState {
     return { kind: 'unjudgeable', outcome: callErrorOutcome(HOP, instance, 'connect:ListInstanceAttributes', attributes.error, 'whether flow logs are enabled (CONTACTFLOW_LOGS)') };
   }
   const value = attributes.status === 'ok' ? attributes.response.find((a) => a.AttributeType === 'CONTACTFLOW_LOGS')?.Value : undefined;
-  if (value?.toLowerCase() !== 'true') {
+  if (attributes.status !== 'ok' || !contactFlowLogsOn(attributes.response)) {
     return { kind: 'off', outcome: outcome(HOP, 'NOT_APPLICABLE', instance, `Flow logs are off for this instance (CONTACTFLOW_LOGS is ${value ?? 'not set'}): Connect writes no flow logs.`, { contactFlowLogs: value ?? null }) };
   }
   const alias = ctx.instance?.InstanceAlias;

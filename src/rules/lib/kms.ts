@@ -1,5 +1,5 @@
 /** KMS key references as storage configs and buckets write them, resolved through DescribeKey evidence. */
-import { isAwsManagedAlias, keyLookupId, kmsArnRegion } from '../../evidence/aws-names.js';
+import { isAwsManagedAlias, isKeyArn, keyLookupId, kmsArnRegion } from '../../evidence/aws-names.js';
 import type { KeyEvidence, KeyMetadata } from '../../evidence/model.js';
 import type { InstanceContext, Outcome, Resource } from '../types.js';
 import { callErrorOutcome, instanceResource, keyResource, outcome, readCall } from './outcomes.js';
@@ -18,7 +18,6 @@ function referenceResource(ctx: InstanceContext, reference: string, region: stri
   return keyResource(arn, ctx.account.accountId, region);
 }
 
-const KEY_ARN = /^arn:[^:]+:kms:[^:]+:\d{12}:key\/[^/]+$/;
 
 export function lookupKey(ctx: InstanceContext, reference: string, region: string): KeyLookup {
   const record = ctx.account.keys[keyLookupId(region, reference)];
@@ -29,7 +28,7 @@ export function lookupKey(ctx: InstanceContext, reference: string, region: strin
     const metadata = described.response.KeyMetadata;
     const arn = metadata.Arn;
     // The key ARN names the key every finding is about; without a real one nothing can be said of it.
-    if (arn === undefined || !KEY_ARN.test(arn)) {
+    if (arn === undefined || !isKeyArn(arn)) {
       return { kind: 'unreadable', reference, resource: fallback, error: { code: arn === undefined ? 'MissingField' : 'InvalidField', message: `KeyMetadata.Arn is ${arn === undefined ? 'missing' : JSON.stringify(arn)}` } };
     }
     const keyRegion = kmsArnRegion(arn) ?? region;

@@ -55,7 +55,7 @@ export function deliveryStreamState(ctx: InstanceContext, arn: string): StreamSt
 }
 
 /** The FAIL for a stream a storage config names that does not exist: Connect has nowhere safe to put the data. */
-export function missingStreamOutcome(hop: string, kind: StreamKind, state: Extract<StreamState<unknown>, { kind: 'missing' }>, resourceType: string): Outcome {
+function missingStreamOutcome(hop: string, kind: StreamKind, state: Extract<StreamState<unknown>, { kind: 'missing' }>, resourceType: string): Outcome {
   return outcome(hop, 'FAIL', state.resource, `The ${resourceType} storage config names ${NOUN[kind]} ${state.arn}, which does not exist.`, { streamArn: state.arn, exists: false });
 }
 

@@ -1,10 +1,9 @@
+import { isKeyArn } from '../../evidence/aws-names.js';
 import { KEY_MANAGEMENT } from '../frameworks.js';
 import { lookupKey } from '../lib/kms.js';
 import { callErrorOutcome, instanceResource, missingCallOutcome, outcome } from '../lib/outcomes.js';
 import { storageTargets } from '../lib/storage.js';
 import type { InstanceContext, Outcome, Rule } from '../types.js';
-
-const KEY_ARN = /^arn:[^:]+:kms:[^:]+:\d{12}:key\/[^/]+$/;
 
 /** Streams named in one finding's message; the evidence lists every stream read. */
 const NAMED_IN_MESSAGE = 5;
@@ -17,7 +16,7 @@ function sameKey(ctx: InstanceContext, configured: string, streamKey: string | u
   if (!streamKey) return 'other';
   if (streamKey === configured) return 'same';
   // Key ARNs are canonical: two different ones are two keys. Aliases and bare ids need resolving.
-  if (KEY_ARN.test(streamKey) && KEY_ARN.test(configured)) return 'other';
+  if (isKeyArn(streamKey) && isKeyArn(configured)) return 'other';
   const region = ctx.region.region;
   const a = lookupKey(ctx, configured, region);
   const b = lookupKey(ctx, streamKey, region);
