@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only startup,offline,live,formats,wildcards,signals] [-- --out FILE]`
+ * `npm run bench [-- --quick] [-- --only startup,offline,live,formats,wildcards,signals,org] [-- --out FILE] [-- --merge]`
  *
  * Builds nothing itself (the npm script builds dist/ and dist-bench/ first), then measures:
  *   (a) start-up of the CLI against `node -e 0`;
@@ -10,38 +10,57 @@
  *   (e) hostile wildcard input judged in-process: 20 KB adversarial bucket policies and a
  *       10,000-character waiver glob, each under 50 ms;
  *   (f) SIGINT, SIGTERM and SIGHUP while 10,000 instances (2,000 with --quick) load, are judged and
- *       are written: each answered within a second (130, 143, 129), no file left.
+ *       are written: each answered within a second (130, 143, 129), no file left;
+ *   (g) an organisation in one process: 100 and 1,000 accounts × 3 regions (most without Connect,
+ *       some with 1–20 instances), at the default --concurrency with and without a CPU-load thread
+ *       in the CLI, and 1,000 accounts at --concurrency 16, 32, 64 (`--org-accounts 100,1000`,
+ *       `--org-concurrency 16,32,64` choose; --quick: 30 accounts of at most 3 instances).
  * Prints tables of ratios and writes bench/results.json (bench/results.quick.json with --quick, so a
- * quick run never overwrites the full results).
+ * quick run never overwrites the full results). With --merge, the sections measured replace theirs in
+ * the existing file and the others are kept (`sections` records when and at which commit each was
+ * measured).
  *
  * --quick skips the 50-instance live case and takes fewer samples.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, release, tmpdir, totalmem, type as osType } from 'node:os';
 import { join, relative } from 'node:path';
 import { benchFormats, printFormats, type FormatsResult } from './lib/formats.js';
 import { benchLive, type LiveResult } from './lib/live.js';
 import { benchOffline, type OfflineResult } from './lib/offline.js';
+import { benchOrg, printOrg, type OrgResult, type OrgSize } from './lib/org.js';
 import { ROOT } from './lib/paths.js';
 import { benchSignals, printSignals, type SignalResult } from './lib/signals.js';
 import { benchStartup, type StartupResult } from './lib/startup.js';
 import { printLive, printOffline, printStartup } from './lib/table.js';
 import { benchWildcards, printWildcards, type WildcardResult } from './lib/wildcards.js';
 
-type Section = 'startup' | 'offline' | 'live' | 'formats' | 'wildcards' | 'signals';
-const SECTIONS: readonly Section[] = ['startup', 'offline', 'live', 'formats', 'wildcards', 'signals'];
+type Section = 'startup' | 'offline' | 'live' | 'formats' | 'wildcards' | 'signals' | 'org';
+const SECTIONS: readonly Section[] = ['startup', 'offline', 'live', 'formats', 'wildcards', 'signals', 'org'];
 
 interface Args {
   quick: boolean;
   only: Section[];
   out: string;
+  merge: boolean;
+  orgAccounts?: number[];
+  orgConcurrency?: number[];
+}
+
+function numbers(flag: string, text: string): number[] {
+  const list = text.split(',').map((item) => Number(item.trim()));
+  if (list.length === 0 || !list.every((n) => Number.isInteger(n) && n > 0)) throw new Error(`${flag} takes a list of positive whole numbers`);
+  return list;
 }
 
 function parseArgs(argv: readonly string[]): Args {
   let quick = false;
   let only: Section[] = [...SECTIONS];
   let out: string | undefined;
+  let merge = false;
+  let orgAccounts: number[] | undefined;
+  let orgConcurrency: number[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -54,12 +73,24 @@ function parseArgs(argv: readonly string[]): Args {
         .filter((s): s is Section => (SECTIONS as readonly string[]).includes(s));
       if (only.length === 0) throw new Error(`--only takes a list of ${SECTIONS.join(', ')}`);
     } else if (name === '--out') out = value();
+    else if (name === '--merge') merge = true;
+    else if (name === '--org-accounts') orgAccounts = numbers(name, value());
+    else if (name === '--org-concurrency') orgConcurrency = numbers(name, value());
     else if (name === '--help' || name === '-h') {
-      process.stdout.write('usage: npm run bench [-- --quick] [--only startup,offline,live,formats,wildcards,signals] [--out FILE]\n');
+      process.stdout.write(
+        `usage: npm run bench [-- --quick] [--only ${SECTIONS.join(',')}] [--out FILE] [--merge] [--org-accounts 100,1000] [--org-concurrency 16,32,64]\n`,
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (try --help)`);
   }
-  return { quick, only, out: out ?? join(ROOT, 'bench', quick ? 'results.quick.json' : 'results.json') };
+  return {
+    quick,
+    only,
+    merge,
+    out: out ?? join(ROOT, 'bench', quick ? 'results.quick.json' : 'results.json'),
+    ...(orgAccounts ? { orgAccounts } : {}),
+    ...(orgConcurrency ? { orgConcurrency } : {}),
+  };
 }
 
 function gitCommit(): { commit?: string; dirty?: boolean } {
@@ -87,6 +118,24 @@ function machine() {
   };
 }
 
+/**
+ * The file at `out` with the sections measured now in place of its own, and `sections` saying when
+ * and at which commit each of them was measured; the rest of the file as it was.
+ */
+function merged(out: string, results: { generatedAt: string; git: unknown; durationS?: number } & Partial<Record<Section, unknown>>, measured: readonly Section[]): unknown {
+  if (!existsSync(out)) return results;
+  const previous = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown> & { sections?: Record<string, unknown> };
+  const sections: Record<string, unknown> = { ...(previous.sections ?? {}) };
+  const next: Record<string, unknown> = { ...previous };
+  for (const section of measured) {
+    if (results[section] === undefined) continue;
+    next[section] = results[section];
+    sections[section] = { generatedAt: results.generatedAt, git: results.git, durationS: results.durationS };
+  }
+  next.sections = sections;
+  return next;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -105,6 +154,7 @@ async function main(): Promise<void> {
     formats?: FormatsResult;
     wildcards?: WildcardResult;
     signals?: SignalResult;
+    org?: OrgResult;
   } = { schemaVersion: 1, generatedAt: startedAt.toISOString(), quick: args.quick, machine: machine(), git: gitCommit() };
   log(`${results.machine.cpuModel}, ${results.machine.cores} cores, Node ${results.machine.node}${args.quick ? ' (quick)' : ''}`);
   try {
@@ -132,13 +182,18 @@ async function main(): Promise<void> {
       results.signals = await benchSignals(args.quick ? 2000 : 10_000, dir, log);
       printSignals(results.signals);
     }
+    if (args.only.includes('org')) {
+      const sizes: OrgSize[] = args.quick ? [{ accounts: 30, maxInstances: 3 }] : (args.orgAccounts ?? [100, 1000]).map((accounts) => ({ accounts }));
+      results.org = await benchOrg({ sizes, concurrency: args.quick ? [] : (args.orgConcurrency ?? [16, 32, 64]) }, dir, log);
+      printOrg(results.org);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   results.durationS = Math.round((Date.now() - startedAt.getTime()) / 1000);
   results.machine.loadAverage.end = Math.round((loadavg()[0] ?? 0) * 100) / 100;
   const temporary = `${args.out}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(temporary, `${JSON.stringify(args.merge ? merged(args.out, results, args.only) : results, null, 2)}\n`);
   renameSync(temporary, args.out);
   process.stdout.write(`\nresults: ${relative(process.cwd(), args.out) || args.out} (${results.durationS} s)\n`);
 }

@@ -25,8 +25,10 @@ import type {
 import { STORAGE_RESOURCE_TYPES } from '../../src/paths/hops.js';
 
 export interface GenerateOptions {
-  /** Instances in each account-region. */
+  /** Instances in each account-region (unless `layout` says otherwise). */
   instancesPerRegion: number;
+  /** Instances per account and region, `layout[account][region]`: overrides `instancesPerRegion`. */
+  layout?: ReadonlyArray<readonly number[]>;
   /** Number of accounts. */
   accounts: number;
   /** Regions of each account. */
@@ -52,6 +54,58 @@ export function offlineOptions(instances: number, seed = 7): GenerateOptions {
     regions: ['eu-central-1', 'us-east-1'],
     seed,
   };
+}
+
+/** An organisation: most accounts without Connect, some with 1–20 instances over 1–3 of its regions. */
+export interface OrganisationOptions {
+  accounts: number;
+  regions: readonly string[];
+  seed?: number;
+  /** Share of the accounts with Connect instances (default 0.15); the first (the caller's) never has any. */
+  withConnect?: number;
+  /** Most instances one account has (default 20). */
+  maxInstances?: number;
+}
+
+/**
+ * Instances per account and region of an organisation, deterministic per seed: `withConnect` of the
+ * accounts (rounded, at least one) hold 1–`maxInstances` instances, skewed towards few, spread over
+ * 1–3 of the regions; one of them holds `maxInstances` in a single region (the busiest rate-limit key
+ * of a real organisation is one large contact centre). The first account is the caller's audit account.
+ */
+export function organisationLayout(options: OrganisationOptions): number[][] {
+  const random = prng(options.seed ?? 17);
+  const max = options.maxInstances ?? 20;
+  const n = options.accounts;
+  const layout = Array.from({ length: n }, () => options.regions.map(() => 0));
+  const candidates = Array.from({ length: Math.max(0, n - 1) }, (_, i) => i + 1);
+  // Fisher–Yates on the accounts after the caller's, then the first `k` of them have Connect.
+  for (let i = candidates.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [candidates[i], candidates[j]] = [candidates[j] as number, candidates[i] as number];
+  }
+  const k = Math.min(candidates.length, Math.max(1, Math.round(n * (options.withConnect ?? 0.15))));
+  candidates.slice(0, k).forEach((account, index) => {
+    const row = layout[account] as number[];
+    if (index === 0) {
+      row[Math.floor(random() * row.length)] = max;
+      return;
+    }
+    const instances = 1 + Math.floor(max * random() ** 2);
+    const used = Math.min(row.length, instances, 1 + Math.floor(random() * Math.min(3, row.length)));
+    const first = Math.floor(random() * row.length);
+    for (let i = 0; i < instances; i++) {
+      const r = (first + (i % used)) % row.length;
+      row[r] = (row[r] ?? 0) + 1;
+    }
+  });
+  return layout;
+}
+
+/** The evidence of an organisation (see organisationLayout). */
+export function generateOrganisation(options: OrganisationOptions): EvidenceDocument {
+  const layout = organisationLayout(options);
+  return generateEvidence({ instancesPerRegion: 0, accounts: options.accounts, regions: options.regions, seed: options.seed ?? 17, layout });
 }
 
 /** mulberry32: small, fast, deterministic. */
@@ -328,7 +382,13 @@ export function generateEvidence(options: GenerateOptions): EvidenceDocument {
       keys[keyLookupId(spec.region, reference)] = keyEvidence(reference, account, spec);
     };
 
-    for (const region of options.regions) {
+    for (const [r, region] of options.regions.entries()) {
+      const count = options.layout ? (options.layout[a]?.[r] ?? 0) : options.instancesPerRegion;
+      if (count === 0) {
+        // A region without Connect: an empty listing, and no key or bucket of Connect's.
+        regions.push({ region, listInstances: ok([]), instances: {}, directories: {} });
+        continue;
+      }
       // One key and one reports bucket shared by the instances of the account-region.
       const sharedKey = newKey(region);
       addKey(sharedKey.arn, sharedKey);
@@ -339,7 +399,7 @@ export function generateEvidence(options: GenerateOptions): EvidenceDocument {
       const summaries: InstanceSummary[] = [];
       let usesDirectory = false;
 
-      for (let i = 0; i < options.instancesPerRegion; i++) {
+      for (let i = 0; i < count; i++) {
         instanceCounter += 1;
         const id = uuid(0xc0 + a, instanceCounter);
         const arn = `arn:aws:connect:${region}:${account}:instance/${id}`;

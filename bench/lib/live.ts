@@ -16,8 +16,9 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { EvidenceDocument } from '../../src/evidence/model.js';
 import { STORAGE_RESOURCE_TYPES } from '../../src/paths/hops.js';
+import { TUNING } from '../../src/scope/tuning.js';
 import { startEmulator, type RequestLogEntry } from '../../test/emulator/index.js';
-import { generateEvidence } from './generate.js';
+import { countInstances, generateEvidence } from './generate.js';
 import { baseEnv, round, run, type RunResult } from './measure.js';
 import { lowerBound, minimumRequests, type LowerBound } from './model.js';
 import { BIN, PROBE_MODULE, ROOT } from './paths.js';
@@ -25,7 +26,8 @@ import { BIN, PROBE_MODULE, ROOT } from './paths.js';
 export const LATENCY_MS = 25;
 export const PAGE_SIZE = 10;
 export const AWS_CONNECT_LIMIT = { ratePerSecond: 2, burst: 5 };
-export const DEFAULT_CONCURRENCY = 8;
+/** The CLI's own default (no --concurrency flag given). */
+export const DEFAULT_CONCURRENCY: number = TUNING.concurrency.fallback;
 const REGIONS = ['eu-central-1', 'us-east-1'];
 const EXTERNAL_ID = 'bench-external-id-0001';
 
@@ -44,6 +46,7 @@ export const PACING: PacingSetting[] = [
 export interface LiveCase {
   kind: 'account' | 'organisation';
   accounts: number;
+  /** The most instances of one account-region. */
   instancesPerRegion: number;
   instances: number;
   regions: string[];
@@ -61,6 +64,9 @@ export interface LiveCase {
   windowRatio: number;
   /** The best the client's own pacing allows on the binding key: (n − burst) / pacing rate + chain. */
   pacingBoundMs: number;
+  /** The rate term alone (rateMs + chainMs), whatever the concurrency, and wallMs over it. */
+  rateBoundMs: number;
+  rateRatio: number;
   requests: {
     sent: number;
     minimum: number;
@@ -72,8 +78,15 @@ export interface LiveCase {
     /** Per `service:Operation`: throttled answers. */
     throttledByOperation: Record<string, number>;
   };
-  /** CPU time of the CLI process and of the emulator (this process), ms: is the machine the bottleneck? */
-  cpu: { cliMs: number; emulatorMs: number; cores: number };
+  /**
+   * CPU time of the CLI process (the load thread's own time taken out) and of the emulator (this
+   * process), ms, in total and per request sent: is the machine the bottleneck?
+   */
+  cpu: { cliMs: number; cliMsPerRequest: number; emulatorMs: number; emulatorMsPerRequest: number; cores: number };
+  /** Peak RSS of the CLI process (getrusage maxRSS), MiB. */
+  peakRssMiB: number;
+  /** The CPU-load thread inside the CLI process (probe.ts), when on: duty cycle and its CPU time. */
+  cpuLoad?: { duty: number; cpuMs: number };
   dependencyDepth: number;
   dependencyChain: string[];
   /** Report errors caused by throttling (target 0). */
@@ -106,6 +119,9 @@ interface ReportShape {
 
 const THROTTLING = /Throttl|TooManyRequests|SlowDown|RateExceeded|LimitExceeded/i;
 
+/** Offline verdicts per state file written in this run: one offline audit per generated state. */
+const offlineVerdicts = new Map<string, Map<string, string>>();
+
 function verdicts(report: ReportShape): Map<string, string> {
   return new Map(report.findings.map((f) => [f.id, f.status]));
 }
@@ -130,9 +146,14 @@ export function liveState(instancesPerRegion: number, accounts = 1): EvidenceDoc
   return generateEvidence({ instancesPerRegion, accounts, regions: REGIONS, seed: accounts === 1 ? 11 : 13, firstUsesDirectory: true });
 }
 
-interface LiveRun {
+export interface LiveRun {
   kind: LiveCase['kind'];
   state: EvidenceDocument;
+  regions: readonly string[];
+  /** Distinguishes the files of runs of different states. */
+  tag: string;
+  /** Duty cycle of the CPU-load thread started in the CLI process (probe.ts), if any. */
+  cpuLoad?: number;
   pacing: PacingSetting;
   concurrency: number;
   /** Extra CLI arguments (scope, tuning). */
@@ -143,21 +164,24 @@ interface LiveRun {
 
 class CliUsageError extends Error {}
 
-async function liveAudit(spec: LiveRun, dir: string, log: (line: string) => void): Promise<LiveCase> {
-  const { state } = spec;
+export async function liveAudit(spec: LiveRun, dir: string, log: (line: string) => void): Promise<LiveCase> {
+  const { state, tag } = spec;
   const accounts = state.accounts.length;
-  const instancesPerRegion = Object.keys(state.accounts[0]?.regions[0]?.instances ?? {}).length;
+  const instancesPerRegion = Math.max(0, ...state.accounts.flatMap((a) => a.regions.map((r) => Object.keys(r.instances).length)));
   const caller = state.accounts[0]?.accountId ?? '';
-  const tag = `${spec.kind}-${accounts}-${instancesPerRegion}`;
   const stateFile = join(dir, `state-${tag}.json`);
-  writeFileSync(stateFile, JSON.stringify(state));
   const minimum = minimumRequests(state, { pageSize: PAGE_SIZE, resourceTypes: STORAGE_RESOURCE_TYPES, multiAccount: spec.multiAccount });
   const bound = lowerBound(minimum, AWS_CONNECT_LIMIT, LATENCY_MS, spec.concurrency);
 
-  // The offline verdicts of the same state: the live audit must reach the same ones.
-  const snapshotFile = join(dir, `snapshot-${tag}.json`);
-  await run(process.execPath, [BIN, 'audit', '--snapshot', stateFile, '--format', 'json'], { cwd: ROOT, env: baseEnv(), stdoutFile: snapshotFile });
-  const offline = JSON.parse(readFileSync(snapshotFile, 'utf8')) as ReportShape;
+  // The offline verdicts of the same state (once per state): the live audit must reach the same ones.
+  let offline = offlineVerdicts.get(stateFile);
+  if (!offline) {
+    writeFileSync(stateFile, JSON.stringify(state));
+    const snapshotFile = join(dir, `snapshot-${tag}.json`);
+    await run(process.execPath, [BIN, 'audit', '--snapshot', stateFile, '--format', 'json'], { cwd: ROOT, env: baseEnv(), stdoutFile: snapshotFile });
+    offline = verdicts(JSON.parse(readFileSync(snapshotFile, 'utf8')) as ReportShape);
+    offlineVerdicts.set(stateFile, offline);
+  }
 
   // The emulator holds one abort listener per request in flight on its closing signal: with a large
   // --concurrency that is more than Node's default of 10, which is not a leak.
@@ -170,23 +194,25 @@ async function liveAudit(spec: LiveRun, dir: string, log: (line: string) => void
     ...(spec.multiAccount ? { requireExternalId: EXTERNAL_ID } : {}),
   });
   const reportFile = join(dir, `report-${tag}.json`);
+  const regions = [...spec.regions];
   let result: RunResult;
   const cpuBefore = process.cpuUsage();
   let emulatorCpu = { user: 0, system: 0 };
   try {
     result = await run(
       process.execPath,
-      [BIN, 'audit', ...REGIONS.flatMap((r) => ['--region', r]), '--format', 'json', ...spec.pacing.args, ...spec.args],
+      [BIN, 'audit', ...regions.flatMap((r) => ['--region', r]), '--format', 'json', ...spec.pacing.args, ...spec.args],
       {
         cwd: ROOT,
         env: baseEnv({
           AWS_ENDPOINT_URL: emulator.url,
           AWS_ACCESS_KEY_ID: `AKID${caller}`,
           AWS_SECRET_ACCESS_KEY: 'bench-secret-not-real',
-          AWS_REGION: REGIONS[0],
+          AWS_REGION: regions[0],
           AWS_EC2_METADATA_DISABLED: 'true',
           AWS_CONFIG_FILE: '/nonexistent',
           AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+          ...(spec.cpuLoad === undefined ? {} : { BENCH_CPU_LOAD: String(spec.cpuLoad) }),
         }),
         stdoutFile: reportFile,
         probe: { module: PROBE_MODULE, file: join(dir, `probe-${tag}.json`) },
@@ -205,11 +231,11 @@ async function liveAudit(spec: LiveRun, dir: string, log: (line: string) => void
   } catch {
     throw new Error(`live audit (${spec.label}) gave no report, exit ${result.code}: ${result.stderr}`);
   }
-  const expected = accounts * instancesPerRegion * REGIONS.length;
+  const expected = countInstances(state);
   if (report.instances.length !== expected) throw new Error(`live audit (${spec.label}) found ${report.instances.length} instances, expected ${expected}`);
 
-  const first = Math.min(...requests.map((r) => r.at));
-  const last = Math.max(...requests.map((r) => r.at));
+  const first = requests.reduce((m, r) => Math.min(m, r.at), Infinity);
+  const last = requests.reduce((m, r) => Math.max(m, r.at), -Infinity);
   const sent = sentByOperation(requests);
   const throttledByOperation = sentByOperation(requests.filter((r) => r.throttled));
   const differences: Record<string, [number, number]> = {};
@@ -220,12 +246,16 @@ async function liveAudit(spec: LiveRun, dir: string, log: (line: string) => void
   }
   const pacingBoundMs = (Math.max(0, bound.bindingRequests - spec.pacing.burst) / spec.pacing.ratePerSecond) * 1000 + bound.chainMs;
   const windowMs = last - first + LATENCY_MS;
+  const rateBoundMs = bound.rateMs + bound.chainMs;
+  const loadCpuMs = result.probe?.cpuLoad?.cpuMs ?? 0;
+  const cliMs = (result.probe?.userCpuMs ?? Number.NaN) + (result.probe?.systemCpuMs ?? Number.NaN) - loadCpuMs;
+  const emulatorMs = (emulatorCpu.user + emulatorCpu.system) / 1000;
   const liveCase: LiveCase = {
     kind: spec.kind,
     accounts,
     instancesPerRegion,
     instances: expected,
-    regions: REGIONS,
+    regions,
     pacing: spec.pacing,
     concurrency: spec.concurrency,
     exitCode: result.code,
@@ -241,6 +271,8 @@ async function liveAudit(spec: LiveRun, dir: string, log: (line: string) => void
     ratio: round(result.wallMs / bound.totalMs, 3),
     windowRatio: round(windowMs / bound.totalMs, 3),
     pacingBoundMs: round(pacingBoundMs),
+    rateBoundMs: round(rateBoundMs),
+    rateRatio: round(result.wallMs / rateBoundMs, 3),
     requests: {
       sent: requests.length,
       minimum: minimum.total,
@@ -250,14 +282,18 @@ async function liveAudit(spec: LiveRun, dir: string, log: (line: string) => void
       throttledByOperation,
     },
     cpu: {
-      cliMs: round((result.probe?.userCpuMs ?? Number.NaN) + (result.probe?.systemCpuMs ?? Number.NaN)),
-      emulatorMs: round((emulatorCpu.user + emulatorCpu.system) / 1000),
+      cliMs: round(cliMs),
+      cliMsPerRequest: round(cliMs / requests.length, 3),
+      emulatorMs: round(emulatorMs),
+      emulatorMsPerRequest: round(emulatorMs / requests.length, 3),
       cores: availableParallelism(),
     },
+    peakRssMiB: round((result.probe?.maxRssKiB ?? Number.NaN) / 1024),
+    ...(result.probe?.cpuLoad ? { cpuLoad: result.probe.cpuLoad } : {}),
     dependencyDepth: minimum.depth,
     dependencyChain: minimum.depthChain,
     throttlingErrors: report.errors.filter((e) => THROTTLING.test(e.code ?? '')).length,
-    verdictMismatches: mismatches(verdicts(offline), verdicts(report)),
+    verdictMismatches: mismatches(offline, verdicts(report)),
     findings: report.findings.length,
   };
   log(
@@ -272,6 +308,8 @@ export function benchLiveCase(instancesPerRegion: number, pacing: PacingSetting,
     {
       kind: 'account',
       state: liveState(instancesPerRegion),
+      regions: REGIONS,
+      tag: `account-${instancesPerRegion}`,
       pacing,
       concurrency: DEFAULT_CONCURRENCY,
       args: [],
@@ -283,31 +321,46 @@ export function benchLiveCase(instancesPerRegion: number, pacing: PacingSetting,
   );
 }
 
+/** A run over every account of `state` in one process: the first is the caller's, the others through AssumeRole. */
+export function organisationRun(
+  state: EvidenceDocument,
+  regions: readonly string[],
+  tag: string,
+  concurrency: number,
+  label: string,
+  dir: string,
+  cpuLoad?: number,
+): LiveRun {
+  const accountsFile = join(dir, `accounts-${tag}.txt`);
+  writeFileSync(accountsFile, `${state.accounts.map((a) => a.accountId).join('\n')}\n`);
+  return {
+    kind: 'organisation',
+    state,
+    regions,
+    tag,
+    ...(cpuLoad === undefined ? {} : { cpuLoad }),
+    pacing: PACING[0] as PacingSetting,
+    concurrency,
+    args: [
+      '--accounts',
+      accountsFile,
+      '--role-arn',
+      'arn:aws:iam::{accountId}:role/ConnectAuditor',
+      '--external-id',
+      EXTERNAL_ID,
+      ...(concurrency === DEFAULT_CONCURRENCY ? [] : ['--concurrency', String(concurrency)]),
+    ],
+    multiAccount: true,
+    label,
+  };
+}
+
 /** One process over `accounts` accounts (the first is the caller's, the others through AssumeRole). */
 export async function benchOrgCase(accounts: number, concurrency: number, dir: string, log: (line: string) => void): Promise<LiveCase | SkippedCase> {
   const state = liveState(1, accounts);
-  const accountsFile = join(dir, `accounts-${accounts}.txt`);
-  writeFileSync(accountsFile, `${state.accounts.map((a) => a.accountId).join('\n')}\n`);
-  const pacing = PACING[0] as PacingSetting;
   try {
     return await liveAudit(
-      {
-        kind: 'organisation',
-        state,
-        pacing,
-        concurrency,
-        args: [
-          '--accounts',
-          accountsFile,
-          '--role-arn',
-          'arn:aws:iam::{accountId}:role/ConnectAuditor',
-          '--external-id',
-          EXTERNAL_ID,
-          ...(concurrency === DEFAULT_CONCURRENCY ? [] : ['--concurrency', String(concurrency)]),
-        ],
-        multiAccount: true,
-        label: `${accounts} accounts, concurrency ${concurrency}`,
-      },
+      organisationRun(state, REGIONS, `organisation-${accounts}`, concurrency, `${accounts} accounts, concurrency ${concurrency}`, dir),
       dir,
       log,
     );
