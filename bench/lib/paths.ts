@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 /** The repository root: three levels above dist-bench/bench/lib. */
 export const ROOT = resolve(here, '../../..');
-/** The built CLI (`npm run build`). */
-export const BIN = resolve(ROOT, 'dist/src/cli/bin.js');
+/** The built CLI (`npm run build`), or $BENCH_BIN: a copy of a build, kept apart while the tree changes. */
+export const BIN = process.env.BENCH_BIN ? resolve(process.env.BENCH_BIN) : resolve(ROOT, 'dist/src/cli/bin.js');
 export const DEMO = resolve(ROOT, 'fixtures/demo-evidence.json');
 /** The compiled probe preload, as a file: URL for `node --import`. */
 export const PROBE_MODULE = new URL('./probe.js', import.meta.url).href;

@@ -201,6 +201,34 @@ describe('Connect rate limits', () => {
     expect(afterReset.every((r) => r.status === 'fulfilled')).toBe(true);
   });
 
+  // "The throttling limits are defined for each API separately at the AWS account level"
+  // (docs.aws.amazon.com/connect/latest/APIReference/best-practices-connect-apis.html), and like every
+  // service quota they are Regional (connect/latest/adminguide/amazon-connect-service-limits.html): an
+  // organisation run meets one bucket per (account, region, API), an assumed-role session drawing from
+  // its target account's.
+  it('keeps a bucket per account and region, an assumed-role session drawing from its target account', async () => {
+    const emu = await start({ connectRate: { ratePerSecond: 0.01, burst: 5 } });
+    const assumed = await clients(emu).sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${SECOND}:role/Auditor`, RoleSessionName: 's' }));
+    const second: Credentials = {
+      accessKeyId: assumed.Credentials!.AccessKeyId!,
+      secretAccessKey: assumed.Credentials!.SecretAccessKey!,
+      sessionToken: assumed.Credentials!.SessionToken!,
+    };
+    const callers = [MAIN_CREDENTIALS, second].flatMap((credentials) => ['us-east-1', 'eu-west-2'].map((region) => clients(emu, region, credentials)));
+    await Promise.allSettled(callers.flatMap((c) => Array.from({ length: 7 }, () => c.connect.send(new ListInstancesCommand({})))));
+    const tally = new Map<string, [number, number]>();
+    for (const r of emu.requests.filter((r) => r.service === 'connect')) {
+      const [passed, throttled] = tally.get(`${r.account}|${r.region}`) ?? [0, 0];
+      tally.set(`${r.account}|${r.region}`, r.throttled ? [passed, throttled + 1] : [passed + 1, throttled]);
+    }
+    expect(Object.fromEntries(tally)).toEqual({
+      [`${MAIN}|us-east-1`]: [5, 2],
+      [`${MAIN}|eu-west-2`]: [5, 2],
+      [`${SECOND}|us-east-1`]: [5, 2],
+      [`${SECOND}|eu-west-2`]: [5, 2],
+    });
+  });
+
   it('applies no limit with connectRate: false and never rate-limits other services', async () => {
     const emu = await start({ connectRate: false });
     const c = clients(emu);
