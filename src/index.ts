@@ -8,6 +8,7 @@ import type { StorageResourceType } from './paths/hops.js';
 import { buildReport, NOTHING_AUDITED } from './report/build.js';
 import type { Report } from './report/schema.js';
 import type { Rule, RuleSettings } from './rules/types.js';
+import { emptyShardNotice, type ShardRecord } from './scope/shard.js';
 
 export interface AuditInput {
   evidence: EvidenceDocument;
@@ -45,15 +46,23 @@ function nothingAuditedLine({ searched }: Evaluation): string {
   return `${NOTHING_AUDITED}: searched ${searchedScope(searched)}`;
 }
 
+/** A shard's report says what it audited: every account (region) it selected, or one account's file of them. */
+function reportShard(shard: ShardRecord, evidence: EvidenceDocument): NonNullable<Report['run']['shard']> {
+  const audited = shard.by === 'account' ? evidence.accounts.map((a) => a.accountId).sort() : shard.selected;
+  return { ...shard, audited };
+}
+
 function reportOf(input: AuditInput, evaluation: Evaluation): Report {
   const waived = applyWaivers(evaluation.findings, input.waivers, input.now);
   const empty = evaluation.instances.length === 0;
   const finishedAt = (input.clock ?? (() => new Date()))();
+  const shard = input.evidence.collection?.shard;
+  const shardNotice = shard && shard.selected.length === 0 ? [emptyShardNotice(shard)] : [];
   return buildReport({
     instances: evaluation.instances,
     findings: waived.findings,
     errors: recordedErrors(input.evidence),
-    warnings: [...(input.warnings ?? []), ...(empty ? [nothingAuditedLine(evaluation)] : []), ...waived.warnings],
+    warnings: [...(input.warnings ?? []), ...shardNotice, ...(empty ? [nothingAuditedLine(evaluation)] : []), ...waived.warnings],
     nothingAudited: empty && input.allowEmpty !== true,
     failOn: input.failOn,
     run: {
@@ -61,6 +70,7 @@ function reportOf(input: AuditInput, evaluation: Evaluation): Report {
       finishedAt: finishedAt.toISOString(),
       mode: input.mode,
       ...(input.source ? { source: input.source } : {}),
+      ...(shard ? { shard: reportShard(shard, input.evidence) } : {}),
     },
   });
 }

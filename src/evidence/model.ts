@@ -6,6 +6,7 @@
  * answer (which is evidence too), or the error that stopped us from knowing.
  */
 import { z } from 'zod';
+import { shardRecordSchema } from '../scope/shard.js';
 
 export const EVIDENCE_SCHEMA_VERSION = '1.0';
 export const EVIDENCE_KIND = 'connect-netpath-audit/evidence';
@@ -457,6 +458,8 @@ export const evidenceDocument = z.object({
    * written before it was recorded: then every type was collected.
    */
   resourceTypes: z.array(z.string()).optional(),
+  /** How the run chose what to collect: `--shard K/N` (absent: everything in scope). */
+  collection: z.object({ shard: shardRecordSchema.optional() }).optional(),
   accounts: z.array(accountEvidence),
 });
 export type EvidenceDocument = z.infer<typeof evidenceDocument>;

@@ -19,6 +19,8 @@ export interface BuildInput {
   run: Report['run'];
   /** No instance was audited and that is not allowed: the run is INCOMPLETE (exit 3) whatever the findings. */
   nothingAudited?: boolean;
+  /** Part of the scope is in no input (a shard missing from a merge): INCOMPLETE unless a FAIL decides. */
+  incomplete?: boolean;
 }
 
 
@@ -62,7 +64,7 @@ function hopResults(instances: readonly InstanceInfo[], findings: readonly Findi
 export function buildReport(input: BuildInput): Report {
   const findings = [...input.findings].sort(compareFindings);
   const counts = Object.fromEntries(STATUSES.map((s) => [s, findings.filter((f) => f.status === s).length])) as Report['summary']['counts'];
-  const { result, exitCode } = resultOf(findings, input.failOn, input.nothingAudited);
+  const { result, exitCode } = resultOf(findings, input.failOn, input.nothingAudited === true || input.incomplete === true);
   const instances = [...input.instances].sort((a, b) => byCodeUnit(a.instanceArn, b.instanceArn));
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,

@@ -4,20 +4,23 @@
  * counts, result and exit code are computed again by `buildReport`, for the merge's `failOn`.
  *
  * The same finding (same id) in overlapping shards keeps its worse status (then its higher
- * severity): a FAIL in one shard is never hidden by a PASS, or by a waiver, in another.
+ * severity): a FAIL in one shard is never hidden by a PASS, or by a waiver, in another. Reports of
+ * `--shard K/N` runs are checked for a missing, partial or duplicated shard (shards.ts).
  */
 import { byCodeUnit } from './order.js';
 import { compareErrors } from '../evidence/errors.js';
 import { severityRank, statusRank, type Severity } from '../findings/status.js';
+import { emptyShardNotice } from '../scope/shard.js';
 import { buildReport, NOTHING_AUDITED } from './build.js';
 import type { ErrorEntry, Finding, InstanceInfo, Report } from './schema.js';
+import { shardCoverage, type MergedShards } from './shards.js';
 
 function worse(a: Finding, b: Finding): boolean {
   return statusRank(a.status) < statusRank(b.status) || (a.status === b.status && severityRank(a.severity) < severityRank(b.severity));
 }
 
 /** startedAt the earliest, finishedAt the latest; `live` only when every shard was; a source only when all share it. */
-function mergedRun(reports: readonly Report[]): Report['run'] {
+function mergedRun(reports: readonly Report[], shards: MergedShards | undefined): Report['run'] {
   const times = (pick: (r: Report) => string) => reports.map(pick).sort((a, b) => Date.parse(a) - Date.parse(b) || byCodeUnit(a, b));
   const starts = times((r) => r.run.startedAt);
   const ends = times((r) => r.run.finishedAt);
@@ -28,11 +31,14 @@ function mergedRun(reports: readonly Report[]): Report['run'] {
     finishedAt: ends[ends.length - 1] ?? '',
     mode: reports.every((r) => r.run.mode === 'live') ? 'live' : 'snapshot',
     ...(sources.size === 1 && source !== undefined ? { source } : {}),
+    ...(shards ? { shards } : {}),
   };
 }
 
-export function mergeReports(reports: readonly Report[], failOn: Severity): Report {
+/** `labels` (the files read) name the inputs in the warnings about shards. */
+export function mergeReports(reports: readonly Report[], failOn: Severity, labels: readonly string[] = []): Report {
   if (reports.length === 0) throw new TypeError('mergeReports needs at least one report');
+  const coverage = shardCoverage(reports, labels);
   const instances = new Map<string, InstanceInfo>();
   const findings = new Map<string, Finding>();
   // An error a shard lists n times is listed n times (a multiset union: the same call failing in two
@@ -51,7 +57,9 @@ export function mergeReports(reports: readonly Report[], failOn: Severity): Repo
       own.set(key, [...(own.get(key) ?? []), error]);
     }
     for (const [key, list] of own) if (list.length > (errors.get(key)?.length ?? 0)) errors.set(key, list);
-    for (const warning of report.warnings ?? []) warnings.add(warning);
+    // An empty shard's notice is about that job alone; the coverage check speaks for the merge.
+    const notice = report.run.shard ? emptyShardNotice(report.run.shard) : undefined;
+    for (const warning of report.warnings ?? []) if (warning !== notice) warnings.add(warning);
   }
   // A shard that audited nothing says so; once the merged report has instances, that is no news.
   const merged = [...warnings].filter((warning) => instances.size === 0 || !warning.startsWith(NOTHING_AUDITED));
@@ -59,9 +67,10 @@ export function mergeReports(reports: readonly Report[], failOn: Severity): Repo
     instances: [...instances.values()],
     findings: [...findings.values()],
     errors: [...errors.values()].flat().sort(compareErrors),
-    warnings: merged,
+    warnings: [...(coverage?.warnings ?? []), ...merged],
     failOn,
-    run: mergedRun(reports),
+    run: mergedRun(reports, coverage?.shards),
+    incomplete: coverage?.incomplete === true,
     // Shards that audited nothing passed only if they were allowed to (--allow-empty).
     nothingAudited: instances.size === 0 && reports.some((report) => report.summary.exitCode !== 0),
   });

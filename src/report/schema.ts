@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { SEVERITIES, STATUSES } from '../findings/status.js';
+import { shardRecordSchema } from '../scope/shard.js';
 
 export const REPORT_SCHEMA_VERSION = '1.0';
 
@@ -92,6 +93,20 @@ export const reportSchema = z.object({
     finishedAt: z.string(),
     mode: z.enum(['live', 'snapshot']),
     source: z.string().optional().describe('the evidence file audited, in snapshot mode'),
+    shard: shardRecordSchema
+      .extend({ audited: z.array(z.string()).describe('the accounts (or regions) this report audited: `selected`, or one account of it (collect --out-dir)') })
+      .optional()
+      .describe('--shard K/N: which part of the scope this run audited'),
+    shards: z
+      .object({
+        count: z.number().int(),
+        by: z.enum(['account', 'region']),
+        merged: z.array(z.number().int()).describe('the shards whose reports were merged'),
+        missing: z.array(z.number().int()).describe('shards of which no report, or only part, was merged: the report does not cover them'),
+        duplicated: z.array(z.number().int()).describe('shards given more than once (each finding keeps its worse verdict)'),
+      })
+      .optional()
+      .describe('merge of sharded reports: which shards it joined'),
   }),
   summary: z.object({
     result: z.enum(['PASS', 'FAIL', 'INCOMPLETE']),

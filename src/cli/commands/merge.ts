@@ -13,6 +13,6 @@ import { emitReport, prepareReportOutputs, type ReportOutputFlags } from '../rep
 export async function runMerge(files: string[], flags: ReportOutputFlags): Promise<number> {
   const failOn = flags.failOn ? parseSeverity(flags.failOn, '--fail-on') : 'low';
   const outputs = prepareReportOutputs(flags, undefined, files.map((file) => ({ label: `report ${file}`, file })));
-  const report = mergeReports(files.map(loadReport), failOn);
+  const report = mergeReports(files.map(loadReport), failOn, files);
   return emitReport(report, outputs, { quiet: flags.quiet, signal: runSignal, failureExit: EXIT.usage });
 }
