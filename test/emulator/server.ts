@@ -163,7 +163,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
 
   function throttleReply(module: ServiceModule, target: { operation: string; resource?: string | undefined }): Reply {
     const { code, message, status } = module.faultCodes.Throttle;
-    return module.renderError(new ApiError(code, message, status), target);
+    const reply = module.renderError(new ApiError(code, message, status), target);
+    const retryAfter = typeof options.retryAfter === 'function' ? options.retryAfter() : options.retryAfter;
+    return retryAfter === undefined ? reply : { ...reply, headers: { ...reply.headers, 'retry-after': retryAfter } };
   }
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -36,6 +36,11 @@ export interface EmulatorOptions {
   serviceRates?: Partial<Record<ServiceName, { ratePerSecond: number; burst: number } | false>>;
   /** Additionally answer this fraction of ALL requests with the service's throttling error (deterministic PRNG). */
   throttle?: { fraction: number; seed?: number };
+  /**
+   * A `Retry-After` header on every throttling answer (rate limits, `throttle`, Throttle faults): its
+   * value, or a function giving it at answer time (an HTTP-date, say).
+   */
+  retryAfter?: string | (() => string);
   faults?: Fault[];
   /** Account ids whose roles STS refuses to assume (AccessDenied). */
   denyAssumeRole?: string[];

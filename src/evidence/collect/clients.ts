@@ -2,7 +2,8 @@
  * SDK clients, one per service and region, created on first use. The SDK packages are loaded with
  * dynamic `import()` here and nowhere else, so commands that never talk to AWS never load them.
  *
- * Retries are the scheduler's (`maxAttempts: 1`). Credentials come from the standard chain (with
+ * Retries are the scheduler's (`maxAttempts: 1`), and so is pacing: every client gets the send-time
+ * middleware of pacing.ts. Credentials come from the standard chain (with
  * `profile`), resolved once and shared by every client, unless the caller passes its own provider.
  */
 import type * as LogsSdk from '@aws-sdk/client-cloudwatch-logs';
@@ -17,6 +18,7 @@ import type * as S3Sdk from '@aws-sdk/client-s3';
 import type * as S3ControlSdk from '@aws-sdk/client-s3-control';
 import type * as SecurityHubSdk from '@aws-sdk/client-securityhub';
 import type * as StsSdk from '@aws-sdk/client-sts';
+import { installSendPacing, type MiddlewareStackLike } from './pacing.js';
 
 /** A function returning credentials (what the SDK calls an AwsCredentialIdentityProvider). */
 export type AwsCredentialIdentityProvider = Extract<NonNullable<StsSdk.STSClientConfig['credentials']>, (...args: never[]) => unknown>;
@@ -37,6 +39,7 @@ export interface Loaded<C, M> {
 
 interface Destroyable {
   destroy(): void;
+  middlewareStack: MiddlewareStackLike;
 }
 
 /**
@@ -230,6 +233,7 @@ export class ClientFactory {
           throw new Error('The client factory was closed.');
         }
         this.created.push(loaded.client);
+        installSendPacing(loaded.client);
         this.shareCredentials(loaded.client);
         return loaded;
       });

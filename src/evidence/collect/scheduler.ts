@@ -12,15 +12,22 @@
  *   6,500; uncharged ones make that about one in 3·10^11.
  * - Adaptive: a throttled key lowers its rate (multiplicatively, at most once a second) and climbs
  *   back to its base rate linearly over the next seconds without throttling.
+ * - Retry-After: a throttling or 503 answer carrying one holds its key's bucket and the retry back
+ *   that long (at most `maxDelayMs`).
  * - Abort: the run's signal rejects waiting and in-flight work promptly with an `AbortError`.
  *
  * Waiting is done in one queue per key, so a Connect call waiting for its token never holds a slot
  * that an S3 or KMS call could use; among the keys that may send now, the oldest request goes first.
+ * Keys are kept in two priority queues (keys with a token, by their oldest waiter; keys waiting for
+ * one, by when their bucket has it) with one timer, so a grant costs O(log n) in the keys waiting.
+ * A grant only reserves the key's token: it is taken when the request leaves (pacing.ts).
  */
 
 import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { abortError } from '../../errors.js';
 import { setMaxListeners } from 'node:events';
+import { MinHeap } from './heap.js';
+import { registerSendGate, retryAfterMs, type SendGate } from './pacing.js';
 
 /** The error shape the SDK's classification functions take. */
 type SdkErrorLike = Parameters<typeof isThrottlingError>[0];
@@ -77,6 +84,8 @@ export interface SchedulerStats {
   throttled: number;
   /** Highest number of requests in flight at once. */
   maxInFlight: number;
+  /** Attempts whose token was taken as their request left (the SDK's send middleware found them). */
+  paced: number;
 }
 
 /**
@@ -163,7 +172,10 @@ function timeoutError(ms: number): Error {
   return error;
 }
 
-/** A token bucket whose rate drops when throttled and recovers over time. */
+/**
+ * A token bucket whose rate drops when throttled and recovers over time. A granted attempt reserves
+ * a token and spends it when its request leaves (pacing.ts), or when the attempt ends without one.
+ */
 class Limiter {
   private tokens: number;
   private last: number;
@@ -171,6 +183,10 @@ class Limiter {
   private reducedRate: number | undefined;
   private throttledAt = -Infinity;
   private burst: number;
+  /** Granted attempts whose request has not left yet: each holds one of the tokens. */
+  private reserved = 0;
+  /** Set by a Retry-After: nothing leaves before this time. */
+  private notBefore = -Infinity;
 
   constructor(
     private readonly base: number,
@@ -201,16 +217,36 @@ class Limiter {
     this.last = now;
   }
 
-  /** Milliseconds until a token is available (0: now). */
-  waitMs(now: number): number {
+  /** Milliseconds until the bucket holds `needed` tokens and no Retry-After holds it back (0: now). */
+  private waitFor(now: number, needed: number): number {
     this.refill(now);
-    if (this.tokens >= 1) return 0;
-    return Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.rate(now)));
+    const held = this.notBefore > now ? Math.ceil(this.notBefore - now) : 0;
+    if (this.tokens >= needed) return held;
+    return Math.max(held, 1, Math.ceil(((needed - this.tokens) * 1000) / this.rate(now)));
   }
 
-  take(now: number): void {
+  /** Until an attempt may be granted: a token no granted attempt holds. An unpaced key holds none. */
+  grantWaitMs(now: number): number {
+    return this.waitFor(now, Number.isFinite(this.rate(now)) ? this.reserved + 1 : 1);
+  }
+
+  /** Until a granted attempt's request may leave. */
+  sendWaitMs(now: number): number {
+    return this.waitFor(now, 1);
+  }
+
+  reserve(): void {
+    this.reserved += 1;
+  }
+
+  spend(now: number): void {
     this.refill(now);
     this.tokens -= 1;
+    this.reserved -= 1;
+  }
+
+  holdUntil(time: number): void {
+    this.notBefore = Math.max(this.notBefore, time);
   }
 
   onThrottle(now: number): void {
@@ -239,19 +275,54 @@ interface Waiter {
   fail: (err: unknown) => void;
 }
 
+interface AttemptGate extends SendGate {
+  /** The attempt's token is spent: its request left, or it ended. */
+  spent: boolean;
+}
+
+interface SendWaiter {
+  gate: AttemptGate;
+  signal: AbortSignal;
+  resolve: () => void;
+  onAbort: () => void;
+}
+
+/** One pacing key: its bucket, its waiting callers (oldest first) and where it is queued. */
+interface KeyState {
+  readonly limiter: Limiter;
+  readonly waiters: (Waiter | undefined)[];
+  /** Index of the oldest waiter in `waiters`. */
+  head: number;
+  /** The queue holding the key while it has waiters. */
+  queued: 'ready' | 'timed' | undefined;
+  /** In `timed`: when its bucket has a token for the next grant. */
+  readyAt: number;
+  /** Granted attempts waiting at the send gate (after a throttle or a Retry-After emptied the bucket). */
+  readonly sends: SendWaiter[];
+  sendTimer: ReturnType<typeof setTimeout> | undefined;
+}
+
+function oldestSeq(state: KeyState): number {
+  return state.waiters[state.head]?.seq ?? Infinity;
+}
+
 export class Scheduler {
-  readonly stats: SchedulerStats = { requests: 0, retries: 0, throttled: 0, maxInFlight: 0 };
+  readonly stats: SchedulerStats = { requests: 0, retries: 0, throttled: 0, maxInFlight: 0, paced: 0 };
   private readonly concurrency: number;
   private readonly maxAttempts: number;
   private readonly now: () => number;
   private readonly random: () => number;
-  private readonly limiters = new Map<string, Limiter>();
-  private readonly queues = new Map<string, Waiter[]>();
+  private readonly keys = new Map<string, KeyState>();
+  /** Keys whose bucket had a token when queued, oldest waiter first (re-checked when they come out). */
+  private readonly ready = new MinHeap<KeyState>((a, b) => oldestSeq(a) < oldestSeq(b));
+  /** Keys waiting for a token, soonest first. */
+  private readonly timed = new MinHeap<KeyState>((a, b) => a.readyAt < b.readyAt || (a.readyAt === b.readyAt && oldestSeq(a) < oldestSeq(b)));
   private inFlight = 0;
   /** Requests answered successfully so far: the sign that throttling is rate limiting, not an outage. */
   private successes = 0;
   private seq = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerAt = Infinity;
   private readonly abortController = new AbortController();
   private readonly runSignal: AbortSignal;
 
@@ -274,16 +345,23 @@ export class Scheduler {
 
   /** The current rate of a key, in requests per second (Infinity: unpaced). For tests and logs. */
   currentRate(key: string): number | undefined {
-    return this.limiters.get(key)?.rate(this.now());
+    return this.keys.get(key)?.limiter.rate(this.now());
+  }
+
+  /** Heap comparisons made so far: the scheduling work, which grows as n log n in the keys waiting. For tests. */
+  get schedulingWork(): number {
+    return this.ready.comparisons + this.timed.comparisons;
   }
 
   /**
    * Runs `fn` under the key's pacing and the global concurrency cap, retrying retryable failures.
-   * `fn` gets a signal that aborts on the run's abort or on the per-attempt timeout. Rejects with
-   * the last error when it is not retryable or the attempts are used up, or with an AbortError.
+   * `fn` gets a signal that aborts on the run's abort or on the per-attempt timeout; an SDK call given
+   * it as `abortSignal` is paced when its request leaves (pacing.ts), anything else when it ends.
+   * Rejects with the last error when it is not retryable or the attempts are used up, or with an
+   * AbortError.
    */
   async run<T>(task: TaskOptions, fn: (signal: AbortSignal, attempt: number) => Promise<T>): Promise<T> {
-    const limiter = this.limiterFor(task);
+    const state = this.keyStateFor(task);
     // Attempts charged to the budget. A throttled attempt is not charged while other requests keep
     // succeeding (the service is up, we are only being rate limited), up to a hard cap.
     let charged = 0;
@@ -291,80 +369,94 @@ export class Scheduler {
     let successesBefore = this.successes;
     for (let attempt = 1; ; attempt++) {
       this.throwIfAborted();
-      await this.acquire(task.key);
+      await this.acquire(state);
       let error: unknown;
       try {
-        const value = await this.attempt(fn, attempt);
+        const value = await this.attempt(state, fn, attempt);
         this.successes += 1;
+        this.release();
         return value;
       } catch (err) {
         error = err;
+      }
+      let kind: ErrorClass;
+      let retryAfter: number | undefined;
+      const maxDelay = this.options.maxDelayMs ?? 20_000;
+      // The key's bucket learns of the throttle (or Retry-After) before the slot goes to the next call.
+      try {
+        if (this.runSignal.aborted) throw createAbortError(this.runSignal);
+        kind = classifyError(error);
+        if (kind === 'throttle') {
+          this.stats.throttled += 1;
+          this.options.onStats?.(this.stats);
+          state.limiter.onThrottle(this.now());
+        }
+        const asked = kind === 'throttle' || httpStatusOf(error) === 503 ? retryAfterMs(error) : undefined;
+        retryAfter = asked === undefined ? undefined : Math.min(asked, maxDelay);
+        if (retryAfter !== undefined) state.limiter.holdUntil(this.now() + retryAfter);
       } finally {
         this.release();
       }
-      if (this.runSignal.aborted) throw createAbortError(this.runSignal);
-      const kind = classifyError(error);
       const progressed = this.successes > successesBefore;
       successesBefore = this.successes;
-      if (kind === 'throttle') {
-        this.stats.throttled += 1;
-        this.options.onStats?.(this.stats);
-        limiter.onThrottle(this.now());
-      }
       if (!(kind === 'throttle' && progressed)) charged += 1;
       if (kind === 'fatal' || charged >= this.maxAttempts || attempt >= hardCap) throw error;
       const base = kind === 'throttle' ? (this.options.throttleBaseDelayMs ?? 300) : (this.options.transientBaseDelayMs ?? 100);
-      const ceiling = Math.min(this.options.maxDelayMs ?? 20_000, base * 2 ** Math.min(attempt - 1, 30));
-      const delay = Math.floor(this.random() * ceiling);
+      const ceiling = Math.min(maxDelay, base * 2 ** Math.min(attempt - 1, 30));
+      const delay = Math.max(Math.floor(this.random() * ceiling), retryAfter ?? 0);
       this.stats.retries += 1;
       this.options.onStats?.(this.stats);
       this.options.log?.(
-        `retry ${task.label ?? task.key}: attempt ${attempt} failed (${errorName(error)}; ${charged}/${this.maxAttempts} of the budget used), next in ${delay} ms`,
+        `retry ${task.label ?? task.key}: attempt ${attempt} failed (${errorName(error)}; ${charged}/${this.maxAttempts} of the budget used), next in ${delay} ms${retryAfter === undefined ? '' : ` (Retry-After ${retryAfter} ms)`}`,
       );
       await this.sleep(delay);
     }
   }
 
-  private limiterFor(task: TaskOptions): Limiter {
-    let limiter = this.limiters.get(task.key);
-    if (!limiter) {
+  private keyStateFor(task: TaskOptions): KeyState {
+    let state = this.keys.get(task.key);
+    if (!state) {
       const rate = task.rate && task.rate.ratePerSecond > 0 ? task.rate : undefined;
-      limiter = new Limiter(rate?.ratePerSecond ?? Infinity, rate?.burst ?? 1, this.now(), this.options.recoveryMs ?? 5000);
-      this.limiters.set(task.key, limiter);
+      const limiter = new Limiter(rate?.ratePerSecond ?? Infinity, rate?.burst ?? 1, this.now(), this.options.recoveryMs ?? 5000);
+      state = { limiter, waiters: [], head: 0, queued: undefined, readyAt: 0, sends: [], sendTimer: undefined };
+      this.keys.set(task.key, state);
     }
-    return limiter;
+    return state;
   }
 
-  private async attempt<T>(fn: (signal: AbortSignal, attempt: number) => Promise<T>, attempt: number): Promise<T> {
-    this.throwIfAborted();
+  private async attempt<T>(state: KeyState, fn: (signal: AbortSignal, attempt: number) => Promise<T>, attempt: number): Promise<T> {
     const controller = new AbortController();
+    const signal = controller.signal;
+    const gate: AttemptGate = { spent: false, pass: () => this.passGate(state, gate, signal) };
+    registerSendGate(signal, gate);
     const runSignal = this.runSignal;
     const timeoutMs = this.options.requestTimeoutMs;
     let timedOut = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let onAbort: (() => void) | undefined;
-    // Settles when the attempt must stop whatever `fn` does with its signal.
-    const stopped = new Promise<never>((_, reject) => {
-      onAbort = () => {
-        controller.abort(runSignal.reason);
-        reject(createAbortError(runSignal));
-      };
-      if (runSignal.aborted) onAbort();
-      else runSignal.addEventListener('abort', onAbort, { once: true });
-      if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-        timer = setTimeout(() => {
-          timedOut = true;
-          const error = timeoutError(timeoutMs);
-          controller.abort(error);
-          reject(error);
-        }, timeoutMs);
-      }
-    });
-    stopped.catch(() => undefined);
-    this.stats.requests += 1;
-    this.options.onStats?.(this.stats);
     try {
-      return await Promise.race([fn(controller.signal, attempt), stopped]);
+      this.throwIfAborted();
+      // Settles when the attempt must stop whatever `fn` does with its signal.
+      const stopped = new Promise<never>((_, reject) => {
+        onAbort = () => {
+          controller.abort(runSignal.reason);
+          reject(createAbortError(runSignal));
+        };
+        if (runSignal.aborted) onAbort();
+        else runSignal.addEventListener('abort', onAbort, { once: true });
+        if (timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)) {
+          timer = setTimeout(() => {
+            timedOut = true;
+            const error = timeoutError(timeoutMs);
+            controller.abort(error);
+            reject(error);
+          }, timeoutMs);
+        }
+      });
+      stopped.catch(() => undefined);
+      this.stats.requests += 1;
+      this.options.onStats?.(this.stats);
+      return await Promise.race([fn(signal, attempt), stopped]);
     } catch (err) {
       if (runSignal.aborted) throw createAbortError(runSignal);
       if (timedOut) throw timeoutError(timeoutMs ?? 0);
@@ -372,18 +464,71 @@ export class Scheduler {
     } finally {
       if (timer !== undefined) clearTimeout(timer);
       if (onAbort) runSignal.removeEventListener('abort', onAbort);
+      // Not an SDK call, or the SDK failed before sending: charged now, so the key's long-run rate holds.
+      if (!gate.spent) {
+        gate.spent = true;
+        state.limiter.spend(this.now());
+      }
     }
+  }
+
+  /** The send middleware's wait: takes the attempt's token now, or once the bucket has one again. */
+  private passGate(state: KeyState, gate: AttemptGate, signal: AbortSignal): Promise<void> | undefined {
+    if (gate.spent) return undefined;
+    const now = this.now();
+    if (state.sends.length === 0 && state.limiter.sendWaitMs(now) === 0) {
+      this.spendAtSend(state, gate, now);
+      return undefined;
+    }
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const waiter: SendWaiter = {
+        gate,
+        signal,
+        resolve,
+        onAbort: () => {
+          const index = state.sends.indexOf(waiter);
+          if (index >= 0) state.sends.splice(index, 1);
+          reject(signal.reason);
+        },
+      };
+      signal.addEventListener('abort', waiter.onAbort, { once: true });
+      state.sends.push(waiter);
+      this.drainSends(state);
+    });
+  }
+
+  private drainSends(state: KeyState): void {
+    if (state.sendTimer !== undefined) clearTimeout(state.sendTimer);
+    state.sendTimer = undefined;
+    const now = this.now();
+    for (let next = state.sends[0]; next !== undefined; next = state.sends[0]) {
+      const wait = state.limiter.sendWaitMs(now);
+      if (wait > 0) {
+        state.sendTimer = setTimeout(() => this.drainSends(state), wait);
+        return;
+      }
+      state.sends.shift();
+      next.signal.removeEventListener('abort', next.onAbort);
+      this.spendAtSend(state, next.gate, now);
+      next.resolve();
+    }
+  }
+
+  private spendAtSend(state: KeyState, gate: AttemptGate, now: number): void {
+    gate.spent = true;
+    state.limiter.spend(now);
+    this.stats.paced += 1;
   }
 
   private throwIfAborted(): void {
     if (this.runSignal.aborted) throw createAbortError(this.runSignal);
   }
 
-  private acquire(key: string): Promise<void> {
+  private acquire(state: KeyState): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const queue = this.queues.get(key) ?? [];
-      this.queues.set(key, queue);
-      queue.push({ seq: this.seq++, grant: resolve, fail: reject });
+      state.waiters.push({ seq: this.seq++, grant: resolve, fail: reject });
+      if (state.queued === undefined) this.enqueue(state, this.now());
       this.pump();
     });
   }
@@ -393,44 +538,90 @@ export class Scheduler {
     this.pump();
   }
 
-  /** Hands slots to the oldest waiters whose key has a token; sets a timer for the next token. */
-  private pump(): void {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+  /** Queues a key with waiters as ready (its bucket has a token now) or timed (when it will). */
+  private enqueue(state: KeyState, now: number): void {
+    const wait = state.limiter.grantWaitMs(now);
+    if (wait === 0) {
+      state.queued = 'ready';
+      this.ready.push(state);
+    } else {
+      state.queued = 'timed';
+      state.readyAt = now + wait;
+      this.timed.push(state);
     }
+  }
+
+  /**
+   * Hands free slots to the oldest waiters whose key has a token. A key's place in a queue is
+   * checked again when it comes out (a throttle or a Retry-After may have emptied its bucket since).
+   */
+  private pump(): void {
     if (this.runSignal.aborted) return;
+    const now = this.now();
+    for (let due = this.timed.peek(); due !== undefined && due.readyAt <= now; due = this.timed.peek()) {
+      this.timed.pop();
+      this.enqueue(due, now);
+    }
     while (this.inFlight < this.concurrency) {
-      const now = this.now();
-      let best: { key: string; waiter: Waiter } | undefined;
-      let soonest = Infinity;
-      for (const [key, queue] of this.queues) {
-        const head = queue[0];
-        if (!head) continue;
-        const wait = this.limiters.get(key)?.waitMs(now) ?? 0;
-        if (wait > 0) soonest = Math.min(soonest, wait);
-        else if (!best || head.seq < best.waiter.seq) best = { key, waiter: head };
+      const state = this.ready.pop();
+      if (!state) break;
+      if (state.limiter.grantWaitMs(now) > 0) {
+        this.enqueue(state, now);
+        continue;
       }
-      if (!best) {
-        if (Number.isFinite(soonest)) this.timer = setTimeout(() => this.pump(), soonest);
-        return;
-      }
-      const queue = this.queues.get(best.key);
-      queue?.shift();
-      if (queue && queue.length === 0) this.queues.delete(best.key);
-      this.limiters.get(best.key)?.take(now);
+      const waiter = this.takeOldest(state);
+      state.limiter.reserve();
       this.inFlight += 1;
       this.stats.maxInFlight = Math.max(this.stats.maxInFlight, this.inFlight);
-      best.waiter.grant();
+      if (state.head < state.waiters.length) this.enqueue(state, now);
+      else state.queued = undefined;
+      waiter.grant();
     }
+    this.armTimer(now);
+  }
+
+  private takeOldest(state: KeyState): Waiter {
+    const waiter = state.waiters[state.head] as Waiter;
+    state.waiters[state.head] = undefined;
+    state.head += 1;
+    if (state.head === state.waiters.length) {
+      state.waiters.length = 0;
+      state.head = 0;
+    } else if (state.head >= 1024 && state.head * 2 >= state.waiters.length) {
+      state.waiters.splice(0, state.head);
+      state.head = 0;
+    }
+    return waiter;
+  }
+
+  /** One timer, for the key whose token comes first, while a slot is free to use it. */
+  private armTimer(now: number): void {
+    const next = this.timed.peek();
+    if (next === undefined || this.inFlight >= this.concurrency) return;
+    if (this.timer !== undefined && this.timerAt <= next.readyAt) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerAt = next.readyAt;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      this.pump();
+    }, next.readyAt - now);
   }
 
   private abortAll(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     const error = createAbortError(this.runSignal);
-    for (const queue of this.queues.values()) for (const waiter of queue) waiter.fail(error);
-    this.queues.clear();
+    this.ready.clear();
+    this.timed.clear();
+    for (const state of this.keys.values()) {
+      for (let i = state.head; i < state.waiters.length; i++) state.waiters[i]?.fail(error);
+      state.waiters.length = 0;
+      state.head = 0;
+      state.queued = undefined;
+      if (state.sendTimer !== undefined) clearTimeout(state.sendTimer);
+      state.sendTimer = undefined;
+    }
   }
 
   private sleep(ms: number): Promise<void> {
