@@ -213,6 +213,8 @@ export async function liveAudit(spec: LiveRun, dir: string, log: (line: string) 
           AWS_CONFIG_FILE: '/nonexistent',
           AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
           ...(spec.cpuLoad === undefined ? {} : { BENCH_CPU_LOAD: String(spec.cpuLoad) }),
+          // For profiling a case: BENCH_CLI_NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
+          ...(process.env.BENCH_CLI_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_CLI_NODE_OPTIONS } : {}),
         }),
         stdoutFile: reportFile,
         probe: { module: PROBE_MODULE, file: join(dir, `probe-${tag}.json`) },
