@@ -8,7 +8,7 @@ import type { StorageResourceType } from './paths/hops.js';
 import { buildReport, NOTHING_AUDITED } from './report/build.js';
 import type { Report } from './report/schema.js';
 import type { Rule, RuleSettings } from './rules/types.js';
-import { emptyShardNotice, type ShardRecord } from './scope/shard.js';
+import { emptyShardNotice, emptyShardOf, type ShardRecord } from './scope/shard.js';
 
 export interface AuditInput {
   evidence: EvidenceDocument;
@@ -57,7 +57,8 @@ function reportOf(input: AuditInput, evaluation: Evaluation): Report {
   const empty = evaluation.instances.length === 0;
   const finishedAt = (input.clock ?? (() => new Date()))();
   const shard = input.evidence.collection?.shard;
-  const shardNotice = shard && shard.selected.length === 0 ? [emptyShardNotice(shard)] : [];
+  const emptyShard = emptyShardOf(input.evidence);
+  const shardNotice = emptyShard ? [emptyShardNotice(emptyShard)] : [];
   return buildReport({
     instances: evaluation.instances,
     findings: waived.findings,

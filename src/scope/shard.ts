@@ -72,6 +72,16 @@ export function selectShard(ids: readonly string[], spec: ShardSpec, by: ShardBy
   };
 }
 
+/**
+ * The shard of a document that selected nothing and holds nothing: a normal, empty run. (A failed
+ * organization listing, which every shard reports, or an unreadable account kept in every region
+ * shard, is not empty.)
+ */
+export function emptyShardOf(doc: EvidenceDocument): ShardRecord | undefined {
+  const shard = doc.collection?.shard;
+  return shard && shard.selected.length === 0 && !doc.accounts.some((a) => a.error) ? shard : undefined;
+}
+
 /** The warning of a shard that selected nothing: a normal, empty run. */
 export function emptyShardNotice(record: ShardRecord): string {
   const noun = `${record.by}${record.chosenFrom.size === 1 ? '' : 's'}`;

@@ -48,3 +48,13 @@ export function reportForEvidence(evidence: EvidenceDocument, options: ReportOpt
     clock: () => finishedAt,
   });
 }
+
+/** JSON with every object's keys sorted: equal text means equal documents. */
+export function canonicalJson(value: unknown): string {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, sorted(x)])) : v;
+  return JSON.stringify(sorted(value));
+}
+
+/** A report as canonical JSON without its `run` (timestamps, source, shards): what must match across runs. */
+export const apartFromRun = (report: Report): string => canonicalJson({ ...report, run: null });

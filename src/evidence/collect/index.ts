@@ -96,6 +96,8 @@ export interface CollectOptions {
   progress?: ProgressTracker;
   /** Recorded as the document's `tool`. */
   tool?: { name: string; version: string };
+  /** Recorded as the document's `collection`: how the scope was chosen (`--shard`). */
+  collection?: EvidenceDocument['collection'];
   /** Environment consulted for endpoint overrides; default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Clock for `collectedAt`. */
@@ -163,9 +165,9 @@ export function runScheduler(
   });
 }
 
-/** The document around collected accounts: when, by whom, with which tool, directory pins and resource types. */
+/** The document around collected accounts: when, by whom, with which tool, directory pins, resource types and shard. */
 export function evidenceDocumentOf(
-  options: Pick<CollectOptions, 'tool' | 'directoryPins' | 'resourceTypes'>,
+  options: Pick<CollectOptions, 'tool' | 'directoryPins' | 'resourceTypes' | 'collection'>,
   collectedAt: string,
   collectedBy: CallerIdentity | undefined,
   accounts: AccountEvidence[],
@@ -179,6 +181,7 @@ export function evidenceDocumentOf(
     ...(collectedBy ? { collectedBy } : {}),
     ...(pins ? { directoryPins: pins } : {}),
     resourceTypes: [...options.resourceTypes],
+    ...(options.collection ? { collection: options.collection } : {}),
     accounts,
   };
 }
