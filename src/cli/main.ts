@@ -9,7 +9,7 @@ import { TUNING } from '../scope/tuning.js';
 import { removePendingTemporaries } from './output.js';
 import { clearProgressLines } from './progress.js';
 import { reportOptions, type ReportOutputFlags } from './report-output.js';
-import { ExitError, HANDLED_SIGNALS, interruptRun, SIGNAL_EXIT } from './run.js';
+import { ExitError, HANDLED_SIGNALS, interruptedLine, interruptRun, SIGNAL_EXIT } from './run.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -193,7 +193,7 @@ function handleSignals(): void {
   for (const signal of HANDLED_SIGNALS) {
     process.once(signal, () => {
       interruptRun(signal);
-      exitNow(SIGNAL_EXIT[signal], `interrupted (${signal}): no report file was written`);
+      exitNow(SIGNAL_EXIT[signal], interruptedLine(signal));
     });
   }
   // Whatever else ends the process, no temporary file outlives it.

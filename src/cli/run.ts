@@ -32,6 +32,18 @@ export function startRunTimeout(seconds: number): void {
   timer.unref();
 }
 
+let interruptedNote: (() => string | undefined) | undefined;
+
+/** What an interrupted run leaves behind when it is not nothing (`collect --out-dir`'s finished accounts). */
+export function setInterruptedNote(note: (() => string | undefined) | undefined): void {
+  interruptedNote = note;
+}
+
+/** The line an interrupted run ends with. */
+export function interruptedLine(signal: HandledSignal): string {
+  return `interrupted (${signal}): ${interruptedNote?.() ?? 'no report file was written'}`;
+}
+
 /** A signal arrived: whatever is in flight stops (the caller then cleans up and exits). */
 export function interruptRun(signal: HandledSignal): void {
   controller.abort(new DOMException(`interrupted by ${signal}`, 'AbortError'));

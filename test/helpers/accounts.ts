@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { evidenceDocument, type AccountEvidence, type EvidenceDocument } from '../../src/evidence/model.js';
+import type { AccountsOptions } from '../../src/evidence/collect/accounts.js';
+import type { Emulator } from '../emulator/index.js';
 import { DEMO } from './cli.js';
 
 export const DEMO_ACCOUNT = '111122223333';
@@ -44,5 +46,25 @@ export function emulatorEnv(url: string, caller: string): Record<string, string>
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_CONFIG_FILE: '/nonexistent',
     AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+  };
+}
+
+/** collectAccounts in-process against the emulator: A, B and C through their roles, called by M. */
+export function collectAccountsOptions(emu: Emulator, extra: Partial<AccountsOptions> = {}): AccountsOptions {
+  return {
+    accounts: [A, B, C],
+    roleArn: ROLE_TEMPLATE,
+    externalId: EXTERNAL_ID,
+    regions: ['eu-central-1', 'us-east-1'],
+    resourceTypes: ['CALL_RECORDINGS', 'CHAT_TRANSCRIPTS', 'MEDIA_STREAMS', 'CONTACT_TRACE_RECORDS'],
+    endpointUrl: emu.url,
+    credentials: async () => ({ accessKeyId: `AKID${MANAGEMENT}`, secretAccessKey: 'test-secret' }),
+    env: {},
+    concurrency: 8,
+    maxAttempts: 8,
+    requestTimeoutMs: 10_000,
+    connectRate: { ratePerSecond: 1.8, burst: 5 },
+    signal: AbortSignal.timeout(60_000),
+    ...extra,
   };
 }

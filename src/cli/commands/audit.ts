@@ -3,21 +3,22 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
-import { InputError } from '../../errors.js';
+import { abortError, InputError } from '../../errors.js';
 import type { CollectProgress } from '../../evidence/collect/progress.js';
-import type { EvidenceDocument } from '../../evidence/model.js';
+import type { AccountEvidence, EvidenceDocument } from '../../evidence/model.js';
 import { loadEvidenceAsync } from '../../evidence/snapshot.js';
 import { oneLine } from '../../formats/escape.js';
 import { auditAsync, type AuditInput, type Report } from '../../index.js';
 import { EXIT } from '../../report/exit-code.js';
+import { byCodeUnit } from '../../report/order.js';
 import { resolveAccountScope, type AccountFlags, type AccountScope } from '../../scope/accounts.js';
 import { resolveScope, snapshotResourceTypes, type Scope, type ScopeFlags } from '../../scope/resolve.js';
 import { liveTuning, rejectLiveOnlyFlags, timeoutSeconds, type TuningFlags } from '../../scope/tuning.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
-import { checkDistinctOutputs, resolveOutputTarget, writeFileAtomic, type OutputTarget } from '../output.js';
+import { checkDistinctOutputs, commitFile, discardFile, resolveOutputTarget, stageFile, writeFileAtomic, type OutputTarget } from '../output.js';
 import { createProgressLine, type ProgressLine } from '../progress.js';
 import { emitReport, prepareReportOutputs, type ReportOutputFlags } from '../report-output.js';
-import { ExitError, ioReason, runSignal, startRunTimeout } from '../run.js';
+import { ExitError, ioReason, runSignal, setInterruptedNote, startRunTimeout } from '../run.js';
 
 export interface AuditFlags extends ScopeFlags, AccountFlags, ReportOutputFlags, TuningFlags {
   snapshot?: string;
@@ -60,7 +61,17 @@ function progressLine(flags: AuditFlags): ProgressLine | undefined {
   return process.stderr.isTTY === true && !flags.quiet ? createProgressLine(process.stderr) : undefined;
 }
 
-async function collectLive(flags: AuditFlags, scope: Scope, accounts: AccountScope | undefined, signal: AbortSignal): Promise<EvidenceDocument> {
+/**
+ * With `onAccount`, each account's evidence goes to it as soon as that account is read, and the
+ * document returned holds no account.
+ */
+async function collectLive(
+  flags: AuditFlags,
+  scope: Scope,
+  accounts: AccountScope | undefined,
+  signal: AbortSignal,
+  onAccount?: (document: EvidenceDocument) => Promise<void>,
+): Promise<EvidenceDocument> {
   const tuning = { ...liveTuning(flags), requestTimeoutMs: 30_000 };
   const regions = scope.regions.length > 0 ? scope.regions : [await defaultRegion(flags.profile)];
   const progress = progressLine(flags);
@@ -79,10 +90,13 @@ async function collectLive(flags: AuditFlags, scope: Scope, accounts: AccountSco
   try {
     if (accounts) {
       const { collectAccounts } = await import('../../evidence/collect/accounts.js');
-      return await collectAccounts({ ...options, ...accounts });
+      return await collectAccounts({ ...options, ...accounts, onAccount });
     }
     const { collectEvidence } = await import('../../evidence/collect/index.js');
-    return await collectEvidence(options);
+    const evidence = await collectEvidence(options);
+    if (!onAccount) return evidence;
+    await onAccount(evidence);
+    return { ...evidence, accounts: [] };
   } finally {
     progress?.clear();
   }
@@ -185,6 +199,66 @@ function collectTargets(flags: CollectFlags): OutputTarget | undefined {
   return target;
 }
 
+/** The evidence as `collect` writes it: the tool last, as every evidence file has it. */
+function evidenceText(evidence: EvidenceDocument): string {
+  return `${JSON.stringify({ ...evidence, tool: { name: TOOL_NAME, version: TOOL_VERSION } }, null, 2)}\n`;
+}
+
+/** After a live collection, a file that cannot be written is an incomplete run (exit 3), said per file. */
+function unwritten(flags: CollectFlags, error: unknown): string {
+  const line = error instanceof InputError ? error.message : `${flags.out ?? flags.outDir ?? ''}: cannot write: ${ioReason(error)}`;
+  return `${line} (the evidence collected for it is lost: run collect again with a writable path)`;
+}
+
+const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
+
+/**
+ * `collect --out-dir`: `DIR/<accountId>.json` is written as soon as its account is read, so the run
+ * holds the accounts still being read, not the organisation, and a run cut short keeps the accounts it
+ * finished. Each file is renamed into place whole, never after the run was aborted.
+ */
+class AccountFiles {
+  readonly complete: string[] = [];
+  private readonly unreadAccounts: Pick<AccountEvidence, 'accountId' | 'error'>[] = [];
+  readonly failures: string[] = [];
+  constructor(
+    private readonly flags: CollectFlags & { outDir: string },
+    private readonly signal: AbortSignal,
+  ) {}
+
+  readonly write = async (evidence: EvidenceDocument): Promise<void> => {
+    for (const account of evidence.accounts) {
+      if (account.error) this.unreadAccounts.push({ accountId: account.accountId, error: account.error });
+      const file = join(this.flags.outDir, `${account.accountId}.json`);
+      try {
+        const staged = await stageFile(resolveOutputTarget(file, `--out-dir ${this.flags.outDir}: ${file}`), evidenceText({ ...evidence, accounts: [account] }), this.signal);
+        if (this.signal.aborted) {
+          discardFile(staged);
+          throw abortError(this.signal, 'Writing the evidence');
+        }
+        commitFile(staged);
+        this.complete.push(account.accountId);
+      } catch (error) {
+        if (isAbort(error)) throw error;
+        this.failures.push(unwritten(this.flags, error));
+      }
+    }
+  };
+
+  /** The accounts that could not be read, in account order (as one document lists them). */
+  get unread(): Pick<AccountEvidence, 'accountId' | 'error'>[] {
+    return [...this.unreadAccounts].sort((a, b) => byCodeUnit(a.accountId, b.accountId));
+  }
+
+  /** For a run cut short: which accounts are complete on disk. */
+  cutShort(): string | undefined {
+    const n = this.complete.length;
+    if (n === 0) return undefined;
+    const ids = [...this.complete].sort(byCodeUnit);
+    return `${n} account${n === 1 ? '' : 's'} complete in ${this.flags.outDir} (each file whole; no other account was written): ${ids.join(', ')}`;
+  }
+}
+
 export async function runCollect(flags: CollectFlags): Promise<number> {
   if ((flags.out === undefined) === (flags.outDir === undefined)) {
     throw new InputError('collect: give --out FILE (one evidence file) or --out-dir DIR (one file per account), not both or neither');
@@ -196,38 +270,40 @@ export async function runCollect(flags: CollectFlags): Promise<number> {
   liveTuning(flags);
   const outTarget = collectTargets(flags);
   const signal = startRun(flags);
-  const evidence = await collectLive(flags, scope, accounts, signal);
-  const document: EvidenceDocument = { ...evidence, tool: { name: TOOL_NAME, version: TOOL_VERSION } };
-  // `--out FILE`: one document for every account; `--out-dir DIR`: `DIR/<accountId>.json` per account.
-  const files: [target: () => OutputTarget, content: EvidenceDocument][] =
-    outTarget !== undefined
-      ? [[() => outTarget, document]]
-      : document.accounts.map((account) => {
-          const file = join(flags.outDir ?? '', `${account.accountId}.json`);
-          return [() => resolveOutputTarget(file, `--out-dir ${flags.outDir ?? ''}: ${file}`), { ...document, accounts: [account] }];
-        });
-  // After a live collection, a file that cannot be written is an incomplete run (exit 3), said per file.
-  const failures: string[] = [];
-  for (const [target, content] of files) {
+  const files = flags.outDir !== undefined ? new AccountFiles({ ...flags, outDir: flags.outDir }, signal) : undefined;
+  if (files) setInterruptedNote(() => files.cutShort());
+  let evidence: EvidenceDocument;
+  try {
+    evidence = await collectLive(flags, scope, accounts, signal, files?.write);
+  } catch (error) {
+    const kept = isAbort(error) ? files?.cutShort() : undefined;
+    if (kept) throw new ExitError(`the run did not finish within --timeout (raise it for large scopes); ${kept}`, EXIT.incomplete);
+    throw error;
+  } finally {
+    setInterruptedNote(undefined);
+  }
+  // `--out FILE`: one document, every account in memory until it is written.
+  const failures = files?.failures ?? [];
+  if (outTarget !== undefined) {
     try {
-      await writeFileAtomic(target(), `${JSON.stringify(content, null, 2)}\n`, signal);
+      await writeFileAtomic(outTarget, evidenceText(evidence), signal);
     } catch (error) {
-      if (error instanceof Error && error.name === 'AbortError') throw error;
-      const line = error instanceof InputError ? error.message : `${flags.out ?? flags.outDir ?? ''}: cannot write: ${ioReason(error)}`;
-      failures.push(`${line} (the evidence collected for it is lost: run collect again with a writable path)`);
+      if (isAbort(error)) throw error;
+      failures.push(unwritten(flags, error));
     }
   }
   if (failures.length > 0) throw new ExitError(failures.join('\n'), EXIT.incomplete);
-  const unread = document.accounts.filter((account) => account.error);
+  const unread = files?.unread ?? evidence.accounts.filter((account) => account.error);
+  const total = files?.complete.length ?? evidence.accounts.length;
   if (!flags.quiet) {
     for (const { accountId, error } of unread) {
       if (error) process.stderr.write(`warning: account ${accountId} could not be read (${oneLine(`${error.operation}: ${error.code}`)}); its evidence records the error\n`);
     }
-    const where = outTarget !== undefined ? flags.out : `${files.length} file${files.length === 1 ? '' : 's'} in ${flags.outDir} (one per account)`;
+    const where = outTarget !== undefined ? flags.out : `${total} file${total === 1 ? '' : 's'} in ${flags.outDir} (one per account)`;
     process.stderr.write(`evidence written to ${where}\n`);
   }
-  if (unread.length === document.accounts.length) {
-    throw new ExitError(`no account could be read (${document.accounts.length === 0 ? 'none was found' : document.accounts.map((a) => a.accountId).join(', ')}): the evidence holds nothing to audit`, EXIT.incomplete);
+  if (unread.length === total) {
+    throw new ExitError(`no account could be read (${total === 0 ? 'none was found' : unread.map((a) => a.accountId).join(', ')}): the evidence holds nothing to audit`, EXIT.incomplete);
   }
   return EXIT.ok;
 }

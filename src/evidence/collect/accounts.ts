@@ -34,6 +34,12 @@ export interface AccountsOptions extends Omit<CollectOptions, 'accountId' | 'sch
   /** Role to assume in every account but the caller's own, with `{accountId}` for the account id. */
   roleArn?: string | undefined;
   externalId?: string | undefined;
+  /**
+   * Receives each account's evidence, as a one-account document, as soon as that account is read (or
+   * known to be unreadable); the account is then not kept and the result's `accounts` is empty. The
+   * collection waits for what it returns; a rejection other than an abort is the caller's to avoid.
+   */
+  onAccount?: ((document: EvidenceDocument) => Promise<void>) | undefined;
 }
 
 type AccountError = NonNullable<AccountEvidence['error']>;
@@ -129,9 +135,11 @@ export async function collectAccounts(options: AccountsOptions): Promise<Evidenc
       }
       return { credentials };
     };
-    // Only the accounts this run reads: their sessions are opened anyway.
+    // Only the accounts this run reads: their sessions are opened anyway, and kept after an account
+    // is finished, for the accounts that still read a stream it owns.
+    const readHere = new Set(targets);
     const credentialsFor = async (accountId: string) => {
-      if (!targets.includes(accountId)) return undefined;
+      if (!readHere.has(accountId)) return undefined;
       const session = await sessionOf(accountId);
       return 'error' in session ? undefined : session;
     };
@@ -147,9 +155,15 @@ export async function collectAccounts(options: AccountsOptions): Promise<Evidenc
       if (!account) throw new Error(`the collection of ${accountId} returned no account`);
       return account;
     };
-    const read = await Promise.all(targets.map(readOne));
-    const accounts = [...read, ...failed].sort((a, b) => byCodeUnit(a.accountId, b.accountId));
-    return evidenceDocumentOf(options, startedAt.toISOString(), collectedBy, accounts);
+    const documentOf = (accounts: AccountEvidence[]) => evidenceDocumentOf(options, startedAt.toISOString(), collectedBy, accounts);
+    const kept: AccountEvidence[] = [];
+    const onAccount = options.onAccount;
+    const finish = async (account: AccountEvidence): Promise<void> => {
+      if (onAccount) await onAccount(documentOf([account]));
+      else kept.push(account);
+    };
+    await Promise.all([...failed.map(finish), ...targets.map(async (accountId) => finish(await readOne(accountId)))]);
+    return documentOf(kept.sort((a, b) => byCodeUnit(a.accountId, b.accountId)));
   } finally {
     options.signal.removeEventListener('abort', forward);
     clients.destroy();

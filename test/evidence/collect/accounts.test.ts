@@ -4,11 +4,11 @@
  * cannot be read.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { collectAccounts, type AccountsOptions } from '../../../src/evidence/collect/accounts.js';
+import { collectAccounts } from '../../../src/evidence/collect/accounts.js';
 import type { CollectProgress } from '../../../src/evidence/collect/progress.js';
 import { isActive } from '../../../src/evidence/collect/organizations.js';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
-import { A, B, C, EXTERNAL_ID, MANAGEMENT, organizationState, ROLE_TEMPLATE } from '../../helpers/accounts.js';
+import { A, B, C, collectAccountsOptions, EXTERNAL_ID, MANAGEMENT, organizationState } from '../../helpers/accounts.js';
 
 let emulator: Emulator | undefined;
 afterEach(async () => {
@@ -16,24 +16,7 @@ afterEach(async () => {
   emulator = undefined;
 });
 
-function options(emu: Emulator, extra: Partial<AccountsOptions> = {}): AccountsOptions {
-  return {
-    accounts: [A, B, C],
-    roleArn: ROLE_TEMPLATE,
-    externalId: EXTERNAL_ID,
-    regions: ['eu-central-1', 'us-east-1'],
-    resourceTypes: ['CALL_RECORDINGS', 'CHAT_TRANSCRIPTS', 'MEDIA_STREAMS', 'CONTACT_TRACE_RECORDS'],
-    endpointUrl: emu.url,
-    credentials: async () => ({ accessKeyId: `AKID${MANAGEMENT}`, secretAccessKey: 'test-secret' }),
-    env: {},
-    concurrency: 8,
-    maxAttempts: 8,
-    requestTimeoutMs: 10_000,
-    connectRate: { ratePerSecond: 1.8, burst: 5 },
-    signal: AbortSignal.timeout(60_000),
-    ...extra,
-  };
-}
+const options = collectAccountsOptions;
 
 /** Most requests that arrived within any `windowMs` (less than the emulator's latency): at most the requests in flight at once. */
 function maxArrivals(emu: Emulator, windowMs: number): number {
