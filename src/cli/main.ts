@@ -19,8 +19,9 @@ Exit codes:
        is not a writable regular file or is an input): nothing was audited
   3    incomplete: an ERROR at or above --fail-on and no such FAIL; nothing audited (no instance
        in scope, a pinned instance not found) unless --allow-empty; --timeout stopped the run;
-       collect read no account; an output could not be written after a live collection; or
-       --to-security-hub left a finding unimported (a FAIL still exits 1)
+       collect read no account; an output could not be written after a live collection;
+       --to-security-hub left a finding unimported; or merge found a shard of a --shard run
+       missing (a FAIL still exits 1)
   129  hung up (SIGHUP), 130 interrupted (SIGINT), 143 terminated (SIGTERM): within a second,
        and no output or temporary file is left behind`;
 
@@ -40,6 +41,7 @@ function scopeOptions(command: Command): Command {
     .option('--profile <name>', 'AWS shared config / SSO profile')
     .option('--accounts <ids|file>', 'audit these accounts: comma-separated ids, or a file (one id a line, or a JSON array)')
     .option('--org', 'audit every ACTIVE account of the organization (Organizations ListAccounts; run from the management or delegated-administrator account)')
+    .option('--shard <K/N>', 'only shard K of N (1-based, N at most 1000): the accounts of --accounts, --org or a multi-account --snapshot, else the regions, chosen by a stable hash (docs/scale.md); merge joins the shards')
     .option('--role-arn <arn>', "role to assume in each account, {accountId} standing for its id, e.g. 'arn:aws:iam::{accountId}:role/ConnectAuditor' (the caller's own account is read directly)")
     .option('--external-id <id>', 'ExternalId sent with AssumeRole')
     .option('--directory-id <id>', 'directory that authenticates the instance(s) agents')

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { abortError, InputError } from '../../errors.js';
+import type { CollectOptions } from '../../evidence/collect/index.js';
 import type { CollectProgress } from '../../evidence/collect/progress.js';
 import type { AccountEvidence, EvidenceDocument } from '../../evidence/model.js';
 import { loadEvidenceAsync } from '../../evidence/snapshot.js';
@@ -13,6 +14,7 @@ import { EXIT } from '../../report/exit-code.js';
 import { byCodeUnit } from '../../report/order.js';
 import { resolveAccountScope, type AccountFlags, type AccountScope } from '../../scope/accounts.js';
 import { resolveScope, snapshotResourceTypes, type Scope, type ScopeFlags } from '../../scope/resolve.js';
+import { emptyShardNotice, emptyShardOf, parseShard, pinnedKeys, pinsOfShard, selectShard, shardDocument, type ShardSpec } from '../../scope/shard.js';
 import { liveTuning, rejectLiveOnlyFlags, timeoutSeconds, type TuningFlags } from '../../scope/tuning.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
 import { checkDistinctOutputs, commitFile, discardFile, resolveOutputTarget, stageFile, writeFileAtomic, type OutputTarget } from '../output.js';
@@ -30,6 +32,8 @@ export interface AuditFlags extends ScopeFlags, AccountFlags, ReportOutputFlags,
   toSecurityHub?: boolean;
   verbose?: boolean;
   quiet?: boolean;
+  /** `K/N`: only the accounts (single account: regions) of shard K of N. */
+  shard?: string;
 }
 
 export interface CollectFlags extends AuditFlags {
@@ -61,6 +65,25 @@ function progressLine(flags: AuditFlags): ProgressLine | undefined {
   return process.stderr.isTTY === true && !flags.quiet ? createProgressLine(process.stderr) : undefined;
 }
 
+/** `--shard K/N`, checked before anything is read or sent: a sharded run names its instances by ARN. */
+function shardFlag(flags: AuditFlags, scope: Scope): ShardSpec | undefined {
+  if (flags.shard === undefined) return undefined;
+  const spec = parseShard(flags.shard);
+  pinnedKeys(scope.instanceIds, flags.accounts !== undefined || flags.org ? 'account' : 'region');
+  return spec;
+}
+
+/** One account; with `--shard`, only the regions of shard K (and when it has none, nothing is sent). */
+async function collectOneAccount(options: CollectOptions, shard: ShardSpec | undefined): Promise<EvidenceDocument> {
+  const { collectEvidence, evidenceDocumentOf } = await import('../../evidence/collect/index.js');
+  if (!shard) return collectEvidence(options);
+  const pins = options.instanceIds ?? [];
+  const collection = { shard: selectShard(pinnedKeys(pins, 'region') ?? options.regions, shard, 'region') };
+  const regions = collection.shard.selected;
+  if (regions.length === 0) return evidenceDocumentOf({ ...options, collection }, new Date().toISOString(), undefined, []);
+  return collectEvidence({ ...options, regions, instanceIds: pinsOfShard(pins, collection.shard), collection });
+}
+
 /**
  * With `onAccount`, each account's evidence goes to it as soon as that account is read, and the
  * document returned holds no account.
@@ -90,10 +113,9 @@ async function collectLive(
   try {
     if (accounts) {
       const { collectAccounts } = await import('../../evidence/collect/accounts.js');
-      return await collectAccounts({ ...options, ...accounts, onAccount });
+      return await collectAccounts({ ...options, ...accounts, onAccount, shard: shardFlag(flags, scope) });
     }
-    const { collectEvidence } = await import('../../evidence/collect/index.js');
-    const evidence = await collectEvidence(options);
+    const evidence = await collectOneAccount(options, shardFlag(flags, scope));
     if (!onAccount) return evidence;
     await onAccount(evidence);
     return { ...evidence, accounts: [] };
@@ -115,6 +137,11 @@ function loadOptionalConfig(flags: AuditFlags, warn: (line: string) => void): Co
   return flags.config ? loadConfig(flags.config, warn) : undefined;
 }
 
+async function loadSnapshot(file: string, shard: ShardSpec | undefined, scope: Scope, signal: AbortSignal): Promise<EvidenceDocument> {
+  const evidence = await loadEvidenceAsync(file, signal);
+  return shard ? shardDocument(evidence, shard, scope.instanceIds, file) : evidence;
+}
+
 /**
  * Evidence → report. Its own function so that the evidence (the largest thing a run holds) is no
  * longer reachable while the report is written: at 10,000 instances that is the difference between
@@ -129,7 +156,9 @@ async function judge(
   configWarnings: string[],
   say: (line: string) => void,
 ): Promise<Report> {
-  const evidence = flags.snapshot ? await loadEvidenceAsync(flags.snapshot, signal) : await collectLive(flags, scope, accounts, signal);
+  const shard = shardFlag(flags, scope);
+  const evidence = flags.snapshot ? await loadSnapshot(flags.snapshot, shard, scope, signal) : await collectLive(flags, scope, accounts, signal);
+  const collected = evidence.collection?.shard;
   const resourceTypes = flags.snapshot ? snapshotResourceTypes(scope, evidence.resourceTypes, flags.snapshot) : scope.resourceTypes;
   say(`judging the evidence (${evidence.accounts.length} account${evidence.accounts.length === 1 ? '' : 's'})`);
   const input: AuditInput = {
@@ -141,7 +170,7 @@ async function judge(
     failOn: scope.failOn,
     rules: scope.rules,
     resourceTypes,
-    instanceIds: scope.instanceIds,
+    instanceIds: collected ? pinsOfShard(scope.instanceIds, collected) : scope.instanceIds,
     directoryPins: scope.directoryPins,
     severityOverrides: scope.severityOverrides,
     waivers: scope.waivers,
@@ -159,6 +188,7 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
   const config = loadOptionalConfig(flags, (line) => configWarnings.push(line));
   const scope = resolveScope(flags, config);
   const accounts = resolveAccountScope(flags, flags.snapshot);
+  shardFlag(flags, scope);
   if (flags.snapshot === undefined) liveTuning(flags);
   const outputs = prepareReportOutputs(flags, flags.snapshot ?? flags.config, [
     { label: `--snapshot ${flags.snapshot ?? ''}`, file: flags.snapshot },
@@ -267,6 +297,7 @@ export async function runCollect(flags: CollectFlags): Promise<number> {
     if (!flags.quiet) process.stderr.write(`warning: ${line}\n`);
   }));
   const accounts = resolveAccountScope(flags, undefined);
+  shardFlag(flags, scope);
   liveTuning(flags);
   const outTarget = collectTargets(flags);
   const signal = startRun(flags);
@@ -282,11 +313,16 @@ export async function runCollect(flags: CollectFlags): Promise<number> {
   } finally {
     setInterruptedNote(undefined);
   }
-  // `--out FILE`: one document, every account in memory until it is written.
+  // `--out FILE`: one document, every account in memory until it is written. A shard that selected
+  // no account writes `DIR/shard-K-of-N.json` with none, so that its audit records the shard for merge.
   const failures = files?.failures ?? [];
-  if (outTarget !== undefined) {
+  const holdsNone = files ? files.complete.length === 0 && files.failures.length === 0 : evidence.accounts.length === 0;
+  const emptyShard = holdsNone ? emptyShardOf(evidence) : undefined;
+  const emptyShardFile = emptyShard && flags.outDir !== undefined ? join(flags.outDir, `shard-${emptyShard.index}-of-${emptyShard.count}.json`) : undefined;
+  const wholeTarget = outTarget ?? (emptyShardFile !== undefined ? resolveOutputTarget(emptyShardFile, `--out-dir ${flags.outDir ?? ''}: ${emptyShardFile}`) : undefined);
+  if (wholeTarget !== undefined) {
     try {
-      await writeFileAtomic(outTarget, evidenceText(evidence), signal);
+      await writeFileAtomic(wholeTarget, evidenceText(evidence), signal);
     } catch (error) {
       if (isAbort(error)) throw error;
       failures.push(unwritten(flags, error));
@@ -299,9 +335,12 @@ export async function runCollect(flags: CollectFlags): Promise<number> {
     for (const { accountId, error } of unread) {
       if (error) process.stderr.write(`warning: account ${accountId} could not be read (${oneLine(`${error.operation}: ${error.code}`)}); its evidence records the error\n`);
     }
-    const where = outTarget !== undefined ? flags.out : `${total} file${total === 1 ? '' : 's'} in ${flags.outDir} (one per account)`;
+    const where = outTarget !== undefined ? flags.out : (emptyShardFile ?? `${total} file${total === 1 ? '' : 's'} in ${flags.outDir} (one per account)`);
     process.stderr.write(`evidence written to ${where}\n`);
+    if (emptyShard) process.stderr.write(`warning: ${emptyShardNotice(emptyShard)}\n`);
   }
+  // Like an account without Connect: collected, nothing to audit; its audit exits 3 unless --allow-empty.
+  if (emptyShard) return EXIT.ok;
   if (unread.length === total) {
     throw new ExitError(`no account could be read (${total === 0 ? 'none was found' : unread.map((a) => a.accountId).join(', ')}): the evidence holds nothing to audit`, EXIT.incomplete);
   }

@@ -12,6 +12,7 @@
  * other accounts are read as usual. Only an abort rejects.
  */
 import { byCodeUnit } from '../../report/order.js';
+import { selectShard, type ShardSpec } from '../../scope/shard.js';
 import { setMaxListeners } from 'node:events';
 import type { AccountEvidence, EvidenceDocument } from '../model.js';
 import { assumeRoleCredentials, roleSessionName } from './assume-role.js';
@@ -34,6 +35,8 @@ export interface AccountsOptions extends Omit<CollectOptions, 'accountId' | 'sch
   /** Role to assume in every account but the caller's own, with `{accountId}` for the account id. */
   roleArn?: string | undefined;
   externalId?: string | undefined;
+  /** `--shard K/N`: only the accounts of shard K, chosen after the organization is listed; recorded in the document. */
+  shard?: ShardSpec | undefined;
   /**
    * Receives each account's evidence, as a one-account document, as soon as that account is read (or
    * known to be unreadable); the account is then not kept and the result's `accounts` is empty. The
@@ -64,6 +67,9 @@ interface Plan {
   targets: string[];
   /** Accounts already known to be unreadable. */
   failed: AccountEvidence[];
+  collection?: EvidenceDocument['collection'];
+  /** Organizations ListAccounts failed or found no ACTIVE account: `failed` says so. */
+  listingFailed?: boolean;
 }
 
 export async function collectAccounts(options: AccountsOptions): Promise<EvidenceDocument> {
@@ -91,7 +97,7 @@ export async function collectAccounts(options: AccountsOptions): Promise<Evidenc
     const identityError: AccountError | undefined =
       identity.status === 'error' ? { operation: 'sts:GetCallerIdentity', ...identity.error } : undefined;
 
-    const { targets, failed } = await plan(options, ctx, region, callerAccount ?? UNKNOWN_ACCOUNT_ID);
+    const { targets, failed, collection } = await plan(options, ctx, region, callerAccount ?? UNKNOWN_ACCOUNT_ID);
     progress.addAccounts(targets.length + failed.length);
     failed.forEach(() => progress.accountDone());
 
@@ -155,7 +161,7 @@ export async function collectAccounts(options: AccountsOptions): Promise<Evidenc
       if (!account) throw new Error(`the collection of ${accountId} returned no account`);
       return account;
     };
-    const documentOf = (accounts: AccountEvidence[]) => evidenceDocumentOf(options, startedAt.toISOString(), collectedBy, accounts);
+    const documentOf = (accounts: AccountEvidence[]) => evidenceDocumentOf({ ...options, collection }, startedAt.toISOString(), collectedBy, accounts);
     const kept: AccountEvidence[] = [];
     const onAccount = options.onAccount;
     const finish = async (account: AccountEvidence): Promise<void> => {
@@ -175,6 +181,19 @@ export async function collectAccounts(options: AccountsOptions): Promise<Evidenc
  * `--org`, an ARN of an account that is not an ACTIVE member is reported, not skipped silently.
  */
 async function plan(options: AccountsOptions, ctx: CollectContext, region: string, callerAccount: string): Promise<Plan> {
+  const all = await planAll(options, ctx, region, callerAccount);
+  if (!options.shard) return all;
+  // Every job lists the organization itself and keeps its own shard of what it found. When the
+  // listing failed there is nothing to share out: every shard reports the failure.
+  if (all.listingFailed) return { ...all, collection: { shard: selectShard([], options.shard, 'account') } };
+  const shard = selectShard([...all.targets, ...all.failed.map((a) => a.accountId)], options.shard, 'account');
+  const selected = new Set(shard.selected);
+  const mine = (accountId: string) => selected.has(accountId);
+  ctx.log(`shard ${shard.index}/${shard.count}: ${shard.selected.length} of ${shard.chosenFrom.size} accounts`);
+  return { targets: all.targets.filter(mine), failed: all.failed.filter((a) => mine(a.accountId)), collection: { shard } };
+}
+
+async function planAll(options: AccountsOptions, ctx: CollectContext, region: string, callerAccount: string): Promise<Plan> {
   const pins = (options.instanceIds ?? []).map(parseInstancePin);
   const pinned = pins.length > 0 && pins.every((p) => p.arn) ? unique(pins.flatMap((p) => (p.arn ? [p.arn.account] : []))) : undefined;
   if (options.accounts !== 'organization') {
@@ -185,13 +204,13 @@ async function plan(options: AccountsOptions, ctx: CollectContext, region: strin
   if (listing.status !== 'ok') {
     const error = listing.status === 'error' ? listing.error : { code: listing.code, message: listing.message ?? 'no accounts' };
     ctx.log(`organizations:ListAccounts failed (${error.code}): no account of the organization can be read`);
-    return { targets: [], failed: [unreachable(callerAccount, { operation: 'organizations:ListAccounts', ...error })] };
+    return { targets: [], failed: [unreachable(callerAccount, { operation: 'organizations:ListAccounts', ...error })], listingFailed: true };
   }
   const active = unique(listing.response.filter(isActive).map((a) => a.Id));
   for (const account of listing.response.filter((a) => !isActive(a))) ctx.log(`skipping account ${account.Id}: it is ${account.State ?? account.Status ?? 'not ACTIVE'}`);
   if (active.length === 0) {
     const error = { code: 'NoActiveAccounts', message: 'Organizations ListAccounts returned no ACTIVE account: nothing could be audited.' };
-    return { targets: [], failed: [unreachable(callerAccount, { operation: 'organizations:ListAccounts', ...error })] };
+    return { targets: [], failed: [unreachable(callerAccount, { operation: 'organizations:ListAccounts', ...error })], listingFailed: true };
   }
   if (!pinned) return { targets: active, failed: [] };
   const outside = pinned.filter((account) => !active.includes(account));
