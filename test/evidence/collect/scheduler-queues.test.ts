@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MinHeap } from '../../../src/evidence/collect/heap.js';
 import { retryAfterMs, sendPacingMiddleware } from '../../../src/evidence/collect/pacing.js';
 import { Scheduler } from '../../../src/evidence/collect/scheduler.js';
+import { busiestWindow } from './send-windows.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -19,17 +20,6 @@ function sdkLikeCall(signal: AbortSignal, delayMs: number, sentAt: number[]): Pr
   };
   const send = sendPacingMiddleware(handler, { __smithy_context: { abortSignal: signal } });
   return new Promise<void>((resolve) => setTimeout(resolve, delayMs)).then(() => send(undefined));
-}
-
-/** Largest number of sends in any window of `windowMs`. */
-function busiestWindow(times: readonly number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while ((sorted[i] ?? 0) - (sorted[j] ?? 0) >= windowMs) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
 }
 
 describe('MinHeap', () => {

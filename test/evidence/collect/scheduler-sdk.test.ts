@@ -14,6 +14,7 @@ import { Scheduler, type RateLimit } from '../../../src/evidence/collect/schedul
 import { startEmulator, type Emulator, type EmulatorOptions, type RequestLogEntry } from '../../emulator/index.js';
 import { testState } from '../../emulator/fixture.js';
 import { ROOT } from '../../helpers/cli.js';
+import { busiestWindow } from './send-windows.js';
 
 const ACCOUNT = '111111111111';
 const REGION = 'us-east-1';
@@ -43,17 +44,6 @@ function listInstances(scheduler: Scheduler, clients: ClientFactory, rate: RateL
 
 function connectArrivals(log: readonly RequestLogEntry[]): RequestLogEntry[] {
   return log.filter((r) => r.service === 'connect' && r.operation === 'ListInstances');
-}
-
-/** Largest number of arrivals in any window of `windowMs`. */
-function busiestWindow(times: readonly number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while ((sorted[i] ?? 0) - (sorted[j] ?? 0) >= windowMs) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
 }
 
 describe('send-time pacing through the SDK', () => {
