@@ -105,7 +105,8 @@ export function pinnedKeys(pins: readonly string[], by: ShardBy): string[] | und
 /** The pins of the shard's own accounts (regions): the others are audited by other shards. */
 export function pinsOfShard(pins: readonly string[], record: ShardRecord): string[] {
   const keys = pinnedKeys(pins, record.by) ?? [];
-  return pins.filter((_, i) => record.selected.includes(keys[i] ?? ''));
+  const selected = new Set(record.selected);
+  return pins.filter((_, i) => selected.has(keys[i] ?? ''));
 }
 
 /**
@@ -120,9 +121,11 @@ export function shardDocument(doc: EvidenceDocument, spec: ShardSpec, pins: read
   const [only] = doc.accounts;
   if (only && doc.accounts.length === 1) {
     const record = selectShard(pinnedKeys(pins, 'region') ?? only.regions.map((r) => r.region), spec, 'region');
-    const account = { ...only, regions: only.regions.filter((r) => record.selected.includes(r.region)) };
+    const selected = new Set(record.selected);
+    const account = { ...only, regions: only.regions.filter((r) => selected.has(r.region)) };
     return { ...doc, collection: { ...doc.collection, shard: record }, accounts: [account] };
   }
   const record = selectShard(pinnedKeys(pins, 'account') ?? doc.accounts.map((a) => a.accountId), spec, 'account');
-  return { ...doc, collection: { ...doc.collection, shard: record }, accounts: doc.accounts.filter((a) => record.selected.includes(a.accountId)) };
+  const selected = new Set(record.selected);
+  return { ...doc, collection: { ...doc.collection, shard: record }, accounts: doc.accounts.filter((a) => selected.has(a.accountId)) };
 }
