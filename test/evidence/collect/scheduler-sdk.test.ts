@@ -64,6 +64,19 @@ describe('send-time pacing through the SDK', () => {
     }
   });
 
+  it('every client of the factory gets the gate right after signing', async () => {
+    const clients = new ClientFactory({ endpointUrl: 'http://127.0.0.1:9', credentials: staticCredentials, env: {} });
+    try {
+      const services = ['connect', 's3', 's3control', 'kms', 'kinesisVideo', 'logs', 'ds', 'kinesis', 'firehose', 'securityHub', 'sts', 'organizations'] as const;
+      for (const service of services) {
+        const { client } = await clients[service](REGION);
+        expect(client.middlewareStack.identify(), service).toContain(`${SEND_PACING_MIDDLEWARE_NAME} - after httpSigningMiddleware`);
+      }
+    } finally {
+      clients.destroy();
+    }
+  });
+
   it('a slow credential refresh between grant and send does not bunch requests into a burst (zero throttles)', async () => {
     const emu = await emulator({ connectRate: { ratePerSecond: 2, burst: 5 } });
     let fetches = 0;
