@@ -131,7 +131,7 @@ could not be written after the collection (each one named); 129/130/143 on SIGHU
   reportOptions(
     program
       .command('merge')
-      .description('join JSON reports of sharded runs (e.g. one per account) into one report; reports of --shard K/N runs are checked for a missing (exit 3), duplicated or mismatched (exit 2) shard')
+      .description('join JSON reports of sharded runs (e.g. one per account) into one report; with --shard K/N reports, a missing shard is INCOMPLETE (exit 3), a duplicated one a warning, shards of different N exit 2')
       .argument('<reports...>', 'reports written with --format json'),
   )
     .option('--quiet', 'no warnings on stderr')
