@@ -62,6 +62,11 @@ export interface LiveCase {
   ratio: number;
   /** windowMs / lowerBound.totalMs. */
   windowRatio: number;
+  /**
+   * The binding key's requests at the emulator, ms after the first request: a key that starts late or
+   * goes quiet (slots held elsewhere) shows here.
+   */
+  bindingKeySpan: { firstMs: number; lastMs: number; requests: number };
   /** The best the client's own pacing allows on the binding key: (n − burst) / pacing rate + chain. */
   pacingBoundMs: number;
   /** The rate term alone (rateMs + chainMs), whatever the concurrency, and wallMs over it. */
@@ -140,6 +145,13 @@ function sentByOperation(requests: readonly RequestLogEntry[]): Record<string, n
     out[key] = (out[key] ?? 0) + 1;
   }
   return out;
+}
+
+function keySpan(requests: readonly RequestLogEntry[], key: string, origin: number): LiveCase['bindingKeySpan'] {
+  const mine = requests.filter((r) => `${r.account}|${r.region}|${r.service}:${r.operation}` === key);
+  const firstMs = mine.reduce((m, r) => Math.min(m, r.at - origin), Infinity);
+  const lastMs = mine.reduce((m, r) => Math.max(m, r.at - origin), -Infinity);
+  return { firstMs: round(firstMs), lastMs: round(lastMs), requests: mine.length };
 }
 
 export function liveState(instancesPerRegion: number, accounts = 1): EvidenceDocument {
@@ -272,6 +284,7 @@ export async function liveAudit(spec: LiveRun, dir: string, log: (line: string) 
     },
     ratio: round(result.wallMs / bound.totalMs, 3),
     windowRatio: round(windowMs / bound.totalMs, 3),
+    bindingKeySpan: keySpan(requests, bound.bindingKey, first),
     pacingBoundMs: round(pacingBoundMs),
     rateBoundMs: round(rateBoundMs),
     rateRatio: round(result.wallMs / rateBoundMs, 3),

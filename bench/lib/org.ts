@@ -117,6 +117,11 @@ export function printOrg(result: OrgResult): void {
     'bound = max(rate: busiest (account, region, Connect API) max(0, n − 5) / 2 s + depth × 25 ms, concurrency: minimum requests × 25 ms / concurrency); rate bound = the rate term alone',
     `CPU ms/request: the CLI process (load thread taken out) and the emulator (the bench process), per request sent; load = a thread in the CLI busy ${result.cpuLoadDuty * 100}% of every 10 ms`,
     `default --concurrency ${result.defaultConcurrency}; targets: ${result.targets.ratio}; ${result.targets.throttles}; ${result.targets.requests}`,
+    ...result.cases.map(
+      (c) =>
+        `${c.accounts} accounts, concurrency ${c.concurrency}${c.cpuLoad ? ', load' : ''}: binding key ${c.lowerBound.bindingKey} (${c.bindingKeySpan.requests} requests) ` +
+        `from ${sec(c.bindingKeySpan.firstMs)} to ${sec(c.bindingKeySpan.lastMs)}; pacing bound ${sec(c.pacingBoundMs)}; CLI CPU ${sec(c.cpu.cliMs)}, emulator ${sec(c.cpu.emulatorMs)}`,
+    ),
   ];
   const header = ['accounts × regions', 'conc.', 'load', 'wall', 'bound', 'wall/bound', 'rate bound', 'wall/rate', 'throttled', 'sent/min', 'CLI CPU ms/req', 'emu CPU ms/req', 'CLI peak RSS', 'verdict diffs'];
   process.stdout.write(`${table('(g) organisation in one process (--accounts, --role-arn, --external-id)', header, rows, notes)}\n`);
