@@ -175,6 +175,11 @@ function timeoutError(ms: number): Error {
 /**
  * A token bucket whose rate drops when throttled and recovers over time. A granted attempt reserves
  * a token and spends it when its request leaves (pacing.ts), or when the attempt ends without one.
+ *
+ * A request that left may reach the service later than it left (a new connection, a stalled event
+ * loop), when the service's bucket has refilled up to its burst without it: until it is answered,
+ * the bucket here holds at most `burst - unanswered` tokens, so late arrivals never exceed the
+ * service's bucket. (Connect's burst is "the target maximum number of concurrent request submissions".)
  */
 class Limiter {
   private tokens: number;
@@ -185,6 +190,8 @@ class Limiter {
   private burst: number;
   /** Granted attempts whose request has not left yet: each holds one of the tokens. */
   private reserved = 0;
+  /** Requests that left and are not answered yet. */
+  private unanswered = 0;
   /** Set by a Retry-After: nothing leaves before this time. */
   private notBefore = -Infinity;
 
@@ -212,7 +219,7 @@ class Limiter {
 
   private refill(now: number): void {
     const rate = this.rate(now);
-    if (Number.isFinite(rate)) this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) * rate) / 1000);
+    if (Number.isFinite(rate)) this.tokens = Math.min(this.burst - this.unanswered, this.tokens + ((now - this.last) * rate) / 1000);
     else this.tokens = this.burst;
     this.last = now;
   }
@@ -239,10 +246,17 @@ class Limiter {
     this.reserved += 1;
   }
 
-  spend(now: number): void {
+  /** A reserved token is taken: `sent`, by a request that left; otherwise by an attempt that ended without sending. */
+  spend(now: number, sent: boolean): void {
     this.refill(now);
     this.tokens -= 1;
     this.reserved -= 1;
+    if (sent) this.unanswered += 1;
+  }
+
+  answered(now: number): void {
+    this.refill(now);
+    this.unanswered -= 1;
   }
 
   holdUntil(time: number): void {
@@ -278,6 +292,8 @@ interface Waiter {
 interface AttemptGate extends SendGate {
   /** The attempt's token is spent: its request left, or it ended. */
   spent: boolean;
+  /** Its request left (and is unanswered until the attempt ends). */
+  sent: boolean;
 }
 
 interface SendWaiter {
@@ -427,7 +443,7 @@ export class Scheduler {
   private async attempt<T>(state: KeyState, fn: (signal: AbortSignal, attempt: number) => Promise<T>, attempt: number): Promise<T> {
     const controller = new AbortController();
     const signal = controller.signal;
-    const gate: AttemptGate = { spent: false, pass: () => this.passGate(state, gate, signal) };
+    const gate: AttemptGate = { spent: false, sent: false, pass: () => this.passGate(state, gate, signal) };
     registerSendGate(signal, gate);
     const runSignal = this.runSignal;
     const timeoutMs = this.options.requestTimeoutMs;
@@ -465,9 +481,11 @@ export class Scheduler {
       if (timer !== undefined) clearTimeout(timer);
       if (onAbort) runSignal.removeEventListener('abort', onAbort);
       // Not an SDK call, or the SDK failed before sending: charged now, so the key's long-run rate holds.
-      if (!gate.spent) {
+      if (gate.sent) {
+        state.limiter.answered(this.now());
+      } else if (!gate.spent) {
         gate.spent = true;
-        state.limiter.spend(this.now());
+        state.limiter.spend(this.now(), false);
       }
     }
   }
@@ -517,7 +535,8 @@ export class Scheduler {
 
   private spendAtSend(state: KeyState, gate: AttemptGate, now: number): void {
     gate.spent = true;
-    state.limiter.spend(now);
+    gate.sent = true;
+    state.limiter.spend(now, true);
     this.stats.paced += 1;
   }
 

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MinHeap } from '../../../src/evidence/collect/heap.js';
 import { retryAfterMs, sendPacingMiddleware } from '../../../src/evidence/collect/pacing.js';
 import { Scheduler } from '../../../src/evidence/collect/scheduler.js';
-import { busiestWindow } from './send-windows.js';
+import { busiestWindow, throttledBy } from './send-windows.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -187,6 +187,30 @@ describe('Scheduler: send-time pacing', () => {
     expect(busiestWindow(sentAt, 500)).toBeLessThanOrEqual(3);
     expect(busiestWindow(sentAt, 1)).toBeLessThanOrEqual(2);
     expect(scheduler.stats.paced).toBe(16);
+  });
+
+  it('a request that left but arrives late (a new connection, a stalled loop) does not let later ones crowd it at the service', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const scheduler = new Scheduler({ concurrency: 16, maxAttempts: 1 });
+    const rate = { ratePerSecond: 2, burst: 5 };
+    const arrivals: number[] = [];
+    let sends = 0;
+    const jobs = Array.from({ length: 15 }, () =>
+      scheduler.run({ key: 'connect', rate }, (signal) => {
+        const handler = async () => {
+          // The first five open connections: 300 ms on the way; later ones reuse them. Answers take 25 ms.
+          await new Promise((r) => setTimeout(r, ++sends <= 5 ? 300 : 0));
+          arrivals.push(Date.now());
+          await new Promise((r) => setTimeout(r, 25));
+        };
+        return sendPacingMiddleware(handler, { __smithy_context: { abortSignal: signal } })(undefined);
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(20_000);
+    await Promise.all(jobs);
+    expect(arrivals).toHaveLength(15);
+    // The service's bucket is the one paced here (2/s, burst 5), and yet it throttles none.
+    expect(throttledBy(arrivals, rate)).toBe(0);
   });
 
   it('charges an attempt that never reached the middleware when it ends', async () => {

@@ -153,8 +153,10 @@ describe('send-time pacing under a busy CPU', () => {
   it('zero throttles from the per-account-region Connect bucket (2 rps, burst 5) while busy loops delay the sends', async () => {
     const emu = await childEmulator({ connectRate: { ratePerSecond: 2, burst: 5 } });
     const clients = new ClientFactory({ endpointUrl: emu.url, credentials: staticCredentials, env: {} });
-    // A CPU-load thread competing for the cores.
+    // A CPU-load thread competing for the cores, and a load on this event loop (150 ms of every 250
+    // busy) that also stalls requests after they passed the gate, on their way out.
     const load = new Worker('const until = Date.now() + 30000; while (Date.now() < until) {}', { eval: true });
+    const hog = setInterval(() => busyFor(150), 250);
     try {
       // Retries as a run makes them: a keep-alive socket the emulator closes as it is reused is retried.
       const scheduler = new Scheduler({ concurrency: 8, maxAttempts: 3 });
@@ -170,6 +172,7 @@ describe('send-time pacing under a busy CPU', () => {
           }),
         ),
       );
+      clearInterval(hog);
       const arrivals = connectArrivals(await emu.requests());
       expect(results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []))).toEqual([]);
       expect(arrivals.filter((r) => r.throttled)).toEqual([]);
@@ -177,6 +180,7 @@ describe('send-time pacing under a busy CPU', () => {
       expect(arrivals.filter((r) => r.status === 200)).toHaveLength(20);
       expect(scheduler.stats.paced).toBe(scheduler.stats.requests);
     } finally {
+      clearInterval(hog);
       await load.terminate();
       clients.destroy();
     }

@@ -8,3 +8,18 @@ export function busiestWindow(times: readonly number[], windowMs: number): numbe
   }
   return best;
 }
+
+/** How many of these arrivals a service's token bucket (full at the first one) would throttle. */
+export function throttledBy(arrivals: readonly number[], rate: { ratePerSecond: number; burst: number }): number {
+  const sorted = [...arrivals].sort((a, b) => a - b);
+  let tokens = rate.burst;
+  let last = sorted[0] ?? 0;
+  let throttled = 0;
+  for (const at of sorted) {
+    tokens = Math.min(rate.burst, tokens + ((at - last) * rate.ratePerSecond) / 1000);
+    last = at;
+    if (tokens >= 1) tokens -= 1;
+    else throttled += 1;
+  }
+  return throttled;
+}
