@@ -20,7 +20,8 @@
  * that an S3 or KMS call could use; among the keys that may send now, the oldest request goes first.
  * Keys are kept in two priority queues (keys with a token, by their oldest waiter; keys waiting for
  * one, by when their bucket has it) with one timer, so a grant costs O(log n) in the keys waiting.
- * A grant only reserves the key's token: it is taken when the request leaves (pacing.ts).
+ * A grant only reserves the key's token: it is taken when the request leaves (pacing.ts), and a
+ * paced key has at most `burst` requests granted or unanswered at once.
  */
 
 import { isThrottlingError, isTransientError } from '@smithy/core/retry';
