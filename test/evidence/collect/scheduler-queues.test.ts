@@ -213,6 +213,26 @@ describe('Scheduler: send-time pacing', () => {
     expect(throttledBy(arrivals, rate)).toBe(0);
   });
 
+  it('has at most `burst` requests of a paced key out at once, however high its rate', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const scheduler = new Scheduler({ concurrency: 16, maxAttempts: 1 });
+    let out = 0;
+    let peak = 0;
+    const jobs = Array.from({ length: 10 }, () =>
+      scheduler.run({ key: 'kms', rate: { ratePerSecond: 100, burst: 2 } }, (signal) => {
+        const handler = async () => {
+          peak = Math.max(peak, ++out);
+          await new Promise((r) => setTimeout(r, 500));
+          out -= 1;
+        };
+        return sendPacingMiddleware(handler, { __smithy_context: { abortSignal: signal } })(undefined);
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(5_000);
+    await Promise.all(jobs);
+    expect(peak).toBe(2);
+  });
+
   it('charges an attempt that never reached the middleware when it ends', async () => {
     vi.useFakeTimers({ now: 0 });
     const scheduler = new Scheduler({ concurrency: 4, maxAttempts: 1 });
