@@ -7,7 +7,7 @@
  * The scheduler registers a gate for each attempt's AbortSignal; the SDK carries the signal given to
  * `client.send(command, { abortSignal })` in the handler context (`context.__smithy_context.abortSignal`,
  * @smithy/core dist-cjs/submodules/client/index.js, Command.resolveMiddlewareWithContext), where one
- * client-level middleware right after `httpSigningMiddleware` (finalizeRequest step) finds it.
+ * client-level middleware right before `httpSigningMiddleware` (finalizeRequest step) finds it.
  */
 
 /** What the send middleware awaits: resolves when the attempt's request may leave. */
@@ -41,17 +41,21 @@ export function sendPacingMiddleware<A, R>(next: (args: A) => Promise<R>, contex
 }
 
 export interface MiddlewareStackLike {
-  addRelativeTo(middleware: typeof sendPacingMiddleware, options: { name: string; relation: 'after'; toMiddleware: string; override: boolean }): void;
+  addRelativeTo(middleware: typeof sendPacingMiddleware, options: { name: string; relation: 'before'; toMiddleware: string; override: boolean }): void;
 }
 
 /**
- * After signing: identity is resolved earlier (httpAuthSchemeMiddleware, serialize step) and only the
- * deserialize step, which calls on at once, lies between this middleware and the handler.
+ * Right before signing: credentials are resolved earlier (httpAuthSchemeMiddleware, serialize step);
+ * signing is a local HMAC and the deserialize step calls on at once, so the request leaves right
+ * after the gate, with a signature made after any wait there (SigV4: "a request must reach AWS
+ * within five minutes of the time stamp in the request",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_aws-signing.html). Inside the SDK's
+ * retryMiddleware, so an SDK retry would pass the gate again (the clients make none: maxAttempts 1).
  */
 export function installSendPacing(client: { middlewareStack: MiddlewareStackLike }): void {
   client.middlewareStack.addRelativeTo(sendPacingMiddleware, {
     name: SEND_PACING_MIDDLEWARE_NAME,
-    relation: 'after',
+    relation: 'before',
     toMiddleware: 'httpSigningMiddleware',
     override: true,
   });

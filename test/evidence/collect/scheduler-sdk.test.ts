@@ -47,13 +47,13 @@ function connectArrivals(log: readonly RequestLogEntry[]): RequestLogEntry[] {
 }
 
 describe('send-time pacing through the SDK', () => {
-  it('installs the gate right after signing, and every SDK request is paced by it (fails if the SDK stops carrying abortSignal)', async () => {
+  it('installs the gate right before signing, and every SDK request is paced by it (fails if the SDK stops carrying abortSignal)', async () => {
     const emu = await emulator({ connectRate: false });
     const clients = new ClientFactory({ endpointUrl: emu.url, credentials: staticCredentials, env: {} });
     try {
       const { client } = await clients.connect(REGION);
       const order = client.middlewareStack.identify();
-      expect(order).toContain(`${SEND_PACING_MIDDLEWARE_NAME} - after httpSigningMiddleware`);
+      expect(order).toContain(`${SEND_PACING_MIDDLEWARE_NAME} - before httpSigningMiddleware`);
       const scheduler = new Scheduler({ concurrency: 4, maxAttempts: 1 });
       await Promise.all(Array.from({ length: 6 }, () => listInstances(scheduler, clients, CONNECT_RATE)));
       expect(connectArrivals(emu.requests)).toHaveLength(6);
@@ -64,13 +64,13 @@ describe('send-time pacing through the SDK', () => {
     }
   });
 
-  it('every client of the factory gets the gate right after signing', async () => {
+  it('every client of the factory gets the gate right before signing', async () => {
     const clients = new ClientFactory({ endpointUrl: 'http://127.0.0.1:9', credentials: staticCredentials, env: {} });
     try {
       const services = ['connect', 's3', 's3control', 'kms', 'kinesisVideo', 'logs', 'ds', 'kinesis', 'firehose', 'securityHub', 'sts', 'organizations'] as const;
       for (const service of services) {
         const { client } = await clients[service](REGION);
-        expect(client.middlewareStack.identify(), service).toContain(`${SEND_PACING_MIDDLEWARE_NAME} - after httpSigningMiddleware`);
+        expect(client.middlewareStack.identify(), service).toContain(`${SEND_PACING_MIDDLEWARE_NAME} - before httpSigningMiddleware`);
       }
     } finally {
       clients.destroy();
