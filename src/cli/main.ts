@@ -51,7 +51,7 @@ function scopeOptions(command: Command): Command {
     .option('--timeout <seconds>', `whole-run time limit: collection, judging and writing the report, ${range(TUNING.timeout)}`)
     .option('--max-attempts <n>', `attempts per call for throttling, 5xx and network errors, ${range(TUNING.maxAttempts)}`)
     .option('--connect-rate <rps>', `Connect requests per second per API, account and region (AWS default quota: 2), above 0 and at most ${TUNING.connectRate.max} (default: ${TUNING.connectRate.fallback})`)
-    .option('--connect-burst <n>', `Connect requests sent at once before pacing starts (AWS default burst: 5; use 4 when the client is CPU-bound), ${range(TUNING.connectBurst)}`)
+    .option('--connect-burst <n>', `Connect requests sent at once before pacing starts (AWS default burst: 5), ${range(TUNING.connectBurst)}`)
     .option('--config <file>', 'config file (see `schema config`)')
     .option('--verbose', 'log AWS calls and the run\'s phases to stderr (never credentials)')
     .option('--quiet', 'no warnings on stderr');
