@@ -86,7 +86,7 @@ export interface EmitOptions {
   failureExit: number;
 }
 
-const text = (report: Report, formatter: Formatter, options: FormatOptions) => formatter.chunks(report, options);
+const text = (report: Report, formatter: Formatter, options: FormatOptions) => (formatter.pieces ? formatter.pieces(report, options) : formatter.chunks(report, options));
 
 /**
  * Writes the report everywhere it was asked for and returns its exit code. Files are written to

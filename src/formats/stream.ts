@@ -45,12 +45,12 @@ export function* trimmedEnd(pieces: Iterable<string>): Iterable<string> {
   }
 }
 
-/** A formatter whose `render` is its chunks joined. */
+/** A formatter whose `render` is its pieces joined. */
 export function streamingFormatter(
   meta: Pick<Formatter, 'id' | 'description' | 'extension'>,
   chunks: (report: Report, options: FormatOptions) => Iterable<string>,
 ): Formatter {
-  return { ...meta, chunks: (report, options) => batched(chunks(report, options)), render: (report, options) => [...chunks(report, options)].join('') };
+  return { ...meta, chunks: (report, options) => batched(chunks(report, options)), pieces: chunks, render: (report, options) => [...chunks(report, options)].join('') };
 }
 
 /** Items grouped by a key, in their original order, in one pass. */

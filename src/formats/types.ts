@@ -29,6 +29,11 @@ export interface Formatter {
    * they are iterated, so a report of any size is written without one giant string.
    */
   chunks(report: Report, options: FormatOptions): Iterable<string>;
+  /**
+   * The same text in the pieces the format produces (not joined into chunks; some tiny, an empty one
+   * is a turn for the writer): for a writer that encodes each piece where it goes.
+   */
+  pieces?(report: Report, options: FormatOptions): Iterable<string>;
   /** The chunks joined: a convenience for small reports and tests. */
   render(report: Report, options: FormatOptions): string;
 }
