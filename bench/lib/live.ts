@@ -12,7 +12,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { EvidenceDocument } from '../../src/evidence/model.js';
 import { STORAGE_RESOURCE_TYPES } from '../../src/paths/hops.js';
@@ -88,6 +88,12 @@ export interface LiveCase {
    * process), ms, in total and per request sent: is the machine the bottleneck?
    */
   cpu: { cliMs: number; cliMsPerRequest: number; emulatorMs: number; emulatorMsPerRequest: number; cores: number };
+  /**
+   * The machine while the CLI ran: the 1-minute load average sampled every 5 s (mean, max), and the
+   * CLI's involuntary context switches (runnable but off the CPU). Other work on the machine lengthens
+   * a CPU-bound run: read wall times beside these.
+   */
+  machine: { loadAverageMean: number; loadAverageMax: number; involuntaryContextSwitches: number };
   /** Peak RSS of the CLI process (getrusage maxRSS), MiB. */
   peakRssMiB: number;
   /** The CPU-load thread inside the CLI process (probe.ts), when on: duty cycle and its CPU time. */
@@ -209,6 +215,8 @@ export async function liveAudit(spec: LiveRun, dir: string, log: (line: string) 
   const regions = [...spec.regions];
   let result: RunResult;
   const cpuBefore = process.cpuUsage();
+  const loads: number[] = [loadavg()[0] ?? 0];
+  const sampler = setInterval(() => loads.push(loadavg()[0] ?? 0), 5000);
   let emulatorCpu = { user: 0, system: 0 };
   try {
     result = await run(
@@ -235,6 +243,7 @@ export async function liveAudit(spec: LiveRun, dir: string, log: (line: string) 
     );
   } finally {
     emulatorCpu = process.cpuUsage(cpuBefore);
+    clearInterval(sampler);
     await emulator.close();
   }
   if (result.code === 2) throw new CliUsageError(result.stderr.trim().split('\n')[0] ?? 'usage error');
@@ -302,6 +311,11 @@ export async function liveAudit(spec: LiveRun, dir: string, log: (line: string) 
       emulatorMs: round(emulatorMs),
       emulatorMsPerRequest: round(emulatorMs / requests.length, 3),
       cores: availableParallelism(),
+    },
+    machine: {
+      loadAverageMean: round(loads.reduce((a, b) => a + b, 0) / loads.length, 2),
+      loadAverageMax: round(Math.max(...loads), 2),
+      involuntaryContextSwitches: result.probe?.involuntaryContextSwitches ?? Number.NaN,
     },
     peakRssMiB: round((result.probe?.maxRssKiB ?? Number.NaN) / 1024),
     ...(result.probe?.cpuLoad ? { cpuLoad: result.probe.cpuLoad } : {}),

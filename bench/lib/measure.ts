@@ -17,6 +17,7 @@ export interface Probe {
   userCpuMs: number;
   systemCpuMs: number;
   uptimeMs: number;
+  involuntaryContextSwitches?: number;
   /** The CPU-load thread of $BENCH_CPU_LOAD (probe.ts): its duty cycle and its own CPU time. */
   cpuLoad?: { duty: number; cpuMs: number };
 }

@@ -71,6 +71,8 @@ if (file) {
       userCpuMs: usage.userCPUTime / 1000,
       systemCpuMs: usage.systemCPUTime / 1000,
       uptimeMs: process.uptime() * 1000,
+      // Taken off the CPU while runnable: other work on the machine competing for its cores.
+      involuntaryContextSwitches: usage.involuntaryContextSwitches,
       ...(load ? { cpuLoad: { duty: load.duty, cpuMs: loadCpuMs(load) } } : {}),
     };
     writeFileSync(file, JSON.stringify(probe));
