@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only startup,offline,live,formats,wildcards,signals,org] [-- --out FILE] [-- --merge]`
+ * `npm run bench [-- --quick] [-- --only startup,offline,live,formats,wildcards,signals,org,memory] [-- --out FILE] [-- --merge]`
  *
  * Builds nothing itself (the npm script builds dist/ and dist-bench/ first), then measures:
  *   (a) start-up of the CLI against `node -e 0`;
@@ -15,6 +15,8 @@
  *       some with 1–20 instances), at the default --concurrency with and without a CPU-load thread
  *       in the CLI, and 1,000 accounts at --concurrency 16, 32, 64 (`--org-accounts 100,1000`,
  *       `--org-concurrency 16,32,64` choose; --quick: 30 accounts of at most 3 instances).
+ *   (h) memory: peak RSS of collect --out-dir, collect --out and a live audit over 100 and 1,000
+ *       accounts × 3 regions of at most 5 instances (--quick: 20 and 60 of at most 3).
  * Prints tables of ratios and writes bench/results.json (bench/results.quick.json with --quick, so a
  * quick run never overwrites the full results). With --merge, the sections measured replace theirs in
  * the existing file and the others are kept (`sections` records when and at which commit each was
@@ -29,6 +31,7 @@ import { join, relative } from 'node:path';
 import { benchFormats, printFormats, type FormatsResult } from './lib/formats.js';
 import { benchLive, type LiveResult } from './lib/live.js';
 import { benchOffline, type OfflineResult } from './lib/offline.js';
+import { benchMemory, printMemory, type MemoryResult } from './lib/memory.js';
 import { benchOrg, printOrg, type OrgResult, type OrgSize } from './lib/org.js';
 import { ROOT } from './lib/paths.js';
 import { benchSignals, printSignals, type SignalResult } from './lib/signals.js';
@@ -36,8 +39,8 @@ import { benchStartup, type StartupResult } from './lib/startup.js';
 import { printLive, printOffline, printStartup } from './lib/table.js';
 import { benchWildcards, printWildcards, type WildcardResult } from './lib/wildcards.js';
 
-type Section = 'startup' | 'offline' | 'live' | 'formats' | 'wildcards' | 'signals' | 'org';
-const SECTIONS: readonly Section[] = ['startup', 'offline', 'live', 'formats', 'wildcards', 'signals', 'org'];
+type Section = 'startup' | 'offline' | 'live' | 'formats' | 'wildcards' | 'signals' | 'org' | 'memory';
+const SECTIONS: readonly Section[] = ['startup', 'offline', 'live', 'formats', 'wildcards', 'signals', 'org', 'memory'];
 
 interface Args {
   quick: boolean;
@@ -155,6 +158,7 @@ async function main(): Promise<void> {
     wildcards?: WildcardResult;
     signals?: SignalResult;
     org?: OrgResult;
+    memory?: MemoryResult;
   } = { schemaVersion: 1, generatedAt: startedAt.toISOString(), quick: args.quick, machine: machine(), git: gitCommit() };
   log(`${results.machine.cpuModel}, ${results.machine.cores} cores, Node ${results.machine.node}${args.quick ? ' (quick)' : ''}`);
   try {
@@ -186,6 +190,10 @@ async function main(): Promise<void> {
       const sizes: OrgSize[] = args.quick ? [{ accounts: 30, maxInstances: 3 }] : (args.orgAccounts ?? [100, 1000]).map((accounts) => ({ accounts }));
       results.org = await benchOrg({ sizes, concurrency: args.quick ? [] : (args.orgConcurrency ?? [16, 32, 64]) }, dir, log);
       printOrg(results.org);
+    }
+    if (args.only.includes('memory')) {
+      results.memory = await benchMemory(args.quick ? [20, 60] : [100, 1000], args.quick ? 3 : 5, dir, log);
+      printMemory(results.memory);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
