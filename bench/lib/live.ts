@@ -82,6 +82,8 @@ export interface LiveCase {
     differences: Record<string, [number, number]>;
     /** Per `service:Operation`: throttled answers. */
     throttledByOperation: Record<string, number>;
+    /** TCP connections the CLI opened to the emulator. */
+    connections: number;
   };
   /**
    * CPU time of the CLI process (the load thread's own time taken out) and of the emulator (this
@@ -304,6 +306,7 @@ export async function liveAudit(spec: LiveRun, dir: string, log: (line: string) 
       throttled: requests.filter((r) => r.throttled).length,
       differences,
       throttledByOperation,
+      connections: emulator.connections,
     },
     cpu: {
       cliMs: round(cliMs),

@@ -121,7 +121,7 @@ export function printOrg(result: OrgResult): void {
       (c) =>
         `${c.accounts} accounts, concurrency ${c.concurrency}${c.cpuLoad ? ', load' : ''}: binding key ${c.lowerBound.bindingKey} (${c.bindingKeySpan.requests} requests) ` +
         `from ${sec(c.bindingKeySpan.firstMs)} to ${sec(c.bindingKeySpan.lastMs)}; pacing bound ${sec(c.pacingBoundMs)}; CLI CPU ${sec(c.cpu.cliMs)}, emulator ${sec(c.cpu.emulatorMs)}; ` +
-        `machine load ${c.machine.loadAverageMean} (max ${c.machine.loadAverageMax}), ${c.machine.involuntaryContextSwitches} involuntary switches`,
+        `machine load ${c.machine.loadAverageMean} (max ${c.machine.loadAverageMax}), ${c.machine.involuntaryContextSwitches} involuntary switches; ${c.requests.connections} connections`,
     ),
   ];
   const header = ['accounts × regions', 'conc.', 'load', 'wall', 'bound', 'wall/bound', 'rate bound', 'wall/rate', 'throttled', 'sent/min', 'CLI CPU ms/req', 'emu CPU ms/req', 'CLI peak RSS', 'verdict diffs'];

@@ -253,6 +253,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     });
   });
   server.keepAliveTimeout = 5_000;
+  let connections = 0;
+  server.on('connection', () => {
+    connections += 1;
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -267,6 +271,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    get connections() {
+      return connections;
+    },
     securityHub,
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -70,6 +70,8 @@ export interface Emulator {
   url: string;
   port: number;
   requests: RequestLogEntry[];
+  /** TCP connections accepted so far (a client that reuses its sockets opens few). */
+  readonly connections: number;
   /** What Security Hub holds: the findings imported so far, per account and region. */
   securityHub: { findings(account: string, region: string): Record<string, unknown>[] };
   close(): Promise<void>;
