@@ -5,7 +5,10 @@
  * (Organizations ListAccounts, every page). The caller's own account is read with its own
  * credentials; every other account through the role `roleArn` (`{accountId}` replaced), assumed once
  * and re-assumed before the session expires. Accounts are read concurrently through ONE scheduler, so
- * `concurrency` caps the whole run while each (account, region, Connect API) keeps its own pacing.
+ * `concurrency` caps the whole run while each (account, region, Connect API) keeps its own pacing:
+ * each account's instances are listed first, then the accounts are read largest first, a few at a
+ * time and more whenever a request slot is left idle (account-queue.ts), so that memory follows what
+ * the run reads at once, not the size of the organisation.
  *
  * An account that cannot be reached (AssumeRole refused, not in the organization, no role to read it
  * through) becomes an account entry with `error`, which the audit reports as ERROR findings; the
@@ -14,9 +17,11 @@
 import { byCodeUnit } from '../../report/order.js';
 import { selectShard, type ShardSpec } from '../../scope/shard.js';
 import { setMaxListeners } from 'node:events';
-import type { AccountEvidence, EvidenceDocument } from '../model.js';
+import type { AccountEvidence, EvidenceDocument, RegionEvidence } from '../model.js';
 import { assumeRoleCredentials, roleSessionName } from './assume-role.js';
 import { ClientFactory, type AwsCredentialIdentityProvider } from './clients.js';
+import { readAccounts, watchSlots } from './account-queue.js';
+import { listInstances } from './connect.js';
 import { request, type CollectContext } from './context.js';
 import { collectEvidence, evidenceDocumentOf, parseInstancePin, redactedLog, runScheduler, UNKNOWN_ACCOUNT_ID, type CollectOptions } from './index.js';
 import { isActive, listAccounts } from './organizations.js';
@@ -43,12 +48,20 @@ export interface AccountsOptions extends Omit<CollectOptions, 'accountId' | 'sch
    * collection waits for what it returns; a rejection other than an abort is the caller's to avoid.
    */
   onAccount?: ((document: EvidenceDocument) => Promise<void>) | undefined;
+  /** Accounts discovered and read at once (default: `concurrency`); more whenever a request slot is left idle (account-queue.ts). */
+  accountsInFlight?: number | undefined;
 }
 
 type AccountError = NonNullable<AccountEvidence['error']>;
 
 /** An account's credentials (undefined: the standard chain), or why it cannot be read. */
 type Session = { credentials: AwsCredentialIdentityProvider | undefined } | { error: AccountError };
+
+/** What discovering an account found: its session and, unless instances are pinned, its instance listings. */
+interface Found {
+  session: Session;
+  listed?: Map<string, RegionEvidence['listInstances']>;
+}
 
 function unreachable(accountId: string, error: AccountError): AccountEvidence {
   return { accountId, error, regions: [], buckets: {}, keys: {} };
@@ -87,9 +100,10 @@ export async function collectAccounts(options: AccountsOptions): Promise<Evidenc
   const log = redactedLog(options.log);
   const progress = new ProgressTracker(options.onProgress);
   const scheduler = runScheduler(options, signal, log, progress);
+  const { watched, onIdle } = watchSlots(scheduler, options.concurrency);
   // The caller's own credentials: GetCallerIdentity, ListAccounts and AssumeRole.
   const clients = new ClientFactory({ profile: options.profile, endpointUrl: options.endpointUrl, credentials: options.credentials, env: options.env ?? process.env });
-  const ctx: CollectContext = { accountId: 'caller', scheduler, clients, connectRate: options.connectRate, log };
+  const ctx: CollectContext = { accountId: 'caller', scheduler: watched, clients, connectRate: options.connectRate, log };
   try {
     const identity = await getCallerIdentity(ctx, region);
     const collectedBy: CallerIdentity | undefined = identity.status === 'ok' ? identity.response : undefined;
@@ -149,14 +163,30 @@ export async function collectAccounts(options: AccountsOptions): Promise<Evidenc
       const session = await sessionOf(accountId);
       return 'error' in session ? undefined : session;
     };
-    const readOne = async (accountId: string): Promise<AccountEvidence> => {
+    const pinned = (options.instanceIds ?? []).length > 0;
+    const regions = unique(options.regions);
+    // An account's instances, listed as its collection would list them (with pins, it lists none).
+    const discover = async (accountId: string): Promise<{ size: number; found: Found }> => {
       const session = await sessionOf(accountId);
+      if ('error' in session) return { size: 0, found: { session } };
+      if (pinned) return { size: 1, found: { session } };
+      const lister = new ClientFactory({ profile: options.profile, endpointUrl: options.endpointUrl, credentials: session.credentials, env: options.env ?? process.env });
+      try {
+        const listerCtx: CollectContext = { accountId, scheduler: watched, clients: lister, connectRate: options.connectRate, log };
+        const records = await Promise.all(regions.map((r) => listInstances(listerCtx, r)));
+        const listed = new Map(regions.map((r, index) => [r, records[index]]));
+        return { size: Math.max(0, ...records.map((record) => (record?.status === 'ok' ? record.response.length : 0))), found: { session, listed } };
+      } finally {
+        lister.destroy();
+      }
+    };
+    const readOne = async (accountId: string, { session, listed }: Found): Promise<AccountEvidence> => {
       if ('error' in session) {
         log(`account ${accountId} cannot be read: ${session.error.operation} ${session.error.code}`);
         progress.accountDone();
         return unreachable(accountId, session.error);
       }
-      const doc = await collectEvidence({ ...options, signal, accountId, credentials: session.credentials, credentialsFor, scheduler, progress });
+      const doc = await collectEvidence({ ...options, signal, accountId, credentials: session.credentials, credentialsFor, scheduler: watched, progress, listed });
       const account = doc.accounts[0];
       if (!account) throw new Error(`the collection of ${accountId} returned no account`);
       return account;
@@ -168,7 +198,8 @@ export async function collectAccounts(options: AccountsOptions): Promise<Evidenc
       if (onAccount) await onAccount(documentOf([account]));
       else kept.push(account);
     };
-    await Promise.all([...failed.map(finish), ...targets.map(async (accountId) => finish(await readOne(accountId)))]);
+    const base = Math.max(1, options.accountsInFlight ?? options.concurrency);
+    await Promise.all([...failed.map(finish), readAccounts(targets, base, onIdle, { discover, read: (accountId, found) => readOne(accountId, found).then(finish) })]);
     return documentOf(kept.sort((a, b) => byCodeUnit(a.accountId, b.accountId)));
   } finally {
     options.signal.removeEventListener('abort', forward);

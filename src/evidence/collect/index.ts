@@ -83,6 +83,8 @@ export interface CollectOptions {
    * resource is asked for with this account's credentials.
    */
   credentialsFor?: (accountId: string) => Promise<{ credentials: AwsCredentialIdentityProvider | undefined } | undefined>;
+  /** ListInstances already answered, by region (a multi-account run lists first to order its accounts): not asked again. */
+  listed?: ReadonlyMap<string, RegionEvidence['listInstances']>;
   /** The account read; default: STS GetCallerIdentity (which also fills `collectedBy`). */
   accountId?: string;
   /** A scheduler shared by several collections (e.g. one per account), so that the concurrency cap is global. */
@@ -259,7 +261,10 @@ class AccountRun {
     const listings = new Map<string, Promise<RegionEvidence['listInstances']>>();
     if (!pins) {
       const early = { ...this.ctx, accountId: this.ctx.accountId || 'caller' };
-      for (const region of baseRegions) listings.set(region, this.track(connect.listInstances(early, region)));
+      for (const region of baseRegions) {
+        const listed = options.listed?.has(region) ? Promise.resolve(options.listed.get(region)) : connect.listInstances(early, region);
+        listings.set(region, this.track(listed));
+      }
     }
     if (!this.ctx.accountId) {
       const firstRegion = options.regions[0] ?? 'us-east-1';
