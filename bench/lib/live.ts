@@ -3,7 +3,7 @@
  * (2 requests/s, burst 5, per API, account and region), Connect's page size of 10, every storage
  * resource type (the default scope).
  *
- * Single account: N instances in each of two regions, run with the tool's default pacing (1.8/s,
+ * Single account: N instances in each of two regions, run with the tool's default pacing (2/s,
  * burst 5) and with pacing at the limit itself (--connect-rate 2 --connect-burst 5), on a fresh
  * emulator each time.
  *
@@ -39,7 +39,7 @@ export interface PacingSetting {
 }
 
 export const PACING: PacingSetting[] = [
-  { label: 'default (1.8/s, burst 5)', ratePerSecond: 1.8, burst: 5, args: [] },
+  { label: 'default (2/s, burst 4)', ratePerSecond: 2, burst: 4, args: [] },
   { label: '--connect-rate 2 --connect-burst 5', ratePerSecond: 2, burst: 5, args: ['--connect-rate', '2', '--connect-burst', '5'] },
 ];
 

@@ -61,7 +61,7 @@ export function printOffline(result: OfflineResult): void {
 function liveRow(c: LiveCase, first: string): Row {
   return [
     first,
-    c.pacing.ratePerSecond === 1.8 ? '1.8/s (default)' : `${c.pacing.ratePerSecond}/s`,
+    c.pacing.args.length === 0 ? `${c.pacing.ratePerSecond}/s, burst ${c.pacing.burst} (default)` : `${c.pacing.ratePerSecond}/s, burst ${c.pacing.burst}`,
     c.concurrency,
     s(c.wallMs),
     s(c.lowerBound.totalMs),
@@ -104,7 +104,7 @@ export function printLive(result: LiveResult): void {
         `CPU: CLI ${s(c.cpu.cliMs)} (${(c.cpu.cliMs / c.requests.sent).toFixed(2)} ms/request), emulator ${s(c.cpu.emulatorMs)}, machine ${(busy * 100).toFixed(0)}% busy over ${c.cpu.cores} cores`,
     );
   }
-  const single = result.cases.find((c) => c.instancesPerRegion === 1 && c.pacing.ratePerSecond === 1.8);
+  const single = result.cases.find((c) => c.instancesPerRegion === 1 && c.pacing.args.length === 0);
   const accounts = org.find((c) => !('skipped' in c))?.accounts;
   if (single && accounts) orgNotes.push(`one account at a time would take about ${accounts} × ${s(single.wallMs)} = ${s(accounts * single.wallMs)}`);
   process.stdout.write(`${table('(c) live audit of an organisation in one process (--accounts, --role-arn, --external-id)', LIVE_HEADER, orgRows, orgNotes)}\n`);

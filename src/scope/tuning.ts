@@ -25,8 +25,11 @@ export const TUNING = {
   concurrency: { flag: '--concurrency', min: 1, max: 256, fallback: 8 },
   timeout: { flag: '--timeout', min: 1, max: 86_400, fallback: 3600 },
   maxAttempts: { flag: '--max-attempts', min: 1, max: 20, fallback: 8 },
-  connectRate: { flag: '--connect-rate', min: 0, max: 100, fallback: 1.8 },
-  connectBurst: { flag: '--connect-burst', min: 1, max: 100, fallback: 5 },
+  // AWS's documented Connect quota (2/s, burst 5 per API, account and region) with one burst token
+  // kept in reserve: pacing is charged when a request leaves, and the spare token absorbs requests that
+  // reach AWS closer together than they left (a new connection's TLS handshake delays the first ones).
+  connectRate: { flag: '--connect-rate', min: 0, max: 100, fallback: 2 },
+  connectBurst: { flag: '--connect-burst', min: 1, max: 100, fallback: 4 },
 } as const satisfies Record<keyof TuningFlags, Range>;
 
 /** Plain decimal digits only: `0x10`, ` 8 `, `1e3`, `8.0` and `+8` are refused, not reinterpreted. */

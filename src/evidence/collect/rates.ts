@@ -1,9 +1,10 @@
 /**
  * Default pacing of the operations AWS documents a small request quota for, per account and region
  * (the scheduler's key is account | region | operation, so a quota "per account per Region" maps onto
- * one bucket). Each row sits at 90% of the documented default, like `--connect-rate` (1.8 of
- * Connect's 2), so that a run shares the quota with the account's own traffic; a throttle still
- * lowers the rate adaptively. Connect is paced by `--connect-rate`, not here. Operations absent from
+ * one bucket). Each row sits at 90% of the documented default, so that a run shares the quota with
+ * the account's own traffic (these quotas are not the ones that set a run's length); a throttle still
+ * lowers the rate adaptively. Connect is paced by `--connect-rate` / `--connect-burst` (AWS's 2/s with
+ * one of its 5 burst tokens in reserve), not here. Operations absent from
  * the table (S3, KMS, Directory Service...) are unpaced until throttled: their quotas are far above
  * what a run sends.
  */

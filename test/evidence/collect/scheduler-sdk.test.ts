@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ClientFactory, type AwsCredentialIdentityProvider } from '../../../src/evidence/collect/clients.js';
 import { SEND_PACING_MIDDLEWARE_NAME } from '../../../src/evidence/collect/pacing.js';
 import { Scheduler, type RateLimit } from '../../../src/evidence/collect/scheduler.js';
+import { TUNING } from '../../../src/scope/tuning.js';
 import { startEmulator, type Emulator, type EmulatorOptions, type RequestLogEntry } from '../../emulator/index.js';
 import { testState } from '../../emulator/fixture.js';
 import { ROOT } from '../../helpers/cli.js';
@@ -18,8 +19,8 @@ import { busiestWindow } from './send-windows.js';
 
 const ACCOUNT = '111111111111';
 const REGION = 'us-east-1';
-/** The CLI's defaults (--connect-rate 1.8, --connect-burst 5) against AWS's 2 rps, burst 5. */
-const CONNECT_RATE: RateLimit = { ratePerSecond: 1.8, burst: 5 };
+/** The CLI's defaults (--connect-rate, --connect-burst) against AWS's 2 rps, burst 5. */
+const CONNECT_RATE: RateLimit = { ratePerSecond: TUNING.connectRate.fallback, burst: TUNING.connectBurst.fallback };
 const staticCredentials: AwsCredentialIdentityProvider = async () => ({ accessKeyId: `AKID${ACCOUNT}`, secretAccessKey: 'x' });
 
 const running: Array<{ close(): Promise<void> }> = [];
