@@ -50,9 +50,10 @@ interface Discovered<D> {
 }
 
 /**
- * Discovers and reads every target: at most `base` accounts discovered and `base` read at once (more
- * whenever `onIdle` says a request slot went unused), the largest discovered first; an account with
- * nothing more to read is read at once. Rejects with the first rejection (an abort).
+ * Discovers and reads every target: at most `base` accounts discovered and `base` read at once, and
+ * one more discovered (or, once all are, read) whenever `onIdle` says a request slot went unused; the
+ * largest discovered is read first, an account with nothing more to read at once. Rejects with the
+ * first rejection (an abort).
  */
 export function readAccounts<D>(targets: readonly string[], base: number, onIdle: (listener: () => void) => void, work: AccountWork<D>): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -89,10 +90,13 @@ export function readAccounts<D>(targets: readonly string[], base: number, onIdle
       while (discovering < base && next < targets.length) discover();
       for (let item = waiting[0]; reading < base && item; item = waiting[0]) read(waiting.shift() as Discovered<D>);
     };
+    // Discovery first: the largest account can only be read first once every account is known.
     onIdle(() => {
-      const item = waiting.shift();
-      if (item) read(item);
-      else discover();
+      if (next < targets.length) discover();
+      else {
+        const item = waiting.shift();
+        if (item) read(item);
+      }
     });
     pump();
     settle();

@@ -39,7 +39,7 @@ describe('readAccounts', () => {
     await expect(run.done).resolves.toBeUndefined();
   });
 
-  it('starts the largest waiting account whenever a request slot is left idle', async () => {
+  it('once every account is discovered, starts the largest waiting one whenever a request slot is left idle', async () => {
     const run = harness();
     await run.settle();
     run.idle();
@@ -49,6 +49,26 @@ describe('readAccounts', () => {
     expect(run.started.at(-1)).toBe('e');
     await run.finish('e');
     await expect(run.done).resolves.toBeUndefined();
+  });
+
+  it('spends an idle slot on discovering the next account while some are not yet discovered', async () => {
+    const discovered: string[] = [];
+    const read: string[] = [];
+    let idle: (() => void) | undefined;
+    void readAccounts(['p', 'q', 'r', 's'], 1, (listener) => (idle = listener), {
+      discover: (accountId) => {
+        discovered.push(accountId);
+        return accountId === 'p' || accountId === 'q' ? Promise.resolve({ size: 1, found: accountId }) : new Promise(() => undefined);
+      },
+      read: (accountId) => {
+        read.push(accountId);
+        return new Promise(() => undefined);
+      },
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([discovered, read]).toEqual([['p', 'q', 'r'], ['p']]);
+    idle?.();
+    expect([discovered, read]).toEqual([['p', 'q', 'r', 's'], ['p']]);
   });
 
   it('resolves at once for no account, and rejects with the first failure', async () => {
