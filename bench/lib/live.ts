@@ -250,6 +250,8 @@ export async function liveAudit(spec: LiveRun, dir: string, log: (line: string) 
   }
   if (result.code === 2) throw new CliUsageError(result.stderr.trim().split('\n')[0] ?? 'usage error');
   const requests = [...emulator.requests];
+  // For a look at a run's timeline: BENCH_REQUEST_LOG=FILE writes the emulator's request log (JSON lines).
+  if (process.env.BENCH_REQUEST_LOG) writeFileSync(process.env.BENCH_REQUEST_LOG, requests.map((r) => JSON.stringify(r)).join('\n'));
   let report: ReportShape;
   try {
     report = JSON.parse(readFileSync(reportFile, 'utf8')) as ReportShape;
