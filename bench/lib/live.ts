@@ -4,7 +4,7 @@
  * resource type (the default scope).
  *
  * Single account: N instances in each of two regions, run with the tool's default pacing (2/s,
- * burst 5) and with pacing at the limit itself (--connect-rate 2 --connect-burst 5), on a fresh
+ * burst 4) and with pacing at the limit itself (--connect-rate 2 --connect-burst 5), on a fresh
  * emulator each time.
  *
  * Organisation: one process over many accounts (`--accounts FILE --role-arn … --external-id …`), one
