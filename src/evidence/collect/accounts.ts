@@ -19,11 +19,11 @@ import { selectShard, type ShardSpec } from '../../scope/shard.js';
 import { setMaxListeners } from 'node:events';
 import type { AccountEvidence, EvidenceDocument, RegionEvidence } from '../model.js';
 import { assumeRoleCredentials, roleSessionName } from './assume-role.js';
-import { ClientFactory, type AwsCredentialIdentityProvider } from './clients.js';
+import { ClientFactory, Transport, type AwsCredentialIdentityProvider } from './clients.js';
 import { readAccounts, watchSlots } from './account-queue.js';
 import { listInstances } from './connect.js';
 import { request, type CollectContext } from './context.js';
-import { collectEvidence, evidenceDocumentOf, parseInstancePin, redactedLog, runScheduler, UNKNOWN_ACCOUNT_ID, type CollectOptions } from './index.js';
+import { clientSettings, collectEvidence, evidenceDocumentOf, parseInstancePin, redactedLog, runScheduler, UNKNOWN_ACCOUNT_ID, type CollectOptions } from './index.js';
 import { isActive, listAccounts } from './organizations.js';
 import { ProgressTracker } from './progress.js';
 import { callErrorOf } from './record.js';
@@ -102,7 +102,8 @@ export async function collectAccounts(options: AccountsOptions): Promise<Evidenc
   const scheduler = runScheduler(options, signal, log, progress);
   const { watched, onIdle } = watchSlots(scheduler, options.concurrency);
   // The caller's own credentials: GetCallerIdentity, ListAccounts and AssumeRole.
-  const clients = new ClientFactory({ profile: options.profile, endpointUrl: options.endpointUrl, credentials: options.credentials, env: options.env ?? process.env });
+  const transport = new Transport();
+  const clients = new ClientFactory(clientSettings(options, transport, options.credentials));
   const ctx: CollectContext = { accountId: 'caller', scheduler: watched, clients, connectRate: options.connectRate, log };
   try {
     const identity = await getCallerIdentity(ctx, region);
@@ -170,7 +171,7 @@ export async function collectAccounts(options: AccountsOptions): Promise<Evidenc
       const session = await sessionOf(accountId);
       if ('error' in session) return { size: 0, found: { session } };
       if (pinned) return { size: 1, found: { session } };
-      const lister = new ClientFactory({ profile: options.profile, endpointUrl: options.endpointUrl, credentials: session.credentials, env: options.env ?? process.env });
+      const lister = new ClientFactory(clientSettings(options, transport, session.credentials));
       try {
         const listerCtx: CollectContext = { accountId, scheduler: watched, clients: lister, connectRate: options.connectRate, log };
         const records = await Promise.all(regions.map((r) => listInstances(listerCtx, r)));
@@ -186,7 +187,7 @@ export async function collectAccounts(options: AccountsOptions): Promise<Evidenc
         progress.accountDone();
         return unreachable(accountId, session.error);
       }
-      const doc = await collectEvidence({ ...options, signal, accountId, credentials: session.credentials, credentialsFor, scheduler: watched, progress, listed });
+      const doc = await collectEvidence({ ...options, signal, accountId, credentials: session.credentials, credentialsFor, scheduler: watched, transport, progress, listed });
       const account = doc.accounts[0];
       if (!account) throw new Error(`the collection of ${accountId} returned no account`);
       return account;
@@ -204,6 +205,7 @@ export async function collectAccounts(options: AccountsOptions): Promise<Evidenc
   } finally {
     options.signal.removeEventListener('abort', forward);
     clients.destroy();
+    transport.close();
   }
 }
 

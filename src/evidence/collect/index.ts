@@ -25,7 +25,7 @@ import {
   type KinesisStreamEvidence,
   type RegionEvidence,
 } from '../model.js';
-import { ClientFactory, type AwsCredentialIdentityProvider } from './clients.js';
+import { ClientFactory, Transport, type AwsCredentialIdentityProvider, type ClientSettings } from './clients.js';
 import * as connect from './connect.js';
 import type { CollectContext } from './context.js';
 import { AUDITED_DIRECTORY_TYPES, collectDirectory, describeDirectories, readsDirectory } from './directory.js';
@@ -89,6 +89,8 @@ export interface CollectOptions {
   accountId?: string;
   /** A scheduler shared by several collections (e.g. one per account), so that the concurrency cap is global. */
   scheduler?: Scheduler;
+  /** A connection pool shared by several collections, like `scheduler`; default: one for this collection. */
+  transport?: Transport;
   /**
    * Called whenever the collection moves on (an instance or account done, a request sent, a throttle
    * seen); often, so the listener should only store it or redraw at its own pace.
@@ -118,12 +120,8 @@ export async function collectEvidence(options: CollectOptions): Promise<Evidence
   const progress = options.progress ?? new ProgressTracker(options.onProgress);
   if (!options.progress) progress.addAccounts(1);
   const scheduler = options.scheduler ?? runScheduler(options, signal, log, progress);
-  const clients = new ClientFactory({
-    profile: options.profile,
-    endpointUrl: options.endpointUrl,
-    credentials: options.credentials,
-    env: options.env ?? process.env,
-  });
+  const transport = options.transport ?? new Transport();
+  const clients = new ClientFactory(clientSettings(options, transport, options.credentials));
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => reject(createAbortError(signal));
@@ -132,7 +130,7 @@ export async function collectEvidence(options: CollectOptions): Promise<Evidence
   aborted.catch(() => undefined);
   let run: AccountRun | undefined;
   try {
-    run = new AccountRun(options, { accountId: options.accountId ?? '', scheduler, clients, connectRate: options.connectRate, log }, progress);
+    run = new AccountRun({ ...options, transport }, { accountId: options.accountId ?? '', scheduler, clients, connectRate: options.connectRate, log }, progress);
     const work = run.collect();
     work.catch(() => undefined);
     const { account, collectedBy } = await Promise.race([work, aborted]);
@@ -142,7 +140,17 @@ export async function collectEvidence(options: CollectOptions): Promise<Evidence
     if (onAbort) signal.removeEventListener('abort', onAbort);
     clients.destroy();
     run?.destroy();
+    if (!options.transport) transport.close();
   }
+}
+
+/** The settings of a ClientFactory of the run, for one account's credentials. */
+export function clientSettings(
+  options: Pick<CollectOptions, 'profile' | 'endpointUrl' | 'env'>,
+  transport: Transport | undefined,
+  credentials: AwsCredentialIdentityProvider | undefined,
+): ClientSettings {
+  return { profile: options.profile, endpointUrl: options.endpointUrl, credentials, env: options.env ?? process.env, transport };
 }
 
 /** The verbose log, with anything that looks like a credential removed. */
@@ -468,7 +476,7 @@ class AccountRun {
     return this.once(this.readers, owner, async () => {
       const found = await credentialsFor(owner);
       if (!found) return this.ctx;
-      const clients = new ClientFactory({ profile: this.options.profile, endpointUrl: this.options.endpointUrl, credentials: found.credentials, env: this.options.env ?? process.env });
+      const clients = new ClientFactory(clientSettings(this.options, this.options.transport, found.credentials));
       this.readerClients.push(clients);
       // A run closed while the credentials were on their way opens no connection.
       if (this.closed) this.destroy();
