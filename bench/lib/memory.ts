@@ -9,6 +9,7 @@
  * Connect pacing makes a run last minutes: memory depends on how many accounts are held at once, not
  * on the busiest one.
  */
+import { setMaxListeners } from 'node:events';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emulatorEnv } from '../../test/helpers/accounts.js';
@@ -70,6 +71,8 @@ export async function benchMemory(sizes: readonly number[], maxInstances: number
     const accountsFile = join(dir, `memory-accounts-${accounts}.txt`);
     writeFileSync(accountsFile, `${state.accounts.map((a) => a.accountId).join('\n')}\n`);
     for (const command of COMMANDS) {
+      // One abort listener per request in flight on the emulator's closing signal (see live.ts).
+      setMaxListeners(256);
       const emulator = await startEmulator({ state, latencyMs: LATENCY_MS, pageSize: PAGE_SIZE, connectRate: AWS_CONNECT_LIMIT, requireExternalId: EXTERNAL_ID });
       const out = join(dir, `memory-${accounts}-${command.replace(/\W+/g, '-')}`);
       rmSync(out, { recursive: true, force: true });
