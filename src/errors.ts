@@ -14,3 +14,8 @@ export function abortError(signal?: AbortSignal, what = 'The run'): Error {
   error.name = 'AbortError';
   return error;
 }
+
+/** An abort (`abortError`, a DOMException of an aborted signal): the run stops, nothing is reported. */
+export function isAbortError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
+}

@@ -1,6 +1,6 @@
 /** The command line: parses flags, runs a command, maps errors to exit codes. The only code touching `process`. */
 import { Argument, Command, CommanderError, Option } from 'commander';
-import { InputError } from '../errors.js';
+import { InputError, isAbortError } from '../errors.js';
 import { EXIT } from '../report/exit-code.js';
 import { TOOL_VERSION } from '../version.js';
 import type { AuditFlags, CollectFlags } from './commands/audit.js';
@@ -235,7 +235,7 @@ function exitCodeOf(error: unknown): number {
     for (const line of error.message.split('\n')) process.stderr.write(`connect-netpath-audit: ${line}\n`);
     return error.exitCode;
   }
-  if (error instanceof Error && error.name === 'AbortError') {
+  if (isAbortError(error)) {
     // Only the whole-run timeout gets here (a signal exits in its handler): the audit is incomplete
     // and no report file was written — never a verdict.
     process.stderr.write('connect-netpath-audit: the run did not finish within --timeout; no report file was written (raise --timeout for large scopes)\n');

@@ -7,6 +7,7 @@ import { findFormatter, FORMATTERS, type FormatOptions, type Formatter } from '.
 import { MARKDOWN_MAX_BYTES, parseMaxBytes, PR_COMMENT_MAX_BYTES } from '../formats/markdown.js';
 import { parseOcsfVersion } from '../formats/ocsf.js';
 import { DEFAULT_SARIF_CATEGORY, parseSarifCategory } from '../formats/sarif.js';
+import { isAbortError } from '../errors.js';
 import type { Report } from '../report/schema.js';
 import { EXIT } from '../report/exit-code.js';
 import { checkDistinctOutputs, commitFile, discardFile, parseOutputSpec, stageFile, writeStdout, type OutputTarget, type StagedFile } from './output.js';
@@ -101,7 +102,7 @@ export async function emitReport(report: Report, outputs: ReportOutputs, { quiet
     try {
       await write();
     } catch (error) {
-      if (error instanceof Error && error.name === 'AbortError') throw error;
+      if (isAbortError(error)) throw error;
       failures.push(error instanceof ExitError ? error.message : `${label}: cannot write: ${ioReason(error)}`);
     }
   };

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
-import { abortError, InputError } from '../../errors.js';
+import { abortError, InputError, isAbortError } from '../../errors.js';
 import type { CollectOptions } from '../../evidence/collect/index.js';
 import type { CollectProgress } from '../../evidence/collect/progress.js';
 import type { AccountEvidence, EvidenceDocument } from '../../evidence/model.js';
@@ -92,6 +92,7 @@ async function collectLive(
   flags: AuditFlags,
   scope: Scope,
   accounts: AccountScope | undefined,
+  shard: ShardSpec | undefined,
   signal: AbortSignal,
   onAccount?: (document: EvidenceDocument) => Promise<void>,
 ): Promise<EvidenceDocument> {
@@ -113,9 +114,9 @@ async function collectLive(
   try {
     if (accounts) {
       const { collectAccounts } = await import('../../evidence/collect/accounts.js');
-      return await collectAccounts({ ...options, ...accounts, onAccount, shard: shardFlag(flags, scope) });
+      return await collectAccounts({ ...options, ...accounts, onAccount, shard });
     }
-    const evidence = await collectOneAccount(options, shardFlag(flags, scope));
+    const evidence = await collectOneAccount(options, shard);
     if (!onAccount) return evidence;
     await onAccount(evidence);
     return { ...evidence, accounts: [] };
@@ -151,13 +152,13 @@ async function judge(
   flags: AuditFlags,
   scope: Scope,
   accounts: AccountScope | undefined,
+  shard: ShardSpec | undefined,
   signal: AbortSignal,
   startedAt: Date,
   configWarnings: string[],
   say: (line: string) => void,
 ): Promise<Report> {
-  const shard = shardFlag(flags, scope);
-  const evidence = flags.snapshot ? await loadSnapshot(flags.snapshot, shard, scope, signal) : await collectLive(flags, scope, accounts, signal);
+  const evidence = flags.snapshot ? await loadSnapshot(flags.snapshot, shard, scope, signal) : await collectLive(flags, scope, accounts, shard, signal);
   const collected = evidence.collection?.shard;
   const resourceTypes = flags.snapshot ? snapshotResourceTypes(scope, evidence.resourceTypes, flags.snapshot) : scope.resourceTypes;
   say(`judging the evidence (${evidence.accounts.length} account${evidence.accounts.length === 1 ? '' : 's'})`);
@@ -188,7 +189,7 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
   const config = loadOptionalConfig(flags, (line) => configWarnings.push(line));
   const scope = resolveScope(flags, config);
   const accounts = resolveAccountScope(flags, flags.snapshot);
-  shardFlag(flags, scope);
+  const shard = shardFlag(flags, scope);
   if (flags.snapshot === undefined) liveTuning(flags);
   const outputs = prepareReportOutputs(flags, flags.snapshot ?? flags.config, [
     { label: `--snapshot ${flags.snapshot ?? ''}`, file: flags.snapshot },
@@ -197,7 +198,7 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
   ]);
   const signal = startRun(flags);
   const say = log(flags, undefined);
-  const report = await judge(flags, scope, accounts, signal, startedAt, configWarnings, say);
+  const report = await judge(flags, scope, accounts, shard, signal, startedAt, configWarnings, say);
   say(`writing the report (${report.findings.length} findings)`);
   const code = await emitReport(report, outputs, { quiet: flags.quiet, signal, failureExit: flags.snapshot ? EXIT.usage : EXIT.incomplete });
   if (!flags.toSecurityHub) return code;
@@ -240,8 +241,6 @@ function unwritten(flags: CollectFlags, error: unknown): string {
   return `${line} (the evidence collected for it is lost: run collect again with a writable path)`;
 }
 
-const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
-
 /**
  * `collect --out-dir`: `DIR/<accountId>.json` is written as soon as its account is read, so the run
  * holds the accounts still being read, not the organisation, and a run cut short keeps the accounts it
@@ -269,7 +268,7 @@ class AccountFiles {
         commitFile(staged);
         this.complete.push(account.accountId);
       } catch (error) {
-        if (isAbort(error)) throw error;
+        if (isAbortError(error)) throw error;
         this.failures.push(unwritten(this.flags, error));
       }
     }
@@ -297,7 +296,7 @@ export async function runCollect(flags: CollectFlags): Promise<number> {
     if (!flags.quiet) process.stderr.write(`warning: ${line}\n`);
   }));
   const accounts = resolveAccountScope(flags, undefined);
-  shardFlag(flags, scope);
+  const shard = shardFlag(flags, scope);
   liveTuning(flags);
   const outTarget = collectTargets(flags);
   const signal = startRun(flags);
@@ -305,9 +304,9 @@ export async function runCollect(flags: CollectFlags): Promise<number> {
   if (files) setInterruptedNote(() => files.cutShort());
   let evidence: EvidenceDocument;
   try {
-    evidence = await collectLive(flags, scope, accounts, signal, files?.write);
+    evidence = await collectLive(flags, scope, accounts, shard, signal, files?.write);
   } catch (error) {
-    const kept = isAbort(error) ? files?.cutShort() : undefined;
+    const kept = isAbortError(error) ? files?.cutShort() : undefined;
     if (kept) throw new ExitError(`the run did not finish within --timeout (raise it for large scopes); ${kept}`, EXIT.incomplete);
     throw error;
   } finally {
@@ -324,7 +323,7 @@ export async function runCollect(flags: CollectFlags): Promise<number> {
     try {
       await writeFileAtomic(wholeTarget, evidenceText(evidence), signal);
     } catch (error) {
-      if (isAbort(error)) throw error;
+      if (isAbortError(error)) throw error;
       failures.push(unwritten(flags, error));
     }
   }

@@ -26,6 +26,8 @@
 
 import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { abortError } from '../../errors.js';
+
+export { isAbortError } from '../../errors.js';
 import { setMaxListeners } from 'node:events';
 import { MinHeap } from './heap.js';
 import { registerSendGate, retryAfterMs, type SendGate } from './pacing.js';
@@ -161,10 +163,6 @@ export function classifyError(err: unknown): ErrorClass {
 /** The error a collection rejects with when its signal aborts. */
 export function createAbortError(signal?: AbortSignal): Error {
   return abortError(signal, 'The collection');
-}
-
-export function isAbortError(err: unknown): boolean {
-  return asErrorLike(err).name === 'AbortError';
 }
 
 function timeoutError(ms: number): Error {
