@@ -6,14 +6,18 @@ import type { Severity } from './findings/status.js';
 import { applyWaivers, type Waiver } from './findings/waivers.js';
 import type { StorageResourceType } from './paths/hops.js';
 import { buildReport, NOTHING_AUDITED } from './report/build.js';
-import type { Report } from './report/schema.js';
+import type { Finding, Report, RunMode } from './report/schema.js';
 import type { Rule, RuleSettings } from './rules/types.js';
 import { emptyShardNotice, emptyShardOf, type ShardRecord } from './scope/shard.js';
 
 export interface AuditInput {
   evidence: EvidenceDocument;
-  mode: 'live' | 'snapshot';
+  mode: RunMode;
   source?: string | undefined;
+  /** Plan mode: the directory finding source files are relative to. */
+  sourceRoot?: string | undefined;
+  /** Plan mode: the file and line each finding comes from. */
+  locate?: (finding: Finding) => Finding['source'];
   startedAt: Date;
   now: Date;
   failOn: Severity;
@@ -52,8 +56,14 @@ function reportShard(shard: ShardRecord, evidence: EvidenceDocument): NonNullabl
   return { ...shard, audited };
 }
 
+function withSource(finding: Finding, source: Finding['source']): Finding {
+  return source ? { ...finding, source } : finding;
+}
+
 function reportOf(input: AuditInput, evaluation: Evaluation): Report {
-  const waived = applyWaivers(evaluation.findings, input.waivers, input.now);
+  const { locate } = input;
+  const findings = locate ? evaluation.findings.map((finding) => withSource(finding, locate(finding))) : evaluation.findings;
+  const waived = applyWaivers(findings, input.waivers, input.now);
   const empty = evaluation.instances.length === 0;
   const finishedAt = (input.clock ?? (() => new Date()))();
   const shard = input.evidence.collection?.shard;
@@ -71,6 +81,7 @@ function reportOf(input: AuditInput, evaluation: Evaluation): Report {
       finishedAt: finishedAt.toISOString(),
       mode: input.mode,
       ...(input.source ? { source: input.source } : {}),
+      ...(input.sourceRoot ? { sourceRoot: input.sourceRoot } : {}),
       ...(shard ? { shard: reportShard(shard, input.evidence) } : {}),
     },
   });

@@ -29,7 +29,7 @@ function mergedRun(reports: readonly Report[], shards: MergedShards | undefined)
   return {
     startedAt: starts[0] ?? '',
     finishedAt: ends[ends.length - 1] ?? '',
-    mode: reports.every((r) => r.run.mode === 'live') ? 'live' : 'snapshot',
+    mode: reports.every((r) => r.run.mode === reports[0]?.run.mode) ? (reports[0]?.run.mode ?? 'snapshot') : 'snapshot',
     ...(sources.size === 1 && source !== undefined ? { source } : {}),
     ...(shards ? { shards } : {}),
   };

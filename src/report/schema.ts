@@ -8,6 +8,10 @@ import { shardRecordSchema } from '../scope/shard.js';
 
 export const REPORT_SCHEMA_VERSION = '1.0';
 
+/** live: read from AWS; snapshot: an evidence file; plan: a Terraform plan or CloudFormation templates, before apply. */
+export const RUN_MODES = ['live', 'snapshot', 'plan'] as const;
+export type RunMode = (typeof RUN_MODES)[number];
+
 export const statusSchema = z.enum(STATUSES);
 export const severitySchema = z.enum(SEVERITIES);
 const ruleStatusSchema = z.enum(['FAIL', 'ERROR', 'PASS', 'MANAGED', 'NOT_APPLICABLE']);
@@ -35,6 +39,15 @@ export const findingSchema = z.object({
   remediation: z.string(),
   references: z.array(z.string()),
   compliance: z.array(complianceSchema),
+  source: z
+    .object({
+      file: z.string().describe('relative to run.sourceRoot, with forward slashes'),
+      line: z.number().int().min(1),
+      address: z.string().optional().describe('Terraform resource address'),
+      logicalId: z.string().optional().describe('CloudFormation logical id'),
+    })
+    .optional()
+    .describe('plan mode: the file and line of the resource whose value decided the finding'),
   waiver: z
     .object({ reason: z.string(), expires: z.string(), originalStatus: ruleStatusSchema, ticket: z.string().optional() })
     .optional(),
@@ -91,8 +104,12 @@ export const reportSchema = z.object({
   run: z.object({
     startedAt: z.string(),
     finishedAt: z.string(),
-    mode: z.enum(['live', 'snapshot']),
-    source: z.string().optional().describe('the evidence file audited, in snapshot mode'),
+    mode: z.enum(RUN_MODES),
+    source: z.string().optional().describe('the evidence file audited (snapshot mode), or the plan or templates (plan mode)'),
+    sourceRoot: z
+      .string()
+      .optional()
+      .describe('plan mode: the directory finding source files are relative to (the repository root, else the working directory)'),
     shard: shardRecordSchema
       .extend({ audited: z.array(z.string()).describe('the accounts (or regions) this report audited: `selected`, or one account of it (collect --out-dir)') })
       .optional()
