@@ -19,6 +19,7 @@
 import type {
   DeliveryStreamDescription,
   DirectoryDescription,
+  GrantListEntry,
   InstanceStorageConfig,
   KeyMetadata,
   LogGroup,
@@ -137,6 +138,12 @@ export interface IacKeyPolicy extends Located {
   policy: Planned<string>;
 }
 
+/** `aws_kms_grant`: a grant the code makes on a key (CloudFormation has no grant resource). */
+export interface IacGrant extends Located {
+  keyArn: string;
+  grant: Planned<GrantListEntry>;
+}
+
 export interface IacAlias extends Located {
   /** `alias/…` */
   aliasName: string;
@@ -193,6 +200,7 @@ export interface IacModel {
   accountPublicAccessBlock: IacAccountPublicAccessBlock | undefined;
   keys: IacKey[];
   keyPolicies: IacKeyPolicy[];
+  grants: IacGrant[];
   aliases: IacAlias[];
   directories: IacDirectory[];
   kinesisStreams: IacKinesisStream[];
@@ -216,6 +224,7 @@ export function emptyModel(tool: IacModel['tool'], inputs: string[], partition =
     accountPublicAccessBlock: undefined,
     keys: [],
     keyPolicies: [],
+    grants: [],
     aliases: [],
     directories: [],
     kinesisStreams: [],
