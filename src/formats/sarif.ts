@@ -7,20 +7,26 @@
  * - Results are the findings that need attention: `FAIL`, `ERROR` (the rule could not be evaluated;
  *   fail closed, so it is an alert too) and `WAIVED` (with `suppressions`). PASS, MANAGED and
  *   NOT_APPLICABLE are not results: GitHub would open an alert for each.
- * - GitHub rejects a whole file when one result has no physical location, so every result points at
- *   `options.artifactPath` (the evidence or config file that was audited; `connect-netpath-audit.json`
- *   when there is none), line 1, and names the AWS resource in `logicalLocations`.
- * - That location is always relative: `uriBaseId` `%SRCROOT%`, which `run.originalUriBaseIds` (and
- *   `invocations[0].workingDirectory`) resolve to the working directory. GitHub rejects absolute `file:`
- *   URIs it cannot place under the checkout ("cannot determine the location of the repository root"),
- *   so a file outside the working directory is named by its file name only, and a run-level note says so.
+ * - GitHub rejects a whole file when one result has no physical location, so every result has one:
+ *   a plan-mode finding (`finding.source`) points at the `.tf` or template file and line of the
+ *   resource that decided it, with the Terraform address or logical id in `logicalLocations`; any other
+ *   result points at `options.artifactPath` (the evidence or config file that was audited;
+ *   `connect-netpath-audit.json` when there is none), line 1. Both name the AWS resource in
+ *   `logicalLocations` too.
+ * - Locations are always relative: `uriBaseId` `%SRCROOT%`, which `run.originalUriBaseIds` resolves to
+ *   `report.run.sourceRoot` (plan mode: the repository root, which GitHub resolves relative URIs
+ *   against) or else the working directory (`invocations[0].workingDirectory` is always the working
+ *   directory). GitHub rejects absolute `file:` URIs it cannot place under the checkout ("cannot
+ *   determine the location of the repository root"), so a file outside that directory is named by its
+ *   file name only, and a run-level note says so.
  * - `automationDetails.id` is `<category>/` (`--sarif-category`, default `connect-netpath-audit`): GitHub
  *   reads everything before the last `/` as the analysis category, and a new upload replaces the alerts
  *   of the same tool and category, so it must not change when the set of accounts or regions does.
  * - Alerts are tracked by fingerprint. `partialFingerprints` carries the finding id (rule + hop +
  *   resource + instance, stable across runs) both under our own key and as
- *   `primaryLocationLineHash`: every result sits on line 1 of the same file, so the line hash that
- *   upload-sarif would compute otherwise would be the same for all of them and alerts would merge.
+ *   `primaryLocationLineHash`: most results sit on line 1 of the same file, so the line hash that
+ *   upload-sarif would compute otherwise would be the same for all of them and alerts would merge; and
+ *   a plan-mode alert keeps its identity when lines above its resource move.
  * - GitHub does not act on `suppressions` (a waived result still opens an alert there; dismiss it once
  *   and, the fingerprint being stable, it stays dismissed). Other SARIF consumers honour them.
  */
@@ -33,6 +39,7 @@ import type { RuleMeta } from '../rules/types.js';
 import type { Severity } from '../findings/status.js';
 import type { Finding, Report } from '../report/schema.js';
 import { oneLine } from './escape.js';
+import { sourceName } from './source.js';
 import { jsonChunks, kept, mapped, streamingFormatter } from './stream.js';
 import type { FormatOptions } from './types.js';
 
@@ -163,15 +170,17 @@ export interface ArtifactReference {
 }
 
 /**
- * The audited file as a URI relative to the working directory. Without a working directory, a
- * relative path is taken as relative to it. A path that leaves it (absolute elsewhere, `..`) keeps
- * only its file name: an absolute `file:` URI would make GitHub reject the upload.
+ * A file as a URI relative to `base` (default: the working directory), a relative path being
+ * relative to the working directory (else to `base`). Without either, a relative path is taken as
+ * relative to the base. A path that leaves the base (absolute elsewhere, `..`) keeps only its file
+ * name: an absolute `file:` URI would make GitHub reject the upload.
  */
-export function artifactReference(path: string | undefined, workingDirectory?: string): ArtifactReference {
+export function artifactReference(path: string | undefined, workingDirectory?: string, base: string | undefined = workingDirectory): ArtifactReference {
   const raw = (path ?? '').trim();
   if (raw === '') return { uri: DEFAULT_SARIF_ARTIFACT };
-  const api: PathApi = looksWindows(raw) || (workingDirectory !== undefined && looksWindows(workingDirectory)) || (workingDirectory === undefined && raw.includes('\\')) ? win32 : posix;
-  const relative = workingDirectory === undefined ? (api.isAbsolute(raw) ? raw : api.normalize(raw)) : api.relative(workingDirectory, api.resolve(workingDirectory, raw));
+  const from = workingDirectory ?? base;
+  const api: PathApi = looksWindows(raw) || [from, base].some((d) => d !== undefined && looksWindows(d)) || (base === undefined && raw.includes('\\')) ? win32 : posix;
+  const relative = base === undefined ? (api.isAbsolute(raw) ? raw : api.normalize(raw)) : api.relative(base, api.resolve(from ?? base, raw));
   const escapes = relative === '..' || relative.startsWith(`..${api.sep}`) || api.isAbsolute(relative) || (api === win32 && /^[A-Za-z]:/.test(relative));
   if (!escapes) {
     const segments = relative.split(api.sep).filter((segment) => segment !== '' && segment !== '.');
@@ -208,51 +217,94 @@ const RESULT_STATUSES = new Set(['FAIL', 'ERROR', 'WAIVED']);
 /** A streamed array, typed as the array it stands for in the SARIF skeleton. */
 type Lazy = <T>(items: Iterable<T>) => T[];
 
-function* notifications(note: Sarif.Notification | undefined, report: Report): Iterable<Sarif.Notification> {
-  if (note) yield note;
+function* notifications(notes: Iterable<Sarif.Notification | undefined>, report: Report): Iterable<Sarif.Notification> {
+  for (const note of notes) if (note) yield note;
   for (const e of report.errors) {
     yield { level: 'error', message: { text: oneLine(`${e.service}:${e.operation} on ${e.resource} failed with ${e.code}: ${e.message}`) } };
   }
 }
 
-function outsideNote(artifact: ArtifactReference, workingDirectory: string | undefined): Sarif.Notification | undefined {
+/** What `%SRCROOT%` stands for: the source root of plan mode, else the working directory. */
+function baseName(sourceRoot: string | undefined, workingDirectory: string | undefined): string {
+  if (sourceRoot !== undefined) return `the source root ${oneLine(sourceRoot)}`;
+  return workingDirectory === undefined ? 'the working directory' : `the working directory ${oneLine(workingDirectory)}`;
+}
+
+function outsideNote(what: string, artifact: ArtifactReference, base: string): Sarif.Notification | undefined {
   if (artifact.outside === undefined) return undefined;
-  const where = workingDirectory === undefined ? 'the working directory' : `the working directory ${oneLine(workingDirectory)}`;
   return {
     level: 'note',
-    message: { text: `The audited file ${oneLine(artifact.outside)} is outside ${where}: results point at its file name only (${decodeURIComponent(artifact.uri)}).` },
+    message: { text: `${what} ${oneLine(artifact.outside)} is outside ${base}: results point at its file name only (${decodeURIComponent(artifact.uri)}).` },
   };
 }
 
+function logicalLocation(fullyQualifiedName: string, name: string = fullyQualifiedName): Sarif.LogicalLocation {
+  return { name, fullyQualifiedName, kind: 'resource' };
+}
+
+/** The region of a result: the first character of the line (GitHub reads start and end line and column). */
+function lineRegion(line: number): Sarif.Region {
+  return { startLine: line, startColumn: 1, endLine: line, endColumn: 2 };
+}
+
 function* sarifChunks(report: Report, options: FormatOptions): Iterable<string> {
+  const { workingDirectory } = options;
+  const { sourceRoot } = report.run;
+  const base = sourceRoot ?? workingDirectory;
+  const artifact = artifactReference(options.artifactPath, workingDirectory, base);
+  const root = base === undefined ? undefined : directoryUri(base);
+  const cwd = workingDirectory === undefined ? undefined : directoryUri(workingDirectory);
+  // Source files are relative to the source root already; a report names few of them, each resolved once.
+  const sources = new Map<string, ArtifactReference>();
+  const sourceReference = (file: string): ArtifactReference => {
+    let reference = sources.get(file);
+    if (!reference) {
+      reference = artifactReference(file, base, base);
+      sources.set(file, reference);
+    }
+    return reference;
+  };
   const metas = sarifRuleMetas();
   const known = new Set(metas.map((m) => m.id));
+  let unsourced = false;
   for (const [index, finding] of report.findings.entries()) {
     if (!known.has(finding.ruleId)) {
       known.add(finding.ruleId);
       metas.push(metaFromFinding(finding));
     }
+    if (RESULT_STATUSES.has(finding.status)) {
+      if (finding.source) sourceReference(finding.source.file);
+      else unsourced = true;
+    }
     if (index % SCAN_SLICE === SCAN_SLICE - 1) yield '';
   }
   const ruleIndex = new Map(metas.map((meta, index) => [meta.id, index]));
-  const { workingDirectory } = options;
-  const artifact = artifactReference(options.artifactPath, workingDirectory);
-  const root = workingDirectory === undefined ? undefined : directoryUri(workingDirectory);
+  const where = baseName(sourceRoot, workingDirectory);
+  // The audited file is named only when some result points at it (or none points anywhere else).
+  const notes = [
+    ...(unsourced || sources.size === 0 ? [outsideNote('The audited file', artifact, where)] : []),
+    ...[...sources.values()].map((reference) => outsideNote('The source file', reference, where)),
+  ];
+
+  const location = (finding: Finding): Sarif.Location => {
+    const resource = logicalLocation(finding.resource.arn, finding.resource.arn.split(/[:/]/).pop() || finding.resource.arn);
+    const { source } = finding;
+    if (!source) {
+      return { physicalLocation: { artifactLocation: { uri: artifact.uri, uriBaseId: SRCROOT }, region: lineRegion(1) }, logicalLocations: [resource] };
+    }
+    const name = sourceName(source);
+    return {
+      physicalLocation: { artifactLocation: { uri: sourceReference(source.file).uri, uriBaseId: SRCROOT }, region: lineRegion(source.line) },
+      logicalLocations: name ? [logicalLocation(name), resource] : [resource],
+    };
+  };
 
   const result = (finding: Finding): Sarif.Result => ({
     ruleId: finding.ruleId,
     ruleIndex: ruleIndex.get(finding.ruleId) ?? 0,
     level: LEVEL[finding.severity],
     message: { text: resultMessage(finding) },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri: artifact.uri, uriBaseId: SRCROOT },
-          region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 2 },
-        },
-        logicalLocations: [{ name: finding.resource.arn.split(/[:/]/).pop() || finding.resource.arn, fullyQualifiedName: finding.resource.arn, kind: 'resource' }],
-      },
-    ],
+    locations: [location(finding)],
     partialFingerprints: {
       [FINGERPRINT_KEY]: finding.id,
       primaryLocationLineHash: `${finding.id}:1`,
@@ -299,14 +351,14 @@ function* sarifChunks(report: Report, options: FormatOptions): Iterable<string> 
             },
           },
           automationDetails: { id: sarifAutomationId(options.sarifCategory) },
-          ...(root === undefined ? {} : { originalUriBaseIds: { [SRCROOT]: { uri: root, description: { text: 'The working directory of the audit: artifact URIs are relative to it.' } } } }),
+          ...(root === undefined ? {} : { originalUriBaseIds: { [SRCROOT]: { uri: root, description: { text: sourceRoot === undefined ? 'The working directory of the audit: artifact URIs are relative to it.' : 'The root of the audited infrastructure code (the repository root): artifact URIs are relative to it.' } } } }),
           invocations: [
             {
               executionSuccessful: true,
               startTimeUtc: report.run.startedAt,
               endTimeUtc: report.run.finishedAt,
-              ...(root === undefined ? {} : { workingDirectory: { uri: root } }),
-              toolExecutionNotifications: lazy(notifications(outsideNote(artifact, workingDirectory), report)),
+              ...(cwd === undefined ? {} : { workingDirectory: { uri: cwd } }),
+              toolExecutionNotifications: lazy(notifications(notes, report)),
             },
           ],
           columnKind: 'utf16CodeUnits',

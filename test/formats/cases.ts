@@ -1,4 +1,6 @@
 /** The reports every format test renders: the demo evidence, and the hostile-strings evidence with hostile waivers. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Waiver } from '../../src/findings/waivers.js';
 import type { Report } from '../../src/report/schema.js';
 import { DEMO_EVIDENCE, INJECTION_EVIDENCE, reportFor } from '../helpers/report.js';
@@ -38,3 +40,29 @@ export const INVISIBLE_CHARACTERS = /\p{Cf}/u;
 
 /** Invisible characters the injection fixture carries in account strings (instance alias, origin, directory, call error). */
 export const INVISIBLE = { override: '\u202e', isolate: '\u2066', zeroWidth: '\u200b', bom: '\ufeff', tag: '\u{e0041}' } as const;
+
+/** The files a plan-mode report's findings point at, relative to its source root (a space and a non-ASCII letter: URIs must encode them). */
+export const SOURCE_FILES = ['main.tf', 'modules/recordings/main.tf', 'stacks/connect stäck.template.yaml'] as const;
+/** Lines each source file has, so every line a finding names exists. */
+const SOURCE_LINES = 80;
+
+/**
+ * The demo report as plan mode reports it: `run.mode` plan, `run.sourceRoot` the given directory (the
+ * files of {@link SOURCE_FILES} are written there), and every finding but each fifth located at a
+ * line of one of them (a Terraform address in the `.tf` files, a logical id in the template).
+ */
+export function sourcedReport(sourceRoot: string): Report {
+  for (const file of SOURCE_FILES) {
+    mkdirSync(dirname(join(sourceRoot, file)), { recursive: true });
+    writeFileSync(join(sourceRoot, file), Array.from({ length: SOURCE_LINES }, (_, i) => `# line ${i + 1}`).join('\n'));
+  }
+  const report = reportFor(DEMO_EVIDENCE);
+  const findings = report.findings.map((finding, i) => {
+    if (i % 5 === 4) return finding;
+    const file = SOURCE_FILES[i % SOURCE_FILES.length] ?? 'main.tf';
+    const line = 1 + ((i * 7) % SOURCE_LINES);
+    const named = file.endsWith('.tf') ? { address: i % 2 === 0 ? `aws_s3_bucket_policy.rec_${i}` : `module.recordings.aws_kms_key.this["k${i}"]` } : { logicalId: `RecordingsBucket${i}` };
+    return { ...finding, source: { file, line, ...named } };
+  });
+  return { ...report, run: { ...report.run, mode: 'plan', source: 'plan.json', sourceRoot }, findings };
+}

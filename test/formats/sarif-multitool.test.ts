@@ -9,13 +9,15 @@
  * the tool's rule configuration and turns every GH rule on at level error, so nothing is left out.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, chmodSync, constants, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sarif } from '../../src/formats/sarif.js';
 import { DEMO, ROOT, runCli } from '../helpers/cli.js';
+import { sourcedReport } from './cases.js';
 
 const MULTITOOL = createRequire(import.meta.url)('@microsoft/sarif-multitool') as string;
 const RULE_KINDS = 'Gh;Ghas';
@@ -138,6 +140,28 @@ describe('SARIF against GitHub ingestion rules (sarif-multitool validate, Gh and
     expect(log.runs[0]?.originalUriBaseIds?.['%SRCROOT%']?.uri).toBe(`${pathToFileURL(ROOT).href}/`);
     expect(log.runs[0]?.automationDetails.id).toBe('connect-netpath-audit/');
     expect(validate('absolute', text)).toEqual([]);
+  }, 120_000);
+
+  it('is clean for a plan run: results on the .tf and template lines, relative to the source root, each in a file that exists', () => {
+    const root = join(dir, 'plan repo');
+    const report = sourcedReport(root);
+    mkdirSync(join(root, 'infra'), { recursive: true });
+    writeFileSync(join(root, 'infra', 'plan.json'), '{}\n');
+    const text = sarif.render(report, { color: false, unicode: false, artifactPath: 'plan.json', workingDirectory: join(root, 'infra') });
+    const log = JSON.parse(text) as Log & { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { region?: { startLine?: number } } }> }> }> };
+    const run = log.runs[0];
+    const base = run?.originalUriBaseIds?.['%SRCROOT%']?.uri ?? '';
+    expect(base).toBe(`${pathToFileURL(root).href}/`);
+    expect(run?.results.length).toBeGreaterThan(0);
+    for (const result of run?.results ?? []) {
+      const location = result.locations[0]?.physicalLocation;
+      expect(location?.region?.startLine).toBeGreaterThanOrEqual(1);
+      const file = fileURLToPath(new URL(location?.artifactLocation.uri ?? '', base));
+      expect(file.startsWith(`${root}/`), file).toBe(true);
+      expect(existsSync(file), file).toBe(true);
+    }
+    expect(uris(text).length).toBeGreaterThan(2);
+    expect(validate('plan', text)).toEqual([]);
   }, 120_000);
 
   it('is clean for evidence outside the working directory (absolute or ..): named by file name, with a note', async () => {
