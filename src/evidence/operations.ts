@@ -77,3 +77,13 @@ export function isAccessDenied(code: string): boolean {
 export function isS3Refusal(error: { code: string; httpStatus?: number | undefined }): boolean {
   return error.httpStatus === 403 || /^(AccessDenied|Forbidden)/.test(error.code);
 }
+
+/**
+ * Plan mode's "errors": what infrastructure code cannot say before apply. Not a failed call, so
+ * findings say what is unknown instead of naming a call and a permission.
+ */
+export const UNKNOWN_UNTIL_APPLY = 'UnknownUntilApply';
+export const NOT_MANAGED_BY_PLAN = 'NotManagedByPlan';
+export function isPlanGap(code: string): boolean {
+  return code === UNKNOWN_UNTIL_APPLY || code === NOT_MANAGED_BY_PLAN;
+}

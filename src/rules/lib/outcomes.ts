@@ -1,6 +1,6 @@
 /** Building blocks shared by rules: resources, outcomes, and turning a failed call into ERROR. */
 import type { Call } from '../../evidence/model.js';
-import { isAccessDenied, OPERATIONS, type OperationKey } from '../../evidence/operations.js';
+import { isAccessDenied, isPlanGap, OPERATIONS, type OperationKey } from '../../evidence/operations.js';
 import type { RuleStatus } from '../../findings/status.js';
 import type { InstanceContext, Outcome, Resource } from '../types.js';
 
@@ -45,11 +45,13 @@ export function callErrorOutcome(
 ): Outcome {
   const op = OPERATIONS[operationKey];
   const grant = isAccessDenied(error.code) && op.iamAction ? `; grant ${op.iamAction}` : '';
+  // Plan mode: nothing failed, the code just does not say; the message names what it leaves open.
+  const message = isPlanGap(error.code) ? `Could not judge ${subject}: ${error.message}.` : `Could not read ${subject}: ${op.service}:${op.operation} failed with ${error.code}${grant}.`;
   return {
     hop,
     status: 'ERROR',
     resource,
-    message: `Could not read ${subject}: ${op.service}:${op.operation} failed with ${error.code}${grant}.`,
+    message,
     evidence: { operation: `${op.service}:${op.operation}`, errorCode: error.code, errorMessage: error.message },
     error: { operation: operationKey, resource: resource.arn, code: error.code, message: error.message },
   };

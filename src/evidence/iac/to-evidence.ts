@@ -1,0 +1,516 @@
+/**
+ * Infrastructure code → the evidence document the rules read, and where each resource is written.
+ *
+ * Every call the live collector would make gets the answer AWS would give once the code is applied,
+ * as far as the code decides it:
+ * - a value the code sets is that answer; one it sets but cannot know before apply is an error
+ *   `UnknownUntilApply`;
+ * - what the code leaves out of a resource it creates is AWS's documented default for new resources
+ *   (S3: SSE-S3, Block Public Access on, ACLs disabled, no bucket policy; KMS: the default key policy,
+ *   rotation off, no grants besides the code's own);
+ * - anything else — a resource it names but does not manage, a part of an existing resource it does not
+ *   set, state AWS or Connect only creates at run time — is an error `NotManagedByPlan`, never guessed.
+ */
+import { contactFlowLogGroupName, keyLookupId, bucketNameOfArn, kmsArnRegion } from '../aws-names.js';
+import type {
+  AccountEvidence,
+  BucketEvidence,
+  Call,
+  ConnectInstanceEvidence,
+  DirectoryEvidence,
+  EvidenceDocument,
+  KeyEvidence,
+  RegionEvidence,
+} from '../model.js';
+import { EVIDENCE_KIND, EVIDENCE_SCHEMA_VERSION } from '../model.js';
+import { NOT_MANAGED_BY_PLAN, UNKNOWN_UNTIL_APPLY } from '../operations.js';
+import { STORAGE_RESOURCE_TYPES } from '../../paths/hops.js';
+import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
+import {
+  isUnknown,
+  PLACEHOLDER_ACCOUNT,
+  type IacBucket,
+  type IacBucketPart,
+  type IacInstance,
+  type IacKey,
+  type IacModel,
+  type Planned,
+  type SourceRef,
+} from './model.js';
+
+
+/** Where each resource the evidence names is written, by the ARN or name the rules report it under. */
+export interface SourceIndex {
+  /** Resource ARN (as the rules build it) → the resource's own block. */
+  readonly byArn: ReadonlyMap<string, SourceRef>;
+  /** `ARN|operation` → the block that decides that call's answer (a bucket's policy resource, a key's policy resource). */
+  readonly byOperation: ReadonlyMap<string, SourceRef>;
+  /** `instance ARN|resource type` → the storage config block. */
+  readonly storageConfigs: ReadonlyMap<string, SourceRef>;
+}
+
+export interface PlanEvidence {
+  evidence: EvidenceDocument;
+  sources: SourceIndex;
+  warnings: string[];
+}
+
+const ok = <T>(response: T): Call<T> => ({ status: 'ok', response });
+const unknownCall = <T>(detail: string): Call<T> => ({ status: 'error', error: { code: UNKNOWN_UNTIL_APPLY, message: `${detail} is unknown until apply` } });
+const unmanaged = <T>(what: string): Call<T> => ({ status: 'error', error: { code: NOT_MANAGED_BY_PLAN, message: `${what} is not managed by this plan` } });
+const absent = <T>(code: string, message: string): Call<T> => ({ status: 'absent', code, message });
+
+/** A planned value as a call: known → ok; unknown → UnknownUntilApply. */
+function planned<T, R>(value: Planned<T>, answer: (known: T) => R): Call<R> {
+  return isUnknown(value) ? unknownCall(value.detail) : ok(answer(value));
+}
+
+/** S3 canned ACLs as the grants GetBucketAcl then returns (https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html#canned-acl). */
+const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
+const AUTHENTICATED_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
+const LOG_DELIVERY = 'http://acs.amazonaws.com/groups/s3/LogDelivery';
+const group = (uri: string, permission: string) => ({ Grantee: { Type: 'Group', URI: uri }, Permission: permission });
+const CANNED_ACL_GRANTS: Record<string, Array<{ Grantee: { Type: string; URI: string }; Permission: string }>> = {
+  private: [],
+  'public-read': [group(ALL_USERS, 'READ')],
+  'public-read-write': [group(ALL_USERS, 'READ'), group(ALL_USERS, 'WRITE')],
+  'authenticated-read': [group(AUTHENTICATED_USERS, 'READ')],
+  'log-delivery-write': [group(LOG_DELIVERY, 'WRITE'), group(LOG_DELIVERY, 'READ_ACP')],
+  // The object owner's grants only; nothing for the bucket itself beyond the owner.
+  'bucket-owner-read': [],
+  'bucket-owner-full-control': [],
+  'aws-exec-read': [],
+};
+
+/**
+ * AWS's default key policy for a key created without one: the account's root user may use every KMS
+ * action, so IAM policies decide (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html).
+ */
+export function defaultKeyPolicy(partition: string, accountId: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Id: 'key-default-1',
+    Statement: [{ Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: 'kms:*', Resource: '*' }],
+  });
+}
+
+class Builder {
+  readonly byArn = new Map<string, SourceRef>();
+  readonly byOperation = new Map<string, SourceRef>();
+  readonly storageConfigs = new Map<string, SourceRef>();
+  readonly accountId: string;
+  readonly warnings: string[];
+
+  constructor(readonly model: IacModel) {
+    this.accountId = model.accountId ?? PLACEHOLDER_ACCOUNT;
+    this.warnings = [...model.warnings];
+  }
+
+  place(arn: string, source: SourceRef | undefined, operations: readonly string[] = []): void {
+    if (!source) return;
+    if (operations.length === 0) {
+      if (!this.byArn.has(arn)) this.byArn.set(arn, source);
+      return;
+    }
+    for (const op of operations) this.byOperation.set(`${arn}|${op}`, source);
+  }
+
+  /** A resource the code names without managing it: its findings point at the block that names it. */
+  placeReference(arn: string, source: SourceRef | undefined): void {
+    this.place(arn, source);
+  }
+}
+
+// ---- S3 ---------------------------------------------------------------------------------------
+
+function bucketArn(partition: string, name: string): string {
+  return `arn:${partition}:s3:::${name}`;
+}
+
+function partsOf(model: IacModel, name: string): Map<IacBucketPart['part'], IacBucketPart> {
+  const parts = new Map<IacBucketPart['part'], IacBucketPart>();
+  // A part set by its own resource wins over the bucket's inline argument (Terraform's split resources).
+  for (const part of model.bucketParts) if (part.bucketName === name && (!parts.has(part.part) || part.name !== parts.get(part.part)?.name)) parts.set(part.part, part);
+  return parts;
+}
+
+const PART_OPERATIONS: Record<IacBucketPart['part'], readonly string[]> = {
+  policy: ['s3:GetBucketPolicy', 's3:GetBucketPolicyStatus'],
+  encryption: ['s3:GetBucketEncryption'],
+  publicAccessBlock: ['s3:GetPublicAccessBlock'],
+  ownershipControls: ['s3:GetBucketOwnershipControls'],
+  acl: ['s3:GetBucketAcl'],
+};
+
+function managedBucket(b: Builder, bucket: IacBucket): BucketEvidence {
+  const { model, accountId } = b;
+  const arn = bucketArn(model.partition, bucket.bucketName);
+  b.place(arn, bucket.source);
+  const parts = partsOf(model, bucket.bucketName);
+  for (const [kind, part] of parts) b.place(arn, part.source, PART_OPERATIONS[kind]);
+  const created = bucket.lifecycle === 'create';
+  const notSet = (what: string) => unmanaged<never>(`the ${what} of existing bucket ${bucket.bucketName} (${bucket.name} does not set it)`);
+
+  const policy = parts.get('policy');
+  const encryption = parts.get('encryption');
+  const block = parts.get('publicAccessBlock');
+  const ownership = parts.get('ownershipControls');
+  const acl = parts.get('acl');
+
+  const policyCall: BucketEvidence['policy'] =
+    policy?.part === 'policy' ? planned(policy.value, (Policy) => ({ Policy })) : created ? absent('NoSuchBucketPolicy', 'The bucket policy does not exist') : notSet('bucket policy');
+  // S3 decides whether a policy is public (GetBucketPolicyStatus) at apply; no policy is never public.
+  const policyStatus: BucketEvidence['policyStatus'] =
+    policyCall.status === 'absent'
+      ? absent('NoSuchBucketPolicy', 'The bucket policy does not exist')
+      : policyCall.status === 'error'
+        ? policyCall
+        : unknownCall(`whether S3 judges the policy of bucket ${bucket.bucketName} public (GetBucketPolicyStatus)`);
+  const encryptionCall: BucketEvidence['encryption'] =
+    encryption?.part === 'encryption'
+      ? planned(encryption.value, (config) => ({ ServerSideEncryptionConfiguration: config }))
+      : created
+        ? ok({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }] } })
+        : notSet('default encryption');
+  const blockCall: BucketEvidence['publicAccessBlock'] =
+    block?.part === 'publicAccessBlock'
+      ? planned(block.value, (config) => ({ PublicAccessBlockConfiguration: config }))
+      : created
+        ? ok({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } })
+        : notSet('Block Public Access settings');
+  const ownershipCall: BucketEvidence['ownershipControls'] =
+    ownership?.part === 'ownershipControls'
+      ? planned(ownership.value, (controls) => ({ OwnershipControls: controls }))
+      : created
+        ? ok({ OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } })
+        : notSet('object ownership');
+  const owner = { ID: `canonical-user-of-${accountId}` };
+  const ownerGrant = { Grantee: { Type: 'CanonicalUser', ID: owner.ID }, Permission: 'FULL_CONTROL' };
+  const aclCall: BucketEvidence['acl'] =
+    acl?.part === 'acl'
+      ? isUnknown(acl.value)
+        ? unknownCall(acl.value.detail)
+        : acl.value.cannedAcl !== undefined && !(acl.value.cannedAcl in CANNED_ACL_GRANTS)
+          ? unknownCall(`the grants of canned ACL ${acl.value.cannedAcl} on bucket ${bucket.bucketName}`)
+          : ok({ Owner: owner, Grants: [ownerGrant, ...(acl.value.Grants ?? []), ...(acl.value.cannedAcl ? (CANNED_ACL_GRANTS[acl.value.cannedAcl] ?? []) : [])] })
+      : created
+        ? ok({ Owner: owner, Grants: [ownerGrant] })
+        : notSet('ACL');
+  const location = bucket.region === 'us-east-1' ? {} : { LocationConstraint: bucket.region };
+  return {
+    expectedBucketOwner: accountId,
+    location: ok(location),
+    encryption: encryptionCall,
+    policy: policyCall,
+    policyStatus,
+    publicAccessBlock: blockCall,
+    ownershipControls: ownershipCall,
+    acl: aclCall,
+  };
+}
+
+function unmanagedBucket(b: Builder, name: string, referencedBy: SourceRef | undefined): BucketEvidence {
+  b.placeReference(bucketArn(b.model.partition, name), referencedBy);
+  const call = unmanaged<never>(`bucket ${name}`);
+  return { expectedBucketOwner: b.accountId, location: call, encryption: call, policy: call, policyStatus: call, publicAccessBlock: call, ownershipControls: call, acl: call };
+}
+
+// ---- KMS --------------------------------------------------------------------------------------
+
+interface KeyIndex {
+  /** Key ARN, key id and alias names (bare and ARN) → the managed key. */
+  readonly byReference: Map<string, IacKey>;
+}
+
+function keyIndex(model: IacModel): KeyIndex {
+  const byReference = new Map<string, IacKey>();
+  for (const key of model.keys) {
+    byReference.set(key.arn, key);
+    const id = /:key\/(.+)$/.exec(key.arn)?.[1];
+    if (id) byReference.set(id, key);
+  }
+  for (const alias of model.aliases) {
+    const key = byReference.get(alias.targetKey);
+    if (!key) continue;
+    byReference.set(alias.aliasName, key);
+    byReference.set(`arn:${model.partition}:kms:${alias.region}:${model.accountId ?? PLACEHOLDER_ACCOUNT}:${alias.aliasName}`, key);
+  }
+  return { byReference };
+}
+
+function managedKey(b: Builder, key: IacKey, reference: string, region: string): KeyEvidence {
+  const { model, accountId } = b;
+  b.place(key.arn, key.source);
+  const policyResource = model.keyPolicies.find((p) => p.keyArn === key.arn);
+  if (policyResource) b.place(key.arn, policyResource.source, ['kms:GetKeyPolicy']);
+  const id = /:key\/(.+)$/.exec(key.arn)?.[1] ?? key.arn;
+  const created = key.lifecycle === 'create';
+  const describeKey = planned(key.metadata, (metadata) => ({
+    KeyMetadata: {
+      KeyId: id,
+      Arn: key.arn,
+      AWSAccountId: accountId,
+      Enabled: true,
+      KeyState: metadata.Enabled === false ? 'Disabled' : 'Enabled',
+      KeyManager: 'CUSTOMER',
+      Origin: 'AWS_KMS',
+      KeyUsage: 'ENCRYPT_DECRYPT',
+      KeySpec: 'SYMMETRIC_DEFAULT',
+      MultiRegion: false,
+      ...metadata,
+    },
+  }));
+  const policy = policyResource?.policy ?? key.policy;
+  const keyPolicy: KeyEvidence['keyPolicy'] = isUnknown(policy)
+    ? unknownCall(policy.detail)
+    : policy !== undefined
+      ? ok({ Policy: policy })
+      : created
+        ? ok({ Policy: defaultKeyPolicy(model.partition, accountId) })
+        : unmanaged(`the key policy of existing key ${key.arn} (${key.name} does not set it)`);
+  const aliases = model.aliases.filter((a) => a.targetKey === key.arn || a.targetKey === id);
+  const grants = model.grants.filter((g) => g.keyArn === key.arn);
+  const unknownGrant = grants.find((g) => isUnknown(g.grant));
+  const grantsCall: KeyEvidence['grants'] = unknownGrant && isUnknown(unknownGrant.grant)
+    ? unknownCall(unknownGrant.grant.detail)
+    : created
+      ? ok(grants.flatMap((g) => (isUnknown(g.grant) ? [] : [{ KeyId: key.arn, ...g.grant }])))
+      : unmanaged(`the grants on existing key ${key.arn} besides the code's own`);
+  return {
+    reference,
+    region,
+    describeKey,
+    rotation: planned(key.rotation, (rotation) => rotation),
+    keyPolicy,
+    aliases: ok(aliases.map((a) => ({ AliasName: a.aliasName, AliasArn: `arn:${model.partition}:kms:${a.region}:${accountId}:${a.aliasName}`, TargetKeyId: id }))),
+    grants: grantsCall,
+  };
+}
+
+function unmanagedKey(b: Builder, reference: string, region: string, referencedBy: SourceRef | undefined): KeyEvidence {
+  const arn = reference.startsWith('arn:') ? reference : `arn:${b.model.partition}:kms:${region}:${b.accountId}:${reference.startsWith('alias/') ? reference : `key/${reference}`}`;
+  b.placeReference(arn, referencedBy);
+  const call = unmanaged<never>(`KMS key ${reference}`);
+  return { reference, region, describeKey: call, rotation: call, keyPolicy: call, aliases: call, grants: call };
+}
+
+// ---- The document -----------------------------------------------------------------------------
+
+interface Reference {
+  value: string;
+  region: string;
+  by: SourceRef | undefined;
+}
+
+class References {
+  readonly buckets = new Map<string, Reference>();
+  readonly keys = new Map<string, Reference>();
+  readonly streams = new Map<string, Reference>();
+  readonly deliveryStreams = new Map<string, Reference>();
+
+  add(map: Map<string, Reference>, value: string | undefined, region: string, by: SourceRef | undefined): void {
+    if (value === undefined || value === '') return;
+    const id = map === this.keys ? keyLookupId(region, value) : value;
+    if (!map.has(id)) map.set(id, { value, region, by });
+  }
+}
+
+function instanceEvidence(b: Builder, instance: IacInstance, refs: References): ConnectInstanceEvidence {
+  const { model } = b;
+  b.place(instance.arn, instance.source, ['connect:DescribeInstance', 'connect:ListInstanceAttributes']);
+  b.place(instance.arn, instance.source);
+  const unknownField = [instance.alias, instance.identityManagementType].find(isUnknown);
+  const alias = isUnknown(instance.alias) ? undefined : instance.alias;
+  const describeInstance: ConnectInstanceEvidence['describeInstance'] = unknownField
+    ? unknownCall(unknownField.detail)
+    : ok({
+        Instance: {
+          Id: instance.id,
+          Arn: instance.arn,
+          IdentityManagementType: instance.identityManagementType as string,
+          ...(alias ? { InstanceAlias: alias, InstanceAccessUrl: `https://${alias}.my.connect.aws` } : {}),
+          ...(instance.inboundCallsEnabled !== undefined ? { InboundCallsEnabled: instance.inboundCallsEnabled } : {}),
+          ...(instance.outboundCallsEnabled !== undefined ? { OutboundCallsEnabled: instance.outboundCallsEnabled } : {}),
+        },
+      });
+  const storageConfigs: ConnectInstanceEvidence['storageConfigs'] = {};
+  for (const type of STORAGE_RESOURCE_TYPES) {
+    const configs = model.storageConfigs.filter((c) => c.instanceId === instance.id && c.resourceType === type);
+    const unknown = configs.find((c) => isUnknown(c.config));
+    for (const c of configs) if (c.source) b.storageConfigs.set(`${instance.arn}|${type}`, c.source);
+    if (unknown && isUnknown(unknown.config)) {
+      storageConfigs[type] = unknownCall(unknown.config.detail);
+      continue;
+    }
+    const known = configs.flatMap((c) => (isUnknown(c.config) ? [] : [{ config: c.config, by: c.source }]));
+    for (const { config, by } of known) {
+      refs.add(refs.buckets, config.S3Config?.BucketName, instance.region, by);
+      refs.add(refs.keys, config.S3Config?.EncryptionConfig?.KeyId, instance.region, by);
+      refs.add(refs.keys, config.KinesisVideoStreamConfig?.EncryptionConfig.KeyId, instance.region, by);
+      refs.add(refs.streams, config.KinesisStreamConfig?.StreamArn, instance.region, by);
+      refs.add(refs.deliveryStreams, config.KinesisFirehoseConfig?.FirehoseArn, instance.region, by);
+    }
+    storageConfigs[type] = ok(known.map((k) => k.config));
+  }
+  const origins = model.approvedOrigins.filter((o) => o.instanceId === instance.id);
+  for (const o of origins) b.place(instance.arn, o.source, ['connect:ListApprovedOrigins']);
+  const unknownOrigin = origins.map((o) => o.origin).find(isUnknown);
+  const attributes = planned(instance.attributes, (list) => list);
+  const flowLogsOn = !isUnknown(instance.attributes) && instance.attributes.some((a) => a.AttributeType === 'CONTACTFLOW_LOGS' && a.Value === 'true');
+  const created = instance.lifecycle === 'create';
+  const evidence: ConnectInstanceEvidence = {
+    describeInstance,
+    storageConfigs,
+    approvedOrigins: unknownOrigin ? unknownCall(unknownOrigin.detail) : ok(origins.map((o) => o.origin as string)),
+    attributes,
+  };
+  const prefixes = STORAGE_RESOURCE_TYPES.flatMap((type) => {
+    const call = storageConfigs[type];
+    return call?.status === 'ok' ? call.response.flatMap((c) => (c.KinesisVideoStreamConfig?.Prefix ? [c.KinesisVideoStreamConfig.Prefix] : [])) : [];
+  });
+  if (prefixes.length > 0) {
+    // Connect creates a media stream per contact at run time: none exist before a new instance takes a call.
+    evidence.videoStreams = Object.fromEntries(prefixes.map((p) => [p, created ? ok({ StreamInfoList: [] }) : unmanaged(`the Kinesis Video streams Connect created with prefix ${p}`)]));
+  }
+  if (flowLogsOn && alias) {
+    const name = contactFlowLogGroupName(alias);
+    const group = model.logGroups.find((g) => g.logGroupName === name && g.region === instance.region);
+    if (group) {
+      b.place(`arn:${model.partition}:logs:${group.region}:${b.accountId}:log-group:${name}`, group.source);
+      b.place(`arn:${model.partition}:logs:${group.region}:${b.accountId}:log-group:${name}:*`, group.source);
+      if (!isUnknown(group.logGroup)) refs.add(refs.keys, group.logGroup.kmsKeyId, group.region, group.source);
+    }
+    evidence.contactFlowLogGroups = group ? planned(group.logGroup, (g) => [{ ...g, logGroupName: name }]) : unmanaged(`log group ${name}, where Connect writes the flow logs`);
+  }
+  return evidence;
+}
+
+function directoryEvidenceOf(): DirectoryEvidence {
+  const runtime = (what: string) => unmanaged<never>(what);
+  return {
+    ldapsSettings: runtime('client-side LDAPS (no Terraform or CloudFormation resource sets it)'),
+    certificates: runtime('the directory certificates'),
+    settings: runtime('the directory settings'),
+    trusts: runtime('the directory trusts'),
+  };
+}
+
+export function evidenceOfModel(model: IacModel, now: Date): PlanEvidence {
+  const b = new Builder(model);
+  const refs = new References();
+  const regions = new Map<string, RegionEvidence>();
+  const regionOf = (name: string): RegionEvidence => {
+    let region = regions.get(name);
+    if (!region) regions.set(name, (region = { region: name, listInstances: ok([]), instances: {}, describeDirectories: ok([]), directories: {} }));
+    return region;
+  };
+  const directoryPins: Record<string, string> = {};
+
+  for (const instance of model.instances) {
+    const region = regionOf(instance.region);
+    const evidence = instanceEvidence(b, instance, refs);
+    region.instances[instance.id] = evidence;
+    if (region.listInstances?.status === 'ok' && evidence.describeInstance.status === 'ok') region.listInstances.response.push(evidence.describeInstance.response.Instance);
+    else if (region.listInstances?.status === 'ok') region.listInstances.response.push({ Id: instance.id, Arn: instance.arn });
+    if (isUnknown(instance.directoryId)) b.warnings.push(`${instance.name}: the directory is unknown until apply (${instance.directoryId.detail}); the directory hops are judged without a pinned directory.`);
+    else if (instance.directoryId) directoryPins[instance.id] = instance.directoryId;
+  }
+  for (const ref of model.instanceReferences) {
+    const region = regionOf(ref.region);
+    const arn = ref.arn ?? `arn:${model.partition}:connect:${ref.region}:${b.accountId}:instance/${ref.id}`;
+    b.placeReference(arn, ref.referencedBy.source);
+    const not = (what: string) => unmanaged<never>(`${what} of instance ${ref.id}`);
+    const storageConfigs: ConnectInstanceEvidence['storageConfigs'] = {};
+    for (const type of STORAGE_RESOURCE_TYPES) {
+      const configs = model.storageConfigs.filter((c) => c.instanceId === ref.id && c.resourceType === type);
+      for (const c of configs) if (c.source) b.storageConfigs.set(`${arn}|${type}`, c.source);
+      const known = configs.flatMap((c) => (isUnknown(c.config) ? [] : [c.config]));
+      storageConfigs[type] = configs.length === 0 ? not(`the ${type} storage configs`) : known.length === configs.length ? ok(known) : unknownCall(`a ${type} storage config of instance ${ref.id}`);
+      for (const config of known) {
+        refs.add(refs.buckets, config.S3Config?.BucketName, ref.region, ref.referencedBy.source);
+        refs.add(refs.keys, config.S3Config?.EncryptionConfig?.KeyId, ref.region, ref.referencedBy.source);
+      }
+    }
+    region.instances[ref.id] = { describeInstance: not('the description'), storageConfigs, approvedOrigins: not('the approved origins'), attributes: not('the attributes') };
+    if (region.listInstances?.status === 'ok') region.listInstances.response.push({ Id: ref.id, Arn: arn });
+  }
+  for (const directory of model.directories) {
+    const region = regionOf(directory.region);
+    const arn = `arn:${model.partition}:ds:${directory.region}:${b.accountId}:directory/${directory.directoryId}`;
+    b.place(arn, directory.source);
+    if (region.describeDirectories?.status === 'ok' && !isUnknown(directory.description)) region.describeDirectories.response.push({ ...directory.description, DirectoryId: directory.directoryId });
+    else if (isUnknown(directory.description)) region.describeDirectories = unknownCall(directory.description.detail);
+    region.directories[directory.directoryId] = directoryEvidenceOf();
+  }
+
+  // Streams first: their keys and destinations are references too.
+  const kinesisStreams: NonNullable<AccountEvidence['kinesisStreams']> = {};
+  for (const stream of model.kinesisStreams) {
+    b.place(stream.arn, stream.source);
+    kinesisStreams[stream.arn] = { readAs: b.accountId, describeStreamSummary: planned(stream.summary, (s) => ({ StreamDescriptionSummary: { ...s, StreamARN: stream.arn } })) };
+    if (!isUnknown(stream.summary)) refs.add(refs.keys, stream.summary.KeyId, stream.region, stream.source);
+  }
+  for (const [arn, ref] of refs.streams) if (!kinesisStreams[arn]) {
+    b.placeReference(arn, ref.by);
+    kinesisStreams[arn] = { readAs: b.accountId, describeStreamSummary: unmanaged(`Kinesis data stream ${arn}`) };
+  }
+  const deliveryStreams: NonNullable<AccountEvidence['deliveryStreams']> = {};
+  for (const stream of model.deliveryStreams) {
+    b.place(stream.arn, stream.source);
+    deliveryStreams[stream.arn] = { readAs: b.accountId, describeDeliveryStream: planned(stream.description, (d) => ({ DeliveryStreamDescription: { ...d, DeliveryStreamARN: stream.arn } })) };
+    if (isUnknown(stream.description)) continue;
+    refs.add(refs.keys, stream.description.DeliveryStreamEncryptionConfiguration?.KeyARN, stream.region, stream.source);
+    for (const destination of stream.description.Destinations ?? []) {
+      const s3 = destination.ExtendedS3DestinationDescription ?? destination.S3DestinationDescription;
+      refs.add(refs.buckets, s3?.BucketARN ? bucketNameOfArn(s3.BucketARN) : undefined, stream.region, stream.source);
+      refs.add(refs.keys, s3?.EncryptionConfiguration?.KMSEncryptionConfig?.AWSKMSKeyARN, stream.region, stream.source);
+    }
+  }
+  for (const [arn, ref] of refs.deliveryStreams) if (!deliveryStreams[arn]) {
+    b.placeReference(arn, ref.by);
+    deliveryStreams[arn] = { readAs: b.accountId, describeDeliveryStream: unmanaged(`Firehose delivery stream ${arn}`) };
+  }
+
+  const buckets: AccountEvidence['buckets'] = {};
+  for (const bucket of model.buckets) {
+    buckets[bucket.bucketName] = managedBucket(b, bucket);
+    const encryption = partsOf(model, bucket.bucketName).get('encryption');
+    if (encryption?.part === 'encryption' && !isUnknown(encryption.value)) {
+      for (const rule of encryption.value.Rules) refs.add(refs.keys, rule.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID, bucket.region, encryption.source);
+    }
+  }
+  for (const [name, ref] of refs.buckets) if (!buckets[name]) buckets[name] = unmanagedBucket(b, name, ref.by);
+
+  const index = keyIndex(model);
+  const keys: AccountEvidence['keys'] = {};
+  for (const [lookup, ref] of refs.keys) {
+    // The AWS managed keys' aliases need no record: the rules know them by name.
+    if (/^(?:arn:[^:]+:kms:[^:]*:[^:]*:)?alias\/aws\//.test(ref.value)) continue;
+    const key = index.byReference.get(ref.value);
+    keys[lookup] = key ? managedKey(b, key, ref.value, kmsArnRegion(key.arn) ?? ref.region) : unmanagedKey(b, ref.value, ref.region, ref.by);
+  }
+
+  const block = model.accountPublicAccessBlock;
+  const account: AccountEvidence = {
+    accountId: b.accountId,
+    regions: [...regions.values()],
+    buckets,
+    keys,
+    kinesisStreams,
+    deliveryStreams,
+    publicAccessBlock: block
+      ? planned(block.value, (config) => ({ PublicAccessBlockConfiguration: config }))
+      : unmanaged(`the account-level S3 Block Public Access settings of ${b.accountId}`),
+  };
+  if (block) for (const bucket of Object.keys(buckets)) b.place(bucketArn(model.partition, bucket), block.source, ['s3control:GetPublicAccessBlock']);
+  if (model.accountId === undefined) b.warnings.push(`The account the code deploys to is not known from ${model.tool === 'terraform' ? 'the plan' : 'the templates'}: it is written as ${PLACEHOLDER_ACCOUNT}.`);
+  const evidence: EvidenceDocument = {
+    schemaVersion: EVIDENCE_SCHEMA_VERSION,
+    kind: EVIDENCE_KIND,
+    collectedAt: now.toISOString(),
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    ...(Object.keys(directoryPins).length > 0 ? { directoryPins } : {}),
+    accounts: model.instances.length + model.instanceReferences.length > 0 ? [account] : [],
+  };
+  return { evidence, sources: { byArn: b.byArn, byOperation: b.byOperation, storageConfigs: b.storageConfigs }, warnings: b.warnings };
+}
