@@ -94,6 +94,14 @@ export function defaultKeyPolicy(partition: string, accountId: string): string {
   });
 }
 
+/**
+ * Connect creates its service-linked role with the instance; its name ends in a suffix AWS picks, so
+ * the plan's stands for it (https://docs.aws.amazon.com/connect/latest/adminguide/connect-slr.html).
+ */
+function connectServiceRole(partition: string, accountId: string, instanceId: string): string {
+  return `arn:${partition}:iam::${accountId}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_${instanceId}`;
+}
+
 class Builder {
   readonly byArn = new Map<string, SourceRef>();
   readonly byOperation = new Map<string, SourceRef>();
@@ -238,7 +246,7 @@ function keyIndex(model: IacModel): KeyIndex {
   return { byReference };
 }
 
-function managedKey(b: Builder, key: IacKey, reference: string, region: string): KeyEvidence {
+function managedKey(b: Builder, key: IacKey, reference: string, region: string, connectRoles: readonly string[]): KeyEvidence {
   const { model, accountId } = b;
   b.place(key.arn, key.source);
   const policyResource = model.keyPolicies.find((p) => p.keyArn === key.arn);
@@ -270,11 +278,16 @@ function managedKey(b: Builder, key: IacKey, reference: string, region: string):
         : unmanaged(`the key policy of existing key ${key.arn} (${key.name} does not set it)`);
   const aliases = model.aliases.filter((a) => a.targetKey === key.arn || a.targetKey === id);
   const grants = model.grants.filter((g) => g.keyArn === key.arn);
+  const [firstGrant] = grants;
+  if (firstGrant) b.place(key.arn, firstGrant.source, ['kms:ListGrants']);
   const unknownGrant = grants.find((g) => isUnknown(g.grant));
   const grantsCall: KeyEvidence['grants'] = unknownGrant && isUnknown(unknownGrant.grant)
     ? unknownCall(unknownGrant.grant.detail)
     : created
-      ? ok(grants.flatMap((g) => (isUnknown(g.grant) ? [] : [{ KeyId: key.arn, ...g.grant }])))
+      ? ok([
+          ...grants.flatMap((g) => (isUnknown(g.grant) ? [] : [{ KeyId: key.arn, ...g.grant }])),
+          ...connectRoles.map((role) => ({ KeyId: key.arn, Name: 'made by Connect when the storage config is associated', GranteePrincipal: role })),
+        ])
       : unmanaged(`the grants on existing key ${key.arn} besides the code's own`);
   return {
     reference,
@@ -328,6 +341,7 @@ function instanceEvidence(b: Builder, instance: IacInstance, refs: References): 
           Id: instance.id,
           Arn: instance.arn,
           IdentityManagementType: instance.identityManagementType as string,
+          ...(instance.lifecycle === 'create' ? { ServiceRole: connectServiceRole(model.partition, b.accountId, instance.id) } : {}),
           ...(alias ? { InstanceAlias: alias, InstanceAccessUrl: `https://${alias}.my.connect.aws` } : {}),
           ...(instance.inboundCallsEnabled !== undefined ? { InboundCallsEnabled: instance.inboundCallsEnabled } : {}),
           ...(instance.outboundCallsEnabled !== undefined ? { OutboundCallsEnabled: instance.outboundCallsEnabled } : {}),
@@ -393,6 +407,25 @@ function directoryEvidenceOf(): DirectoryEvidence {
     settings: runtime('the directory settings'),
     trusts: runtime('the directory trusts'),
   };
+}
+
+/**
+ * Associating an S3 storage config with a KMS key makes Connect create a grant on the key for the
+ * instance's service role ("the API caller's permissions … are used to create a grant on the key with
+ * the corresponding Amazon Connect instance service role as the grantee principal",
+ * https://docs.aws.amazon.com/connect/latest/adminguide/key-management.html); the association fails
+ * without it, so a created instance's S3 configs stand for their grants. AWS documents no such grant for
+ * the other storage types, so none is assumed there.
+ */
+function connectGrantees(model: IacModel, index: KeyIndex, key: IacKey): string[] {
+  const roles = new Set<string>();
+  for (const config of model.storageConfigs) {
+    if (isUnknown(config.config) || config.config.StorageType !== 'S3') continue;
+    const reference = config.config.S3Config?.EncryptionConfig?.KeyId;
+    const instance = model.instances.find((i) => i.id === config.instanceId);
+    if (reference && instance?.lifecycle === 'create' && index.byReference.get(reference) === key) roles.add(connectServiceRole(model.partition, model.accountId ?? PLACEHOLDER_ACCOUNT, instance.id));
+  }
+  return [...roles];
 }
 
 export function evidenceOfModel(model: IacModel, now: Date): PlanEvidence {
@@ -487,7 +520,7 @@ export function evidenceOfModel(model: IacModel, now: Date): PlanEvidence {
     // The AWS managed keys' aliases need no record: the rules know them by name.
     if (/^(?:arn:[^:]+:kms:[^:]*:[^:]*:)?alias\/aws\//.test(ref.value)) continue;
     const key = index.byReference.get(ref.value);
-    keys[lookup] = key ? managedKey(b, key, ref.value, kmsArnRegion(key.arn) ?? ref.region) : unmanagedKey(b, ref.value, ref.region, ref.by);
+    keys[lookup] = key ? managedKey(b, key, ref.value, kmsArnRegion(key.arn) ?? ref.region, connectGrantees(model, index, key)) : unmanagedKey(b, ref.value, ref.region, ref.by);
   }
 
   const block = model.accountPublicAccessBlock;

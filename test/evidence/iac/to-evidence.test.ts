@@ -124,6 +124,14 @@ describe('a created bucket and key', () => {
     expect(key?.keyPolicy).toEqual({ status: 'ok', response: { Policy: defaultKeyPolicy('aws', ACCOUNT) } });
   });
 
+  it('stands for the grant Connect makes on the key of a created S3 storage config, and no other', () => {
+    const findings = judge(model());
+    expect(find(findings, 'kms-key-grant-for-connect').status).toBe('PASS');
+    expect(find(findings, 'kms-key-grants-not-foreign').status).toBe('PASS');
+    const foreign = judge(model((m) => m.grants.push({ name: 'aws_kms_grant.x', source: at(60, 'aws_kms_grant.x'), keyArn: m.keys[0]?.arn ?? '', grant: { GranteePrincipal: 'arn:aws:iam::999988887777:root', Operations: ['Decrypt'] } })));
+    expect(find(foreign, 'kms-key-grants-not-foreign')).toMatchObject({ status: 'FAIL', source: { line: 60, address: 'aws_kms_grant.x' } });
+  });
+
   it('fails a bucket left to the default SSE-S3 encryption', () => {
     const findings = judge(model((m) => (m.bucketParts = m.bucketParts.filter((p) => p.part !== 'encryption'))));
     const result = find(findings, 's3-bucket-default-encryption-customer-key');
