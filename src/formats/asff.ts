@@ -27,12 +27,16 @@
  *   instances, directories and Kinesis video streams (no ASFF type) are `Other`, with the tool's
  *   resource type in `Details.Other`.
  * - Account-supplied text is flattened to one line without control characters.
+ * - Plan mode: `ProductFields["connect-netpath-audit/Source"]` is `file:line (address)`, where the
+ *   code defines the finding's resource (ASFF has no source-code location; ProductFields holds "up
+ *   to 50 key-value pairs", keys up to 128 characters, values up to 2,048).
  */
 import { createHash } from 'node:crypto';
 import type { AwsSecurityFinding, ComplianceStatus, Partition, SeverityLabel, WorkflowStatus } from '@aws-sdk/client-securityhub';
 import type { Severity, Status } from '../findings/status.js';
 import type { Finding, Report } from '../report/schema.js';
 import { oneLine } from './escape.js';
+import { sourceLabel } from './source.js';
 import { jsonChunks, mapped, streamingFormatter } from './stream.js';
 
 /**
@@ -150,6 +154,8 @@ function productFields(report: Report, finding: Finding): Record<string, string>
     'connect-netpath-audit/InstanceArn': finding.instanceArn,
     'connect-netpath-audit/Status': finding.status,
   };
+  const at = sourceLabel(finding.source);
+  if (at !== undefined) fields['connect-netpath-audit/Source'] = asffText(at, 'unknown', LIMITS.productFieldValue);
   if (finding.waiver) {
     fields['connect-netpath-audit/WaiverReason'] = asffText(finding.waiver.reason, 'waived', LIMITS.productFieldValue);
     fields['connect-netpath-audit/WaiverExpires'] = finding.waiver.expires;

@@ -7,11 +7,13 @@
  * also behind leading whitespace, which a spreadsheet would run as a formula, is prefixed with `'`
  * (OWASP, "CSV Injection"). See `csvCell` in escape.ts.
  *
- * `compliance` is `framework: control, control; framework: …`; `ticket` is the waiver's ticket. With
+ * `compliance` is `framework: control, control; framework: …`; `ticket` is the waiver's ticket;
+ * `source`, the last column, is a plan-mode finding's `file:line` (empty otherwise). With
  * `--csv-bom` the file starts with a UTF-8 byte order mark, without which Excel misreads non-ASCII text.
  */
 import type { Finding, Report } from '../report/schema.js';
 import { csvCell } from './escape.js';
+import { sourceLocation } from './source.js';
 import { streamingFormatter } from './stream.js';
 import type { FormatOptions } from './types.js';
 
@@ -33,6 +35,7 @@ export const CSV_COLUMNS = [
   'waiverReason',
   'waiverExpires',
   'ticket',
+  'source',
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 
@@ -56,6 +59,7 @@ export function csvValues(finding: Finding): Record<CsvColumn, string> {
     waiverReason: finding.waiver?.reason ?? '',
     waiverExpires: finding.waiver?.expires ?? '',
     ticket: finding.waiver?.ticket ?? '',
+    source: finding.source ? sourceLocation(finding.source) : '',
   };
 }
 

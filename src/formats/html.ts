@@ -540,6 +540,12 @@ const SCRIPT = `
   var names = new Map();
   data.instances.forEach(function (i) { names.set(i.instanceArn, i.instanceAlias || i.instanceId); });
   function nameOf(f) { return names.get(f.instanceArn) || f.instanceArn; }
+  /** Plan mode: the file, line and resource name (Terraform address or logical id) the finding is written at. */
+  function sourceOf(f) {
+    if (!f.source) return '';
+    var name = f.source.address || f.source.logicalId;
+    return f.source.file + ':' + f.source.line + (name ? ' (' + name + ')' : '');
+  }
   var KEY = {
     status: function (f) { return STATUS_RANK[f.status]; },
     severity: function (f) { return SEVERITY_RANK[f.severity]; },
@@ -550,7 +556,7 @@ const SCRIPT = `
     message: function (f) { return f.message; }
   };
   var haystack = all.map(function (f) {
-    return visible([f.status, f.severity, f.ruleId, f.hop, nameOf(f), f.resource.arn, f.message].join('\\n')).toLowerCase();
+    return visible([f.status, f.severity, f.ruleId, f.hop, nameOf(f), f.resource.arn, sourceOf(f), f.message].join('\\n')).toLowerCase();
   });
   // The default order: FAIL, ERROR, WAIVED, then the rest; the most severe first within a status.
   var base = all.map(function (f, i) { return i; }).sort(function (a, b) {
@@ -634,6 +640,7 @@ const SCRIPT = `
     tr.appendChild(element('td', '', nameOf(f)));
     var resource = element('td', 'mono small');
     breakable(resource, f.resource.arn);
+    if (f.source) resource.appendChild(element('div', 'source muted', sourceOf(f)));
     tr.appendChild(resource);
     tr.appendChild(element('td', 'message', f.message));
     return tr;
@@ -658,6 +665,7 @@ const SCRIPT = `
     if (f.waiver) addItem(dl, 'Waiver', 'until ' + f.waiver.expires + ', was ' + f.waiver.originalStatus + (f.waiver.ticket ? ', ' + f.waiver.ticket : '') + ': ' + f.waiver.reason);
     addItem(dl, 'Remediation', f.remediation);
     addItem(dl, 'Resource', f.resource.arn + ' (' + f.resource.type + ', account ' + f.resource.accountId + ', ' + f.resource.region + ')');
+    if (f.source) addItem(dl, 'Source', sourceOf(f));
     if (f.compliance.length > 0) {
       addItem(dl, 'Compliance', f.compliance.map(function (c) { return c.framework + ': ' + c.controls.join(', '); }).join('; '));
     }

@@ -16,9 +16,13 @@
  *   `time` on every test case with at most three decimals.
  * - The report does not time rules one by one: test cases take `time="0"`; a suite's time is the run's.
  * - JUnit reports do not gate a job by themselves: the exit code does.
+ * - Plan mode: neither schema allows `file` or `line` on a test case (the xUnit schema has `file` on
+ *   the suite only), so a finding's `file:line` and resource address are a `Source:` line of the
+ *   failure or error text.
  */
 import type { Finding, HopResult, InstanceInfo, Report } from '../report/schema.js';
 import { oneLine, xmlAttr, xmlText } from './escape.js';
+import { sourceLabel } from './source.js';
 import { findingsOf, firstByArn, hopsOf, indexReport, streamingFormatter } from './stream.js';
 
 const PACKAGE = 'connect-netpath-audit';
@@ -113,6 +117,7 @@ function details(finding: Finding): string {
     `Status: ${finding.status}`,
     `Severity: ${finding.severity.toUpperCase()}`,
     `Resource: ${finding.resource.arn} (${finding.resource.type}, account ${finding.resource.accountId}, ${finding.resource.region})`,
+    ...(finding.source ? [`Source: ${sourceLabel(finding.source) ?? ''}`] : []),
     `Instance: ${finding.instanceArn}`,
     `Message: ${finding.message}`,
     `Remediation: ${finding.remediation}`,
@@ -156,6 +161,7 @@ function properties(report: Report, suite: Suite): string[] {
     ['run.startedAt', report.run.startedAt],
     ['run.finishedAt', report.run.finishedAt],
     ['run.source', report.run.source],
+    ['run.sourceRoot', report.run.sourceRoot],
     ['summary.result', report.summary.result],
     ['summary.failOn', report.summary.failOn],
     ['instance.arn', suite.instanceArn],

@@ -17,6 +17,7 @@ import { severityRank, STATUSES, type Status } from '../findings/status.js';
 import type { ErrorEntry, Finding, HopResult, InstanceInfo, Report } from '../report/schema.js';
 import { escapeMarkdown, httpsUrl, markdownCode, oneLine } from './escape.js';
 import { pathsMermaid } from './mermaid.js';
+import { type FindingSource, sourceLocation, sourceName } from './source.js';
 import { hopsOf, indexReport, kept, streamingFormatter, trimmedEnd } from './stream.js';
 
 /**
@@ -122,11 +123,17 @@ function instanceSection(instance: InstanceInfo, hops: readonly HopResult[]): st
   ].join('\n');
 }
 
+/** `file:line` and the resource's address or logical id, each a code span (file names and addresses come from the code under audit). */
+function sourceItem(source: FindingSource): string {
+  const name = sourceName(source);
+  return `${code(sourceLocation(source))}${name ? ` (${code(name)})` : ''}`;
+}
+
 function findingItem(f: Finding, instances: ReadonlyMap<string, InstanceInfo>): string {
   const url = f.references.map(httpsUrl).find((u) => u !== undefined);
   const rule = url ? `[${code(f.ruleId)}](${url})` : code(f.ruleId);
   const instance = instances.get(f.instanceArn);
-  const where = `${code(instance ? instanceName(instance) : f.instanceArn)} · ${code(f.hop)} · ${code(f.resource.arn)}`;
+  const where = `${code(instance ? instanceName(instance) : f.instanceArn)} · ${code(f.hop)} · ${code(f.resource.arn)}${f.source ? ` · ${sourceItem(f.source)}` : ''}`;
   const lines = [`- ${STATUS_EMOJI[f.status]} **${f.status}** · ${md(f.severity)} · ${rule}: ${md(f.title)}`, `  - ${where}`, `  - ${code(f.message)}`];
   if (f.waiver) {
     const ticket = f.waiver.ticket ? `, ticket ${code(f.waiver.ticket)}` : '';

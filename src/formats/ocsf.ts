@@ -21,6 +21,9 @@
  *   account an ARN names (an S3 bucket ARN names none: no owner). `cloud.account.name` is left out: a
  *   report holds no account names.
  * - The tool's evidence, hop and waiver go in `unmapped`.
+ * - Plan mode: the file, line and address (or logical id) that define the finding's resource are the
+ *   target resource's `data.source` (`resource_details.data`, "additional data describing the
+ *   resource", in every supported version); OCSF has no attribute for a source-code location.
  */
 import { InputError } from '../errors.js';
 import type { Severity, Status } from '../findings/status.js';
@@ -85,7 +88,7 @@ function ownerOf(arn: string) {
   return account ? { owner: { account: { uid: account, ...AWS_ACCOUNT } } } : {};
 }
 
-function resourceDetails(arn: string, type: string, region: string, version: OcsfVersion, role?: { id: number; caption: string }) {
+function resourceDetails(arn: string, type: string, region: string, version: OcsfVersion, role?: { id: number; caption: string }, source?: Finding['source']) {
   return {
     uid: arn,
     name: lastSegment(arn),
@@ -94,6 +97,7 @@ function resourceDetails(arn: string, type: string, region: string, version: Ocs
     cloud_partition: partitionOf(arn),
     ...ownerOf(arn),
     ...(role && version !== '1.1.0' ? { role_id: role.id, role: role.caption } : {}),
+    ...(source ? { data: { source: { ...source } } } : {}),
   };
 }
 
@@ -105,7 +109,7 @@ function event(report: Report, instances: ReadonlyMap<string, InstanceInfo>, fin
   const timeDt = new Date(time).toISOString();
   const message = capped(oneLine(finding.message).trim() || finding.title);
   const instance = instances.get(finding.instanceArn);
-  const target = resourceDetails(finding.resource.arn, finding.resource.type, finding.resource.region, version, { id: 1, caption: 'Target' });
+  const target = resourceDetails(finding.resource.arn, finding.resource.type, finding.resource.region, version, { id: 1, caption: 'Target' }, finding.source);
   const related =
     finding.instanceArn !== finding.resource.arn
       ? [resourceDetails(finding.instanceArn, 'AwsConnectInstance', instance?.region ?? finding.resource.region, version, { id: 4, caption: 'Related' })]

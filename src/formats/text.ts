@@ -3,6 +3,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Status } from '../findings/status.js';
 import type { Finding, HopResult, InstanceInfo, Report } from '../report/schema.js';
 import { terminalText } from './escape.js';
+import { sourceLabel } from './source.js';
 import { findingsOf, groupBy, hopsOf, indexReport, streamingFormatter } from './stream.js';
 import type { FormatOptions } from './types.js';
 
@@ -132,6 +133,8 @@ function renderInstance(w: TextWriter, instance: InstanceInfo, hops: readonly Ho
     w.lines.push(`  ${w.symbol(hop.status)} ${paint(chalk, hop.status, hop.status.padEnd(14))} ${hop.hop.padEnd(40)} ${chalk.dim(hop.protection)}`);
     for (const f of byHop.get(hop.hop) ?? []) {
       w.lines.push(`      ${paint(chalk, f.status, f.status)} ${chalk.bold(f.severity)} ${f.ruleId}: ${clean(f.message)}`);
+      const at = sourceLabel(f.source);
+      if (at !== undefined) w.lines.push(`        at ${clean(at)}`);
       if (f.status === 'WAIVED' && f.waiver) w.lines.push(chalk.dim(`        waived until ${f.waiver.expires}: ${clean(f.waiver.reason)}`));
       else w.lines.push(chalk.dim(`        fix: ${clean(f.remediation)}`));
     }
@@ -152,7 +155,8 @@ function* textChunks(report: Report, options: FormatOptions): Iterable<string> {
   const audited = new Set(report.instances.map((i) => i.instanceArn));
   const orphans = report.findings.filter((f) => !audited.has(f.instanceArn));
   for (const f of orphans) {
-    w.lines.push(`${w.symbol(f.status)} ${paint(chalk, f.status, f.status)} ${f.ruleId}: ${clean(f.message)}`);
+    const at = sourceLabel(f.source);
+    w.lines.push(`${w.symbol(f.status)} ${paint(chalk, f.status, f.status)} ${f.ruleId}: ${clean(f.message)}${at === undefined ? '' : ` (at ${clean(at)})`}`);
     yield w.flush();
   }
   if (report.errors.length > 0) {
