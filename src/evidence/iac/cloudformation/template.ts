@@ -1,0 +1,174 @@
+/**
+ * One template file → its body as plain data (short-form tags turned into their long forms) and the
+ * line of each logical id under `Resources`.
+ *
+ * YAML follows the CloudFormation user guide's "Template formats" page
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-formats.html): "YAML
+ * Version 1.1 specification with a few exceptions … doesn't support … The binary, omap, pairs, set, and
+ * timestamp tags, Aliases, Hash merges". JSON ("ECMA-404") is read by json.ts, which is faster than
+ * the YAML parser on large `cdk synth` output.
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { LineCounter, Pair, parseDocument, Scalar, YAMLMap, isMap, isScalar, visit, type CollectionTag, type ScalarTag, type Tags, type YAMLSeq } from 'yaml';
+import { InputError } from '../../../errors.js';
+import { JsonSyntaxError, parseJson } from './json.js';
+
+export interface Template {
+  /** Absolute path. */
+  file: string;
+  /** The stack name a deploy would most likely use: the file name without its extensions (`ConnectStack`). */
+  stem: string;
+  body: TemplateBody;
+  /** Logical id → 1-based line of its key under `Resources`. */
+  resourceLines: Map<string, number>;
+}
+
+export interface TemplateBody {
+  Parameters?: Record<string, unknown>;
+  Mappings?: Record<string, unknown>;
+  Conditions?: Record<string, unknown>;
+  Resources: Record<string, unknown>;
+  Outputs?: Record<string, unknown>;
+  Transform?: unknown;
+  [section: string]: unknown;
+}
+
+/** Short forms whose long form is `Fn::<Name>` (plus `!Ref` and `!Condition`, which keep their name). */
+const FUNCTIONS = ['Base64', 'Cidr', 'FindInMap', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split', 'Sub', 'Transform', 'And', 'Equals', 'If', 'Not', 'Or', 'ToJsonString', 'Length'];
+
+function longForm(name: string): string {
+  return name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
+}
+
+/** `{ "<long form>": <node> }` as a YAML node, so nested short forms inside stay nodes until toJS. */
+function wrap(key: string, node: YAMLMap.Parsed | YAMLSeq.Parsed | Scalar): YAMLMap {
+  const map = new YAMLMap();
+  map.items.push(new Pair(new Scalar(key), node));
+  return map;
+}
+
+/** `!GetAtt Res.Attr` → `["Res", "Attr"]`: logical ids are alphanumeric, so the first dot splits (attribute names may hold dots). */
+function getAttOfScalar(text: string): string[] {
+  const dot = text.indexOf('.');
+  return dot < 0 ? [text] : [text.slice(0, dot), text.slice(dot + 1)];
+}
+
+function cloudFormationTags(): Array<ScalarTag | CollectionTag> {
+  const tags: Array<ScalarTag | CollectionTag> = [];
+  for (const name of [...FUNCTIONS, 'Ref', 'Condition', 'GetAtt']) {
+    const key = longForm(name);
+    const tag = `!${name}`;
+    tags.push({
+      tag,
+      resolve: (text: string) => ({ [key]: name === 'GetAtt' ? getAttOfScalar(text) : text }),
+    });
+    for (const collection of ['seq', 'map'] as const) {
+      tags.push({ tag, collection, resolve: (node) => wrap(key, node) });
+    }
+  }
+  return tags;
+}
+
+const UNSUPPORTED = ['binary', 'omap', 'pairs', 'set', 'timestamp'];
+const CFN_TAGS = cloudFormationTags();
+const customTags = (tags: Tags): Tags => [
+  ...tags.filter((t) => !UNSUPPORTED.some((name) => (typeof t === 'string' ? t === name : t.tag === `tag:yaml.org,2002:${name}`))),
+  ...CFN_TAGS,
+];
+
+const firstLine = (message: string) => message.split('\n')[0]?.trim() ?? message;
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+function readYaml(file: string, text: string): { body: unknown; resourceLines: Map<string, number> } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { version: '1.1', customTags, merge: false, lineCounter, prettyErrors: false });
+  const error = doc.errors[0];
+  if (error) {
+    const at = error.pos[0];
+    throw new InputError(`${file}: not valid YAML or JSON at line ${lineCounter.linePos(at).line}: ${firstLine(error.message)}`);
+  }
+  let alias = false;
+  visit(doc, {
+    Alias() {
+      alias = true;
+      return visit.BREAK;
+    },
+  });
+  if (alias) throw new InputError(`${file}: YAML aliases are not supported in CloudFormation templates`);
+  const body = doc.toJS();
+  const resourceLines = new Map<string, number>();
+  const root = doc.contents;
+  const resources = isMap(root) ? root.items.find((p) => isScalar(p.key) && p.key.value === 'Resources')?.value : undefined;
+  if (isMap(resources)) {
+    for (const pair of resources.items) {
+      if (isScalar(pair.key) && pair.key.range) resourceLines.set(String(pair.key.value), lineCounter.linePos(pair.key.range[0]).line);
+    }
+  }
+  return { body, resourceLines };
+}
+
+function readJson(file: string, text: string): { body: unknown; resourceLines: Map<string, number> } {
+  try {
+    const { value, keyOffsets } = parseJson(text);
+    const resourceLines = new Map<string, number>();
+    const resources = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['Resources'] : undefined;
+    const offsets = typeof resources === 'object' && resources !== null ? keyOffsets.get(resources) : undefined;
+    if (offsets) {
+      // One pass over the text for every key, in offset order.
+      const sorted = [...offsets].sort((a, b) => a[1] - b[1]);
+      let line = 1;
+      let next = text.indexOf('\n');
+      for (const [key, offset] of sorted) {
+        while (next >= 0 && next < offset) {
+          line++;
+          next = text.indexOf('\n', next + 1);
+        }
+        resourceLines.set(key, line);
+      }
+    }
+    return { body: value, resourceLines };
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) throw new InputError(`${file}: not valid JSON at line ${lineOf(text, error.offset)}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** A Terraform plan, a state file, a CDK manifest … given where a template belongs: say what it looks like. */
+function notATemplate(file: string, body: unknown): InputError {
+  const object = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  const looksLike =
+    object && ('format_version' in object || 'planned_values' in object || 'resource_changes' in object)
+      ? ' (it looks like a Terraform plan: give it with --terraform-plan)'
+      : object && ('artifacts' in object && 'version' in object)
+        ? ' (it looks like a CDK cloud assembly manifest: give the *.template.json files beside it)'
+        : '';
+  return new InputError(`${file}: not a CloudFormation template: no Resources section${looksLike}`);
+}
+
+export function readTemplate(file: string): Template {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`${file}: cannot read the template${code ? ` (${code})` : ''}`);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const { body, resourceLines } = /^\s*[{[]/.test(text) ? readJson(file, text) : readYaml(file, text);
+  const resources = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['Resources'] : undefined;
+  if (typeof resources !== 'object' || resources === null || Array.isArray(resources)) throw notATemplate(file, body);
+  for (const section of ['Parameters', 'Mappings', 'Conditions', 'Outputs'] as const) {
+    const value = (body as Record<string, unknown>)[section];
+    if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
+      throw new InputError(`${file}: not a CloudFormation template: ${section} is not a map`);
+    }
+  }
+  const stem = basename(file).replace(/(\.template)?\.(json|ya?ml|template)$/i, '');
+  return { file, stem, body: body as TemplateBody, resourceLines };
+}
