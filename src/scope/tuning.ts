@@ -97,11 +97,9 @@ const LIVE_ONLY: readonly [keyof LiveOnlyFlags, string][] = [
  * A flag that only steers live collection, given with `--snapshot`, is an error rather than
  * ignored: the user meant something by it (a region, an account) that the evidence file cannot honour.
  */
-export function rejectLiveOnlyFlags(flags: LiveOnlyFlags): void {
+export function rejectLiveOnlyFlags(flags: LiveOnlyFlags, where = 'with --snapshot (the evidence file already says which accounts and regions it holds)'): void {
   const given = LIVE_ONLY.filter(([key]) => flags[key] !== undefined && flags[key] !== false).map(([, flag]) => flag);
   if (given.length > 0) {
-    throw new InputError(
-      `${given.join(', ')} ${given.length === 1 ? 'steers' : 'steer'} live collection and cannot be used with --snapshot (the evidence file already says which accounts and regions it holds)`,
-    );
+    throw new InputError(`${given.join(', ')} ${given.length === 1 ? 'steers' : 'steer'} live collection and cannot be used ${where}`);
   }
 }

@@ -106,6 +106,19 @@ export interface CollectOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Clock for `collectedAt`. */
   now?: () => Date;
+  /**
+   * Read only these resources (and the pinned instances), nothing listed: plan mode's
+   * `--live-references`, for what the code names but does not manage.
+   */
+  named?: NamedResources;
+}
+
+/** Resources read by name, each with the region whose clients resolve it (an ARN's own region wins). */
+export interface NamedResources {
+  buckets: ReadonlyArray<{ name: string; region: string }>;
+  keys: ReadonlyArray<{ reference: string; region: string }>;
+  streams: ReadonlyArray<{ arn: string; region: string }>;
+  deliveryStreams: ReadonlyArray<{ arn: string; region: string }>;
 }
 
 /** Account id recorded when the caller's identity could not be established (see the account's `error`). */
@@ -267,7 +280,7 @@ class AccountRun {
     let collectedBy: CallerIdentity | undefined;
     // ListInstances needs no account id: it goes out together with GetCallerIdentity.
     const listings = new Map<string, Promise<RegionEvidence['listInstances']>>();
-    if (!pins) {
+    if (!pins && !options.named) {
       const early = { ...this.ctx, accountId: this.ctx.accountId || 'caller' };
       for (const region of baseRegions) {
         const listed = options.listed?.has(region) ? Promise.resolve(options.listed.get(region)) : connect.listInstances(early, region);
@@ -323,8 +336,9 @@ class AccountRun {
         return this.collectRegion(region, this.pinnedTargets(region, here, bare.length > 0 ? baseRegions : []));
       });
     } else {
-      regionTasks = baseRegions.map((region) => this.collectRegion(region, undefined, listings.get(region)));
+      regionTasks = options.named ? [] : baseRegions.map((region) => this.collectRegion(region, undefined, listings.get(region)));
     }
+    if (options.named) this.ensureNamed(options.named);
     const regions = (await Promise.all(regionTasks)).filter((r): r is RegionEvidence => r !== undefined);
     for (let batch = this.pending.splice(0); batch.length > 0; batch = this.pending.splice(0)) await Promise.all(batch);
 
@@ -453,6 +467,13 @@ class AccountRun {
       }),
     );
     return { id, identity: this.track(identity), evidence: this.track(evidence) };
+  }
+
+  private ensureNamed(named: NamedResources): void {
+    for (const { name, region } of named.buckets) this.ensureBucket(name, region);
+    for (const { reference, region } of named.keys) this.ensureKey(reference, region);
+    for (const { arn, region } of named.streams) this.ensureStream(arn, region);
+    for (const { arn, region } of named.deliveryStreams) this.ensureDeliveryStream(arn, region);
   }
 
   /** A storage config names a bucket and perhaps a key: read each once. */

@@ -31,6 +31,7 @@ import {
   PLACEHOLDER_ACCOUNT,
   type IacBucket,
   type IacBucketPart,
+  type IacDirectory,
   type IacInstance,
   type IacKey,
   type IacModel,
@@ -399,6 +400,15 @@ function instanceEvidence(b: Builder, instance: IacInstance, refs: References): 
   return evidence;
 }
 
+/**
+ * The AWS provider's create waits for the directory to reach Active (waitDirectoryCreated in
+ * hashicorp/terraform-provider-aws internal/service/ds: target DirectoryStageActive), so an applied plan
+ * leaves a created directory Active. CloudFormation documents no such wait: its stage stays unknown.
+ */
+function activeAfterApply(model: IacModel, directory: IacDirectory): { Stage?: string } {
+  return model.tool === 'terraform' && directory.lifecycle === 'create' ? { Stage: 'Active' } : {};
+}
+
 function directoryEvidenceOf(): DirectoryEvidence {
   const runtime = (what: string) => unmanaged<never>(what);
   return {
@@ -471,9 +481,19 @@ export function evidenceOfModel(model: IacModel, now: Date): PlanEvidence {
     const region = regionOf(directory.region);
     const arn = `arn:${model.partition}:ds:${directory.region}:${b.accountId}:directory/${directory.directoryId}`;
     b.place(arn, directory.source);
-    if (region.describeDirectories?.status === 'ok' && !isUnknown(directory.description)) region.describeDirectories.response.push({ ...directory.description, DirectoryId: directory.directoryId });
+    if (region.describeDirectories?.status === 'ok' && !isUnknown(directory.description)) region.describeDirectories.response.push({ ...activeAfterApply(model, directory), ...directory.description, DirectoryId: directory.directoryId });
     else if (isUnknown(directory.description)) region.describeDirectories = unknownCall(directory.description.detail);
     region.directories[directory.directoryId] = directoryEvidenceOf();
+  }
+
+  // A directory the code pins but does not manage cannot be described from the code.
+  for (const instance of model.instances) {
+    const pinned = isUnknown(instance.directoryId) ? undefined : instance.directoryId;
+    if (pinned && !model.directories.some((d) => d.directoryId === pinned)) {
+      const region = regionOf(instance.region);
+      b.placeReference(`arn:${model.partition}:ds:${instance.region}:${b.accountId}:directory/${pinned}`, instance.source);
+      region.describeDirectories = unmanaged(`directory ${pinned}, which ${instance.name} names`);
+    }
   }
 
   // Streams first: their keys and destinations are references too.
