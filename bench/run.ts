@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only startup,offline,live,formats,wildcards,signals,org,memory] [-- --out FILE] [-- --merge]`
+ * `npm run bench [-- --quick] [-- --only startup,offline,live,formats,wildcards,signals,org,memory,plan] [-- --out FILE] [-- --merge]`
  *
  * Builds nothing itself (the npm script builds dist/ and dist-bench/ first), then measures:
  *   (a) start-up of the CLI against `node -e 0`;
@@ -17,6 +17,8 @@
  *       `--org-concurrency 16,32,64` choose; --quick: 30 accounts of at most 3 instances).
  *   (h) memory: peak RSS of collect --out-dir, collect --out and a live audit over 100 and 1,000
  *       accounts × 3 regions of at most 5 instances (--quick: 20 and 60 of at most 3).
+ *   (i) plan mode: `audit --terraform-plan` of a generated 5,000-resource Terraform plan (100 Connect
+ *       instances) and its .tf files, end to end, under 2 s (--quick: one run instead of three).
  * Prints tables of ratios and writes bench/results.json (bench/results.quick.json with --quick, so a
  * quick run never overwrites the full results). With --merge, the sections measured replace theirs in
  * the existing file and the others are kept (`sections` records when and at which commit each was
@@ -34,13 +36,14 @@ import { benchOffline, type OfflineResult } from './lib/offline.js';
 import { benchMemory, printMemory, type MemoryResult } from './lib/memory.js';
 import { benchOrg, printOrg, type OrgResult, type OrgSize } from './lib/org.js';
 import { ROOT } from './lib/paths.js';
+import { benchPlan, PLAN_INSTANCES, printPlan, type PlanResult } from './lib/plan.js';
 import { benchSignals, printSignals, type SignalResult } from './lib/signals.js';
 import { benchStartup, type StartupResult } from './lib/startup.js';
 import { printLive, printOffline, printStartup } from './lib/table.js';
 import { benchWildcards, printWildcards, type WildcardResult } from './lib/wildcards.js';
 
-type Section = 'startup' | 'offline' | 'live' | 'formats' | 'wildcards' | 'signals' | 'org' | 'memory';
-const SECTIONS: readonly Section[] = ['startup', 'offline', 'live', 'formats', 'wildcards', 'signals', 'org', 'memory'];
+type Section = 'startup' | 'offline' | 'live' | 'formats' | 'wildcards' | 'signals' | 'org' | 'memory' | 'plan';
+const SECTIONS: readonly Section[] = ['startup', 'offline', 'live', 'formats', 'wildcards', 'signals', 'org', 'memory', 'plan'];
 
 interface Args {
   quick: boolean;
@@ -159,6 +162,7 @@ async function main(): Promise<void> {
     signals?: SignalResult;
     org?: OrgResult;
     memory?: MemoryResult;
+    plan?: PlanResult;
   } = { schemaVersion: 1, generatedAt: startedAt.toISOString(), quick: args.quick, machine: machine(), git: gitCommit() };
   log(`${results.machine.cpuModel}, ${results.machine.cores} cores, Node ${results.machine.node}${args.quick ? ' (quick)' : ''}`);
   try {
@@ -194,6 +198,10 @@ async function main(): Promise<void> {
     if (args.only.includes('memory')) {
       results.memory = await benchMemory(args.quick ? [20, 60] : [100, 1000], args.quick ? 3 : 5, dir, log);
       printMemory(results.memory);
+    }
+    if (args.only.includes('plan')) {
+      results.plan = await benchPlan(args.quick ? 1 : 3, PLAN_INSTANCES, dir, log);
+      printPlan(results.plan);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
