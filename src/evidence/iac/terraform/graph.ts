@@ -227,10 +227,14 @@ export class PlanGraph {
   known(instance: Instance, path: Path): unknown {
     return at(instance.after, path);
   }
-  /** Whether the value at path (or any part of it) is unknown until apply. */
-  unknown(instance: Instance, path: Path): boolean {
+  /**
+   * Whether the value at path is unknown until apply: any part of it, or (`whole`, for a list of
+   * nested blocks whose items are read one by one) the value itself.
+   */
+  unknown(instance: Instance, path: Path, whole = false): boolean {
     if (instance.afterUnknown === undefined) return at(instance.after, path) === undefined;
-    return containsTrue(at(instance.afterUnknown, path));
+    const node = at(instance.afterUnknown, path);
+    return whole ? node === true : containsTrue(node);
   }
   /** The configuration expression at a path (`['storage_config', 0, 's3_config', 0, 'bucket_name']`). */
   expression(instance: Instance, path: Path): Expression | undefined {

@@ -163,8 +163,14 @@ export class Reader {
     const value = this.ctx.graph.unknown(this.instance, path) ? undefined : this.ctx.graph.known(this.instance, path);
     return typeof value === 'boolean' ? value : undefined;
   }
+  /** A list of nested blocks: its items are read one by one, so only a wholly unknown list is unknown here. */
   list(path: Path): unknown[] {
-    const value = this.value(path);
+    const { graph } = this.ctx;
+    if (graph.unknown(this.instance, path, true)) {
+      if (graph.isSet(this.instance, path) || this.instance.config === undefined) throw new UnknownValue(this.unknownAt(path));
+      return [];
+    }
+    const value = graph.known(this.instance, path);
     return Array.isArray(value) ? value : [];
   }
   /** Whether the configuration writes this argument or block. */
