@@ -26,6 +26,10 @@ Exit codes:
        and no output or temporary file is left behind`;
 
 const LIVE_ONLY_HELP = `
+With --terraform-plan or --cloudformation (plan mode) the evidence is what the code will create:
+values unknown until apply, and resources the code names but does not manage, are ERROR; a plan
+with no Connect instance exits 0 with a notice. --region is the region templates deploy to.
+
 With --snapshot, the flags that steer live collection (--region, --profile, --endpoint-url,
 --accounts, --org, --role-arn, --external-id, --concurrency, --max-attempts, --connect-rate,
 --connect-burst) are an error (exit 2), never silently ignored. A snapshot collected with
@@ -78,8 +82,14 @@ export function buildProgram(): Command {
     .hook('preAction', (_program, command) => rejectEmptyValues(command))
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-  reportOptions(scopeOptions(program.command('audit').description('judge every hop of every instance, live or from an evidence file')))
+  reportOptions(scopeOptions(program.command('audit').description('judge every hop of every instance: live, from an evidence file, or from infrastructure code before it is applied')))
     .option('--snapshot <file>', 'audit a saved evidence file instead of the live account')
+    .option('--terraform-plan <file>', 'audit a Terraform or OpenTofu plan before apply: the output of `terraform show -json tfplan`')
+    .option('--terraform-dir <dir>', 'where the .tf files of --terraform-plan are, to place findings on their lines (default: the plan file\'s directory)')
+    .option('--cloudformation <template>', 'audit a CloudFormation template (YAML or JSON; cdk.out/*.template.json too) before deployment; repeatable, one stack each', collect)
+    .option('--parameters <file>', 'stack parameters for --cloudformation: [{"ParameterKey","ParameterValue"}], {"Parameters":{…}} or {"Key":"Value"}')
+    .option('--account-id <id>', 'plan mode: the account the code deploys to, when the plan or template does not say (AWS::AccountId)')
+    .option('--live-references', 'plan mode: read what the code names but does not manage (existing buckets, keys, streams, instances) live, with the AWS credentials')
     .option('--framework <name>', 'run only rules mapped to this framework: pci, hipaa, nist, iso, soc2')
     .option('--allow-empty', 'a run that finds no instance to audit exits 0 with a warning (default: exit 3)')
     .option('--to-security-hub', 'then import the findings into AWS Security Hub, as `export security-hub` does (with the same credentials)')

@@ -7,6 +7,7 @@ import { abortError, InputError, isAbortError } from '../../errors.js';
 import type { CollectOptions } from '../../evidence/collect/index.js';
 import type { CollectProgress } from '../../evidence/collect/progress.js';
 import type { AccountEvidence, EvidenceDocument } from '../../evidence/model.js';
+import { isPlanMode, type LiveReader, type PlanInputFlags } from '../../evidence/iac/index.js';
 import { loadEvidenceAsync } from '../../evidence/snapshot.js';
 import { oneLine } from '../../formats/escape.js';
 import { auditAsync, type AuditInput, type Report } from '../../index.js';
@@ -22,7 +23,7 @@ import { createProgressLine, type ProgressLine } from '../progress.js';
 import { emitReport, prepareReportOutputs, type ReportOutputFlags } from '../report-output.js';
 import { ExitError, ioReason, runSignal, setInterruptedNote, startRunTimeout } from '../run.js';
 
-export interface AuditFlags extends ScopeFlags, AccountFlags, ReportOutputFlags, TuningFlags {
+export interface AuditFlags extends ScopeFlags, AccountFlags, ReportOutputFlags, TuningFlags, PlanInputFlags {
   snapshot?: string;
   config?: string;
   profile?: string;
@@ -34,6 +35,8 @@ export interface AuditFlags extends ScopeFlags, AccountFlags, ReportOutputFlags,
   quiet?: boolean;
   /** `K/N`: only the accounts (single account: regions) of shard K of N. */
   shard?: string;
+  /** Plan mode: read what the code names but does not manage live. */
+  liveReferences?: boolean;
 }
 
 export interface CollectFlags extends AuditFlags {
@@ -88,19 +91,10 @@ async function collectOneAccount(options: CollectOptions, shard: ShardSpec | und
  * With `onAccount`, each account's evidence goes to it as soon as that account is read, and the
  * document returned holds no account.
  */
-async function collectLive(
-  flags: AuditFlags,
-  scope: Scope,
-  accounts: AccountScope | undefined,
-  shard: ShardSpec | undefined,
-  signal: AbortSignal,
-  onAccount?: (document: EvidenceDocument) => Promise<void>,
-): Promise<EvidenceDocument> {
-  const tuning = { ...liveTuning(flags), requestTimeoutMs: 30_000 };
-  const regions = scope.regions.length > 0 ? scope.regions : [await defaultRegion(flags.profile)];
-  const progress = progressLine(flags);
-  const options = {
-    ...tuning,
+function collectOptions(flags: AuditFlags, scope: Scope, regions: string[], signal: AbortSignal, progress: ProgressLine | undefined): CollectOptions {
+  return {
+    ...liveTuning(flags),
+    requestTimeoutMs: 30_000,
     regions,
     instanceIds: scope.instanceIds,
     resourceTypes: scope.resourceTypes,
@@ -111,6 +105,19 @@ async function collectLive(
     log: log(flags, progress),
     ...(progress ? { onProgress: (p: CollectProgress) => progress.update(p) } : {}),
   };
+}
+
+async function collectLive(
+  flags: AuditFlags,
+  scope: Scope,
+  accounts: AccountScope | undefined,
+  shard: ShardSpec | undefined,
+  signal: AbortSignal,
+  onAccount?: (document: EvidenceDocument) => Promise<void>,
+): Promise<EvidenceDocument> {
+  const regions = scope.regions.length > 0 ? scope.regions : [await defaultRegion(flags.profile)];
+  const progress = progressLine(flags);
+  const options = collectOptions(flags, scope, regions, signal, progress);
   try {
     if (accounts) {
       const { collectAccounts } = await import('../../evidence/collect/accounts.js');
@@ -123,6 +130,31 @@ async function collectLive(
   } finally {
     progress?.clear();
   }
+}
+
+/** `--live-references`: the caller's account first (the plan's ARNs are built in it), then what the plan names but does not manage. */
+function liveReader(flags: AuditFlags, scope: Scope, signal: AbortSignal): LiveReader {
+  const none = { buckets: [], keys: [], streams: [], deliveryStreams: [] };
+  const read = async (regions: string[], extra: Partial<CollectOptions>) => {
+    const { collectEvidence } = await import('../../evidence/collect/index.js');
+    const progress = progressLine(flags);
+    try {
+      return await collectEvidence({ ...collectOptions(flags, scope, regions, signal, progress), instanceIds: [], ...extra });
+    } finally {
+      progress?.clear();
+    }
+  };
+  return {
+    async callerAccount(region) {
+      const document = await read([region ?? (await defaultRegion(flags.profile))], { named: none });
+      const account = document.accounts[0];
+      if (!account || account.error) {
+        throw new ExitError(`--live-references: the caller's account could not be identified (${oneLine(account?.error ? `${account.error.operation} failed with ${account.error.code}` : 'no answer')}); give AWS credentials or leave --live-references out`, EXIT.incomplete);
+      }
+      return account.accountId;
+    },
+    read: (request, accountId) => read(request.regions, { named: request.named, instanceIds: request.instanceArns, accountId }),
+  };
 }
 
 /** `--accounts` names a file or lists ids; only a file can clash with an output. */
@@ -158,6 +190,7 @@ async function judge(
   configWarnings: string[],
   say: (line: string) => void,
 ): Promise<Report> {
+  if (isPlanMode(flags)) return judgePlan(flags, scope, signal, startedAt, configWarnings);
   const evidence = flags.snapshot ? await loadSnapshot(flags.snapshot, shard, scope, signal) : await collectLive(flags, scope, accounts, shard, signal);
   const collected = evidence.collection?.shard;
   const resourceTypes = flags.snapshot ? snapshotResourceTypes(scope, evidence.resourceTypes, flags.snapshot) : scope.resourceTypes;
@@ -182,17 +215,76 @@ async function judge(
   return auditAsync(input, signal);
 }
 
+/** Plan mode: the evidence is what the code will make; a plan without Connect has nothing to audit and passes. */
+async function judgePlan(flags: AuditFlags, scope: Scope, signal: AbortSignal, startedAt: Date, configWarnings: string[]): Promise<Report> {
+  const { loadPlanInput } = await import('../../evidence/iac/index.js');
+  const now = new Date();
+  const live = flags.liveReferences ? liveReader(flags, scope, signal) : undefined;
+  const plan = await loadPlanInput(flags, scope.rules, scope.regions[0], now, live);
+  const input: AuditInput = {
+    evidence: plan.evidence,
+    mode: 'plan',
+    source: plan.source,
+    sourceRoot: plan.sourceRoot,
+    locate: plan.locate,
+    startedAt,
+    now,
+    failOn: scope.failOn,
+    rules: scope.rules,
+    resourceTypes: scope.resourceTypes,
+    instanceIds: scope.instanceIds,
+    directoryPins: scope.directoryPins,
+    severityOverrides: scope.severityOverrides,
+    waivers: scope.waivers,
+    settings: scope.settings,
+    allowEmpty: flags.allowEmpty === true || plan.evidence.accounts.length === 0,
+    warnings: [...configWarnings, ...plan.warnings],
+  };
+  return auditAsync(input, signal);
+}
+
+/** The plan-mode flags go together, and not with another source of evidence. */
+function checkPlanFlags(flags: AuditFlags): void {
+  const plan = isPlanMode(flags);
+  if (flags.terraformPlan !== undefined && (flags.cloudformation?.length ?? 0) > 0) throw new InputError('--terraform-plan and --cloudformation: audit one kind of infrastructure code per run');
+  if (plan && flags.snapshot !== undefined) throw new InputError('--snapshot cannot be combined with --terraform-plan or --cloudformation: audit either the evidence file or the code');
+  if (!plan) {
+    if (flags.liveReferences) throw new InputError('--live-references applies with --terraform-plan or --cloudformation');
+    const given = (
+      [
+        ['terraformDir', '--terraform-dir'],
+        ['parameters', '--parameters'],
+        ['accountId', '--account-id'],
+      ] as const
+    ).filter(([key]) => flags[key] !== undefined);
+    if (given.length > 0) throw new InputError(`${given.map(([, flag]) => flag).join(', ')} only ${given.length === 1 ? 'applies' : 'apply'} with --terraform-plan or --cloudformation`);
+    return;
+  }
+  if (flags.terraformDir !== undefined && flags.terraformPlan === undefined) throw new InputError('--terraform-dir applies to --terraform-plan only');
+  if (flags.parameters !== undefined && flags.cloudformation === undefined) throw new InputError('--parameters applies to --cloudformation only');
+  if (flags.accountId !== undefined && !/^\d{12}$/.test(flags.accountId)) throw new InputError(`--account-id ${flags.accountId}: an AWS account id has 12 digits`);
+  // Live collection flags steer --live-references; without it nothing is sent to AWS.
+  if (!flags.liveReferences) rejectLiveOnlyFlags({ ...flags, region: undefined }, 'in plan mode without --live-references (nothing is read from AWS)');
+  else if (flags.accounts !== undefined || flags.org) throw new InputError('--accounts and --org cannot be used in plan mode: the plan says which account it deploys to');
+  if (flags.shard !== undefined) throw new InputError('--shard splits accounts or regions of a live run or evidence file, not infrastructure code');
+}
+
 export async function runAudit(flags: AuditFlags): Promise<number> {
   const startedAt = new Date();
+  checkPlanFlags(flags);
+  const plan = isPlanMode(flags);
   if (flags.snapshot !== undefined) rejectLiveOnlyFlags(flags);
   const configWarnings: string[] = [];
   const config = loadOptionalConfig(flags, (line) => configWarnings.push(line));
   const scope = resolveScope(flags, config);
   const accounts = resolveAccountScope(flags, flags.snapshot);
   const shard = shardFlag(flags, scope);
-  if (flags.snapshot === undefined) liveTuning(flags);
-  const outputs = prepareReportOutputs(flags, flags.snapshot ?? flags.config, [
+  if (flags.snapshot === undefined && !plan) liveTuning(flags);
+  const outputs = prepareReportOutputs(flags, flags.snapshot ?? flags.terraformPlan ?? flags.cloudformation?.[0] ?? flags.config, [
     { label: `--snapshot ${flags.snapshot ?? ''}`, file: flags.snapshot },
+    { label: `--terraform-plan ${flags.terraformPlan ?? ''}`, file: flags.terraformPlan },
+    ...(flags.cloudformation ?? []).map((file) => ({ label: `--cloudformation ${file}`, file })),
+    { label: `--parameters ${flags.parameters ?? ''}`, file: flags.parameters },
     { label: `--config ${flags.config ?? ''}`, file: flags.config },
     { label: `--accounts ${flags.accounts ?? ''}`, file: accountsFile(flags) },
   ]);
@@ -200,7 +292,7 @@ export async function runAudit(flags: AuditFlags): Promise<number> {
   const say = log(flags, undefined);
   const report = await judge(flags, scope, accounts, shard, signal, startedAt, configWarnings, say);
   say(`writing the report (${report.findings.length} findings)`);
-  const code = await emitReport(report, outputs, { quiet: flags.quiet, signal, failureExit: flags.snapshot ? EXIT.usage : EXIT.incomplete });
+  const code = await emitReport(report, outputs, { quiet: flags.quiet, signal, failureExit: flags.snapshot || plan ? EXIT.usage : EXIT.incomplete });
   if (!flags.toSecurityHub) return code;
   // A FAIL (1) or an unwritten report keeps its code; an audit that passed is incomplete if the import is.
   const imported = await (await import('./export.js')).importReport(report, flags, signal);

@@ -67,6 +67,8 @@ export interface IacInstance extends Located {
   identityManagementType: Planned<string>;
   /** `directory_id` / `DirectoryId`: the directory pinned by the code (id or placeholder of a managed one). */
   directoryId: Planned<string | undefined>;
+  /** `service_role` of an existing instance (known in the plan); a created one's is assigned at apply. */
+  serviceRole?: string | undefined;
   inboundCallsEnabled?: boolean | undefined;
   outboundCallsEnabled?: boolean | undefined;
   /** Instance attributes as ListInstanceAttributes names them (`CONTACTFLOW_LOGS` → "true"/"false"). */

@@ -58,7 +58,8 @@ export interface PlanEvidence {
 
 const ok = <T>(response: T): Call<T> => ({ status: 'ok', response });
 const unknownCall = <T>(detail: string): Call<T> => ({ status: 'error', error: { code: UNKNOWN_UNTIL_APPLY, message: `${detail} is unknown until apply` } });
-const unmanaged = <T>(what: string): Call<T> => ({ status: 'error', error: { code: NOT_MANAGED_BY_PLAN, message: `${what} is not managed by this plan` } });
+/** `plural`: the message says "are" (the grants, the settings). */
+const unmanaged = <T>(what: string, plural = false): Call<T> => ({ status: 'error', error: { code: NOT_MANAGED_BY_PLAN, message: `${what} ${plural ? 'are' : 'is'} not managed by this plan` } });
 const absent = <T>(code: string, message: string): Call<T> => ({ status: 'absent', code, message });
 
 /** A planned value as a call: known → ok; unknown → UnknownUntilApply. */
@@ -289,7 +290,7 @@ function managedKey(b: Builder, key: IacKey, reference: string, region: string, 
           ...grants.flatMap((g) => (isUnknown(g.grant) ? [] : [{ KeyId: key.arn, ...g.grant }])),
           ...connectRoles.map((role) => ({ KeyId: key.arn, Name: 'made by Connect when the storage config is associated', GranteePrincipal: role })),
         ])
-      : unmanaged(`the grants on existing key ${key.arn} besides the code's own`);
+      : unmanaged(`the grants on existing key ${key.arn} besides the code's own`, true);
   return {
     reference,
     region,
@@ -342,7 +343,7 @@ function instanceEvidence(b: Builder, instance: IacInstance, refs: References): 
           Id: instance.id,
           Arn: instance.arn,
           IdentityManagementType: instance.identityManagementType as string,
-          ...(instance.lifecycle === 'create' ? { ServiceRole: connectServiceRole(model.partition, b.accountId, instance.id) } : {}),
+          ...(instance.serviceRole !== undefined ? { ServiceRole: instance.serviceRole } : instance.lifecycle === 'create' ? { ServiceRole: connectServiceRole(model.partition, b.accountId, instance.id) } : {}),
           ...(alias ? { InstanceAlias: alias, InstanceAccessUrl: `https://${alias}.my.connect.aws` } : {}),
           ...(instance.inboundCallsEnabled !== undefined ? { InboundCallsEnabled: instance.inboundCallsEnabled } : {}),
           ...(instance.outboundCallsEnabled !== undefined ? { OutboundCallsEnabled: instance.outboundCallsEnabled } : {}),
@@ -385,7 +386,7 @@ function instanceEvidence(b: Builder, instance: IacInstance, refs: References): 
   });
   if (prefixes.length > 0) {
     // Connect creates a media stream per contact at run time: none exist before a new instance takes a call.
-    evidence.videoStreams = Object.fromEntries(prefixes.map((p) => [p, created ? ok({ StreamInfoList: [] }) : unmanaged(`the Kinesis Video streams Connect created with prefix ${p}`)]));
+    evidence.videoStreams = Object.fromEntries(prefixes.map((p) => [p, created ? ok({ StreamInfoList: [] }) : unmanaged(`the Kinesis Video streams Connect created with prefix ${p}`, true)]));
   }
   if (flowLogsOn && alias) {
     const name = contactFlowLogGroupName(alias);
@@ -410,12 +411,12 @@ function activeAfterApply(model: IacModel, directory: IacDirectory): { Stage?: s
 }
 
 function directoryEvidenceOf(): DirectoryEvidence {
-  const runtime = (what: string) => unmanaged<never>(what);
+  const runtime = (what: string, plural = false) => unmanaged<never>(what, plural);
   return {
     ldapsSettings: runtime('client-side LDAPS (no Terraform or CloudFormation resource sets it)'),
-    certificates: runtime('the directory certificates'),
-    settings: runtime('the directory settings'),
-    trusts: runtime('the directory trusts'),
+    certificates: runtime('the directory certificates', true),
+    settings: runtime('the directory settings', true),
+    trusts: runtime('the directory trusts', true),
   };
 }
 
@@ -462,7 +463,7 @@ export function evidenceOfModel(model: IacModel, now: Date): PlanEvidence {
     const region = regionOf(ref.region);
     const arn = ref.arn ?? `arn:${model.partition}:connect:${ref.region}:${b.accountId}:instance/${ref.id}`;
     b.placeReference(arn, ref.referencedBy.source);
-    const not = (what: string) => unmanaged<never>(`${what} of instance ${ref.id}`);
+    const not = (what: string) => unmanaged<never>(`${what} of instance ${ref.id}`, what !== 'the description');
     const storageConfigs: ConnectInstanceEvidence['storageConfigs'] = {};
     for (const type of STORAGE_RESOURCE_TYPES) {
       const configs = model.storageConfigs.filter((c) => c.instanceId === ref.id && c.resourceType === type);
@@ -553,10 +554,9 @@ export function evidenceOfModel(model: IacModel, now: Date): PlanEvidence {
     deliveryStreams,
     publicAccessBlock: block
       ? planned(block.value, (config) => ({ PublicAccessBlockConfiguration: config }))
-      : unmanaged(`the account-level S3 Block Public Access settings of ${b.accountId}`),
+      : unmanaged(`the account-level S3 Block Public Access settings of ${b.accountId}`, true),
   };
   if (block) for (const bucket of Object.keys(buckets)) b.place(bucketArn(model.partition, bucket), block.source, ['s3control:GetPublicAccessBlock']);
-  if (model.accountId === undefined) b.warnings.push(`The account the code deploys to is not known from ${model.tool === 'terraform' ? 'the plan' : 'the templates'}: it is written as ${PLACEHOLDER_ACCOUNT}.`);
   const evidence: EvidenceDocument = {
     schemaVersion: EVIDENCE_SCHEMA_VERSION,
     kind: EVIDENCE_KIND,
