@@ -116,7 +116,7 @@ export class Stack {
     const type = typeof declared['Type'] === 'string' ? declared['Type'] : 'String';
     const given = this.context.parameters.get(name);
     const value = given ?? (declared['Default'] === undefined ? undefined : asText(declared['Default'] as Resolved));
-    if (value === undefined) return new Unknown(`parameter ${name} has no value (no Default, and none in --parameters)`);
+    if (value === undefined) return new Unknown(`parameter ${name} has no value: no Default, and none in --parameters`);
     if (isUnknown(value)) return value;
     if (type.startsWith('AWS::SSM::Parameter::Value<')) return new Unknown(`parameter ${name} is read from SSM parameter ${value} at deploy`);
     if (type.startsWith('List<') || type === 'CommaDelimitedList') return value.split(',').map((item) => (type === 'CommaDelimitedList' ? item : item.trim()));
