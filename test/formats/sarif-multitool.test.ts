@@ -164,6 +164,29 @@ describe('SARIF against GitHub ingestion rules (sarif-multitool validate, Gh and
     expect(validate('plan', text)).toEqual([]);
   }, 120_000);
 
+  it.each([
+    ['a Terraform plan', ['--terraform-plan', 'test/fixtures/iac/terraform/insecure/plan.json']],
+    ['a Terraform plan with modules', ['--terraform-plan', 'test/fixtures/iac/terraform/module/plan.json']],
+    ['a CloudFormation template', ['--cloudformation', 'test/fixtures/iac/cloudformation/insecure.yaml']],
+    ['a CDK-synthesised template', ['--cloudformation', 'test/fixtures/iac/cloudformation/cdk.out/ConnectStack.template.json']],
+  ])('is clean through the CLI for %s: every result on a line of a file that exists under the repository root', async (_name, args) => {
+    const text = await auditSarif(args);
+    const log = JSON.parse(text) as Log & { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { region?: { startLine?: number } } }> }> }> };
+    const run = log.runs[0];
+    const base = run?.originalUriBaseIds?.['%SRCROOT%']?.uri ?? '';
+    expect(base).toBe(`${pathToFileURL(ROOT).href}/`);
+    expect(run?.results.length).toBeGreaterThan(0);
+    for (const result of run?.results ?? []) {
+      const location = result.locations[0]?.physicalLocation;
+      expect(location?.region?.startLine).toBeGreaterThanOrEqual(1);
+      const file = fileURLToPath(new URL(location?.artifactLocation.uri ?? '', base));
+      expect(existsSync(file), file).toBe(true);
+      // A plan's findings sit on the .tf block that decided them, not on the plan.
+      if (args[0] === '--terraform-plan') expect(file).toMatch(/\.tf$/);
+    }
+    expect(validate(args[1]?.replace(/\W+/g, '-') ?? 'plan', text)).toEqual([]);
+  }, 120_000);
+
   it('is clean for evidence outside the working directory (absolute or ..): named by file name, with a note', async () => {
     const outside = join(dir, 'evidence outside.json');
     copyFileSync(DEMO, outside);
