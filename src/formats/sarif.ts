@@ -170,10 +170,10 @@ export interface ArtifactReference {
 }
 
 /**
- * A file as a URI relative to `base` (default: the working directory), a relative path being
- * relative to the working directory (else to `base`). Without either, a relative path is taken as
- * relative to the base. A path that leaves the base (absolute elsewhere, `..`) keeps only its file
- * name: an absolute `file:` URI would make GitHub reject the upload.
+ * A file as a URI relative to `base` (default: the working directory); a relative path is read as
+ * relative to the working directory (else to `base`), and kept as it is, normalised, when neither is
+ * known. A path that leaves the base (absolute elsewhere, `..`) keeps only its file name: an absolute
+ * `file:` URI would make GitHub reject the upload.
  */
 export function artifactReference(path: string | undefined, workingDirectory?: string, base: string | undefined = workingDirectory): ArtifactReference {
   const raw = (path ?? '').trim();
