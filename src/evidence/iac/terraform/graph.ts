@@ -123,6 +123,7 @@ export class PlanGraph {
   private indexConfiguration(module: ConfigModule | undefined, moduleKey: string): void {
     if (!module) return;
     this.configModules.set(moduleKey, module);
+    for (const resource of module.resources ?? []) this.configByAddress.set(`${moduleKey}|${resource.address}`, resource);
     for (const [name, call] of Object.entries(module.module_calls ?? {})) {
       const childKey = moduleKey ? `${moduleKey}.${name}` : name;
       this.calls.set(childKey, call);
@@ -130,8 +131,10 @@ export class PlanGraph {
     }
   }
 
+  private readonly configByAddress = new Map<string, ConfigResource>();
+
   private configResource(moduleKey: string, configAddress: string): ConfigResource | undefined {
-    return this.configModules.get(moduleKey)?.resources?.find((r) => r.address === configAddress);
+    return this.configByAddress.get(`${moduleKey}|${configAddress}`);
   }
 
   /** Module call source of a module key (`rec.inner`), as written in its caller. */
@@ -264,7 +267,7 @@ export class PlanGraph {
       moduleAddress: instance.moduleAddress,
       moduleKey: instance.moduleKey,
       key: instance.index,
-      keys: this.keySet(this.instancesOf(instance.moduleAddress, instance.configAddress).map((i) => i.index)),
+      keys: this.keysOf(instance.moduleAddress, instance.configAddress),
       forEach: instance.config?.for_each_expression,
     };
     const reasons: string[] = [];
@@ -277,6 +280,14 @@ export class PlanGraph {
 
   private keySet(keys: Array<IndexKey | undefined>): ReadonlySet<string> | undefined {
     return keys.some((k) => k !== undefined) ? new Set(keys.map(keyText)) : undefined;
+  }
+
+  private readonly keySets = new Map<string, ReadonlySet<string> | undefined>();
+  /** The count/for_each keys of a resource's instances (memoised: read once per reference otherwise). */
+  private keysOf(moduleAddress: string, configAddress: string): ReadonlySet<string> | undefined {
+    const id = `${moduleAddress}|${configAddress}`;
+    if (!this.keySets.has(id)) this.keySets.set(id, this.keySet(this.instancesOf(moduleAddress, configAddress).map((i) => i.index)));
+    return this.keySets.get(id);
   }
 
   private follow(references: readonly string[], scope: Scope, accept: ReadonlySet<string>, targets: Set<Instance>, reasons: string[], depth: number): void {
@@ -294,11 +305,11 @@ export class PlanGraph {
         // Prefer the keyed form (`aws_s3_bucket.rec[0]`), which comes before the bare one.
         seen.add(configAddress);
         if (resource[1]) {
-          if (accept.has(`data.${resource[2]}`) || accept.has(resource[2])) reasons.push(`${scopePrefix(scope)}${configAddress} is a data source (not managed by this plan) read during apply`);
+          if (accept.has(`data.${resource[2]}`) || accept.has(resource[2])) reasons.push(`${scopePrefix(scope)}${configAddress} is a data source read during apply`);
           continue;
         }
         if (!accept.has(resource[2])) continue;
-        this.pick(this.instancesOf(scope.moduleAddress, configAddress), `${scopePrefix(scope)}${configAddress}`, parseKey(resource[4]), usesKey, scope, targets, reasons);
+        this.pick(scope.moduleAddress, configAddress, `${scopePrefix(scope)}${configAddress}`, parseKey(resource[4]), usesKey, scope, targets, reasons);
         continue;
       }
       if (reference.startsWith('var.')) {
@@ -323,9 +334,21 @@ export class PlanGraph {
     }
   }
 
-  private pick(candidates: Instance[], what: string, key: IndexKey | undefined, usesKey: boolean, scope: Scope, targets: Set<Instance>, reasons: string[]): void {
+  private readonly byKey = new Map<string, Map<string, Instance>>();
+  private instanceByKey(moduleAddress: string, configAddress: string, key: IndexKey | undefined): Instance | undefined {
+    const id = `${moduleAddress}|${configAddress}`;
+    let index = this.byKey.get(id);
+    if (!index) {
+      index = new Map(this.instancesOf(moduleAddress, configAddress).map((i) => [keyText(i.index), i]));
+      this.byKey.set(id, index);
+    }
+    return index.get(keyText(key));
+  }
+
+  private pick(moduleAddress: string, configAddress: string, what: string, key: IndexKey | undefined, usesKey: boolean, scope: Scope, targets: Set<Instance>, reasons: string[]): void {
+    const candidates = this.instancesOf(moduleAddress, configAddress);
     if (key !== undefined) {
-      const match = candidates.find((c) => c.index === key);
+      const match = this.instanceByKey(moduleAddress, configAddress, key);
       if (match) targets.add(match);
       else reasons.push(`${what}[${JSON.stringify(key)}] has no planned instance`);
       return;
@@ -338,9 +361,9 @@ export class PlanGraph {
       reasons.push(`${what} has no planned instance (being destroyed, or count 0)`);
       return;
     }
-    const sameKeys = scope.keys && this.sameKeys(scope.keys, candidates);
+    const sameKeys = scope.keys !== undefined && sameSet(scope.keys, this.keysOf(moduleAddress, configAddress));
     if (usesKey && scope.key !== undefined && sameKeys) {
-      const match = candidates.find((c) => c.index === scope.key);
+      const match = this.instanceByKey(moduleAddress, configAddress, scope.key);
       if (match) {
         targets.add(match);
         return;
@@ -350,12 +373,9 @@ export class PlanGraph {
       targets.add(candidates[0] as Instance);
       return;
     }
-    reasons.push(`${what} has ${candidates.length} instances and the reference does not say which (${usesKey ? 'its count/for_each keys differ from the referencing resource' : 'no index key'})`);
+    reasons.push(`${what} has ${candidates.length} instances and ${usesKey ? "the referencing resource's count/for_each keys are not theirs" : 'the reference does not say which'}`);
   }
 
-  private sameKeys(keys: ReadonlySet<string>, candidates: Instance[]): boolean {
-    return candidates.length === keys.size && candidates.every((c) => keys.has(keyText(c.index)));
-  }
 
   private followVariable(name: string, scope: Scope, accept: ReadonlySet<string>, targets: Set<Instance>, reasons: string[], depth: number): void {
     if (!scope.moduleKey) return; // a root variable is a value given to the plan, not a reference
@@ -391,3 +411,18 @@ export class PlanGraph {
 }
 
 const scopePrefix = (scope: Scope) => (scope.moduleAddress ? `${scope.moduleAddress}.` : '');
+
+/** Whether two key sets are the same; the memoised sets of one resource compare by identity first. */
+const sameSetCache = new WeakMap<ReadonlySet<string>, WeakMap<ReadonlySet<string>, boolean>>();
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string> | undefined): boolean {
+  if (!b) return false;
+  if (a === b) return true;
+  let cached = sameSetCache.get(a)?.get(b);
+  if (cached === undefined) {
+    cached = a.size === b.size && [...a].every((k) => b.has(k));
+    const inner = sameSetCache.get(a) ?? new WeakMap<ReadonlySet<string>, boolean>();
+    inner.set(b, cached);
+    sameSetCache.set(a, inner);
+  }
+  return cached;
+}

@@ -46,7 +46,13 @@ class Providers {
   }
 
   /** The account a provider configuration pins: its caller identity, one allowed account, or an assumed role's account. */
+  private readonly accounts = new Map<string | undefined, string | undefined>();
   account(key: string | undefined): string | undefined {
+    if (!this.accounts.has(key)) this.accounts.set(key, this.pinnedAccount(key));
+    return this.accounts.get(key);
+  }
+
+  private pinnedAccount(key: string | undefined): string | undefined {
     const identity = this.graph.instances.find((i) => i.mode === 'data' && i.type === 'aws_caller_identity' && i.providerKey === key && stringOf(i.after.account_id));
     if (identity) return String(identity.after.account_id);
     const expressions = this.config(key)?.expressions ?? {};
@@ -61,9 +67,16 @@ class Providers {
     return JSON.stringify(CREDENTIAL_ARGUMENTS.map((name) => expressions[name] ?? null));
   }
 
+  private readonly same = new Map<string, boolean>();
   /** Whether two provider configurations deploy to the same account, as far as the plan can tell. */
   sameAccount(a: string | undefined, b: string | undefined): boolean {
     if (a === b) return true;
+    const id = `${a ?? ''}|${b ?? ''}`;
+    if (!this.same.has(id)) this.same.set(id, this.compareAccounts(a, b));
+    return this.same.get(id) as boolean;
+  }
+
+  private compareAccounts(a: string | undefined, b: string | undefined): boolean {
     const [accountA, accountB] = [this.account(a), this.account(b)];
     if (accountA && accountB) return accountA === accountB;
     return this.credentials(a) === this.credentials(b);
@@ -130,7 +143,9 @@ export async function readTerraformPlan(planFile: string, options: TerraformPlan
   const base = { graph, partition: model.partition, account: model.accountId ?? PLACEHOLDER_ACCOUNT, regionOf, foreign };
   const ctx: Context = { ...base, locate: (instance) => placed.get(instance), warn };
   const ids = new Identifiers(base);
-  for (const instance of managed) mapResource(instance, ctx, ids, model);
+  // Instances first: storage configs and approved origins name them.
+  const ordered = [...managed.filter((i) => i.type === 'aws_connect_instance'), ...managed.filter((i) => i.type !== 'aws_connect_instance')];
+  for (const instance of ordered) mapResource(instance, ctx, ids, model);
   model.warnings.push(...warnings);
   return model;
 }

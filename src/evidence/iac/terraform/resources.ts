@@ -42,10 +42,9 @@ const INSTANCE_ATTRIBUTES: ReadonlyArray<[string, string]> = [
 /** Connect's instance reference of a storage config / approved origin: a managed instance's id, or an instance the plan does not manage. */
 function instanceIdOf(r: Reader, out: Mapping): string {
   const value = r.link(['instance_id'], 'instance');
-  const instances = out.ctx.graph.instances.filter((i) => i.type === 'aws_connect_instance' && i.mode === 'managed' && !out.ctx.foreign(i));
   if (typeof value === 'string') {
-    const managed = instances.find((i) => out.ids.instanceId(i) === value || out.ids.instanceArn(i) === value);
-    if (managed) return out.ids.instanceId(managed);
+    const managed = out.model.instances.find((i) => i.id === value || i.arn === value);
+    if (managed) return managed.id;
     const arn = /^arn:[^:]+:connect:([^:]+):\d{12}:instance\/([^/]+)$/.exec(value);
     const id = arn?.[2] ?? value;
     if (!out.model.instanceReferences.some((ref) => ref.id === id)) {
