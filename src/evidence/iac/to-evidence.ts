@@ -29,6 +29,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
 import {
   isUnknown,
   PLACEHOLDER_ACCOUNT,
+  Unknown,
   type IacBucket,
   type IacBucketPart,
   type IacDirectory,
@@ -137,10 +138,26 @@ function bucketArn(partition: string, name: string): string {
   return `arn:${partition}:s3:::${name}`;
 }
 
-function partsOf(model: IacModel, name: string): Map<IacBucketPart['part'], IacBucketPart> {
-  const parts = new Map<IacBucketPart['part'], IacBucketPart>();
-  // A part set by its own resource wins over the bucket's inline argument (Terraform's split resources).
-  for (const part of model.bucketParts) if (part.bucketName === name && (!parts.has(part.part) || part.name !== parts.get(part.part)?.name)) parts.set(part.part, part);
+/** S3 bucket names have no colon or space: a part whose bucket is such a name is tied to a bucket unknown until apply. */
+const isBucketName = (name: string) => !/[:\s]/.test(name);
+
+/**
+ * The parts that decide a bucket's answers. A part set by its own resource wins over the bucket's
+ * inline argument (Terraform's split resources); two resources setting the same part of one bucket, or a
+ * part whose bucket is unknown until apply (it may be this bucket's), leave that part unknown.
+ */
+function partsOf(model: IacModel, name: string, owner: string | undefined): Map<IacBucketPart['part'], Planned<IacBucketPart>> {
+  const parts = new Map<IacBucketPart['part'], Planned<IacBucketPart>>();
+  const kinds = new Set(model.bucketParts.map((p) => p.part));
+  for (const kind of kinds) {
+    const own = model.bucketParts.filter((p) => p.part === kind && p.bucketName === name);
+    const split = own.filter((p) => p.name !== owner);
+    const unresolved = model.bucketParts.find((p) => p.part === kind && !isBucketName(p.bucketName));
+    const [first, second] = split.length > 0 ? split : own;
+    if (second) parts.set(kind, new Unknown(`which of ${first?.name ?? '?'} and ${second.name} sets the ${kind} of bucket ${name}`));
+    else if (first) parts.set(kind, first);
+    else if (unresolved && owner !== undefined) parts.set(kind, new Unknown(`${unresolved.name}, whose bucket may be ${name}: its bucket`));
+  }
   return parts;
 }
 
@@ -152,77 +169,62 @@ const PART_OPERATIONS: Record<IacBucketPart['part'], readonly string[]> = {
   acl: ['s3:GetBucketAcl'],
 };
 
-function managedBucket(b: Builder, bucket: IacBucket): BucketEvidence {
+/** The answers AWS gives for a new bucket's settings the code leaves out (see the file comment). */
+const NEW_BUCKET_DEFAULTS: {
+  encryption: NonNullable<BucketEvidence['encryption']>;
+  publicAccessBlock: NonNullable<BucketEvidence['publicAccessBlock']>;
+  ownershipControls: NonNullable<BucketEvidence['ownershipControls']>;
+} = {
+  encryption: ok({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }] } }),
+  publicAccessBlock: ok({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } }),
+  ownershipControls: ok({ OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }),
+};
+
+/**
+ * A bucket's answers: each part the code sets, else (created bucket) AWS's default, else (existing or
+ * unmanaged bucket) "not managed by this plan".
+ */
+function bucketEvidenceOf(b: Builder, name: string, bucket: IacBucket | undefined, referencedBy: SourceRef | undefined): BucketEvidence {
   const { model, accountId } = b;
-  const arn = bucketArn(model.partition, bucket.bucketName);
-  b.place(arn, bucket.source);
-  const parts = partsOf(model, bucket.bucketName);
-  for (const [kind, part] of parts) b.place(arn, part.source, PART_OPERATIONS[kind]);
-  const created = bucket.lifecycle === 'create';
-  const notSet = (what: string) => unmanaged<never>(`the ${what} of existing bucket ${bucket.bucketName} (${bucket.name} does not set it)`);
+  const arn = bucketArn(model.partition, name);
+  if (bucket) b.place(arn, bucket.source);
+  else b.placeReference(arn, referencedBy);
+  const parts = partsOf(model, name, bucket?.name);
+  for (const [kind, part] of parts) if (!isUnknown(part)) b.place(arn, part.source, PART_OPERATIONS[kind]);
+  const created = bucket?.lifecycle === 'create';
+  const missing = (what: string) => unmanaged<never>(bucket ? `the ${what} of existing bucket ${name} (${bucket.name} does not set it)` : `the ${what} of bucket ${name}`);
+  /** The call for one part: the code's value, unknown, or what AWS has when the code says nothing. */
+  function call<K extends IacBucketPart['part'], R>(kind: K, answer: (value: Extract<IacBucketPart, { part: K }>['value'] extends Planned<infer V> ? V : never) => Call<R>, otherwise: Call<R>): Call<R> {
+    const part = parts.get(kind);
+    if (part === undefined) return otherwise;
+    if (isUnknown(part)) return unknownCall(part.detail);
+    return isUnknown(part.value) ? unknownCall(part.value.detail) : answer(part.value as never);
+  }
 
-  const policy = parts.get('policy');
-  const encryption = parts.get('encryption');
-  const block = parts.get('publicAccessBlock');
-  const ownership = parts.get('ownershipControls');
-  const acl = parts.get('acl');
-
-  const policyCall: BucketEvidence['policy'] =
-    policy?.part === 'policy' ? planned(policy.value, (Policy) => ({ Policy })) : created ? absent('NoSuchBucketPolicy', 'The bucket policy does not exist') : notSet('bucket policy');
+  const policy: NonNullable<BucketEvidence['policy']> = call('policy', (Policy) => ok({ Policy }), created ? absent('NoSuchBucketPolicy', 'The bucket policy does not exist') : missing('bucket policy'));
   // S3 decides whether a policy is public (GetBucketPolicyStatus) at apply; no policy is never public.
   const policyStatus: BucketEvidence['policyStatus'] =
-    policyCall.status === 'absent'
-      ? absent('NoSuchBucketPolicy', 'The bucket policy does not exist')
-      : policyCall.status === 'error'
-        ? policyCall
-        : unknownCall(`whether S3 judges the policy of bucket ${bucket.bucketName} public (GetBucketPolicyStatus)`);
-  const encryptionCall: BucketEvidence['encryption'] =
-    encryption?.part === 'encryption'
-      ? planned(encryption.value, (config) => ({ ServerSideEncryptionConfiguration: config }))
-      : created
-        ? ok({ ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }] } })
-        : notSet('default encryption');
-  const blockCall: BucketEvidence['publicAccessBlock'] =
-    block?.part === 'publicAccessBlock'
-      ? planned(block.value, (config) => ({ PublicAccessBlockConfiguration: config }))
-      : created
-        ? ok({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } })
-        : notSet('Block Public Access settings');
-  const ownershipCall: BucketEvidence['ownershipControls'] =
-    ownership?.part === 'ownershipControls'
-      ? planned(ownership.value, (controls) => ({ OwnershipControls: controls }))
-      : created
-        ? ok({ OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } })
-        : notSet('object ownership');
+    policy.status === 'absent' ? absent('NoSuchBucketPolicy', 'The bucket policy does not exist') : policy.status === 'error' ? policy : unknownCall(`whether S3 judges the policy of bucket ${name} public (GetBucketPolicyStatus)`);
   const owner = { ID: `canonical-user-of-${accountId}` };
   const ownerGrant = { Grantee: { Type: 'CanonicalUser', ID: owner.ID }, Permission: 'FULL_CONTROL' };
-  const aclCall: BucketEvidence['acl'] =
-    acl?.part === 'acl'
-      ? isUnknown(acl.value)
-        ? unknownCall(acl.value.detail)
-        : acl.value.cannedAcl !== undefined && !(acl.value.cannedAcl in CANNED_ACL_GRANTS)
-          ? unknownCall(`the grants of canned ACL ${acl.value.cannedAcl} on bucket ${bucket.bucketName}`)
-          : ok({ Owner: owner, Grants: [ownerGrant, ...(acl.value.Grants ?? []), ...(acl.value.cannedAcl ? (CANNED_ACL_GRANTS[acl.value.cannedAcl] ?? []) : [])] })
-      : created
-        ? ok({ Owner: owner, Grants: [ownerGrant] })
-        : notSet('ACL');
-  const location = bucket.region === 'us-east-1' ? {} : { LocationConstraint: bucket.region };
+  const acl: BucketEvidence['acl'] = call(
+    'acl',
+    (value) =>
+      value.cannedAcl !== undefined && !(value.cannedAcl in CANNED_ACL_GRANTS)
+        ? unknownCall(`the grants of canned ACL ${value.cannedAcl} on bucket ${name}`)
+        : ok({ Owner: owner, Grants: [ownerGrant, ...(value.Grants ?? []), ...(value.cannedAcl ? (CANNED_ACL_GRANTS[value.cannedAcl] ?? []) : [])] }),
+    created ? ok({ Owner: owner, Grants: [ownerGrant] }) : missing('ACL'),
+  );
   return {
     expectedBucketOwner: accountId,
-    location: ok(location),
-    encryption: encryptionCall,
-    policy: policyCall,
+    location: bucket ? ok(bucket.region === 'us-east-1' ? {} : { LocationConstraint: bucket.region }) : unmanaged(`bucket ${name}`),
+    encryption: call('encryption', (config) => ok({ ServerSideEncryptionConfiguration: config }), created ? NEW_BUCKET_DEFAULTS.encryption : missing('default encryption')),
+    policy,
     policyStatus,
-    publicAccessBlock: blockCall,
-    ownershipControls: ownershipCall,
-    acl: aclCall,
+    publicAccessBlock: call('publicAccessBlock', (config) => ok({ PublicAccessBlockConfiguration: config }), created ? NEW_BUCKET_DEFAULTS.publicAccessBlock : missing('Block Public Access settings')),
+    ownershipControls: call('ownershipControls', (controls) => ok({ OwnershipControls: controls }), created ? NEW_BUCKET_DEFAULTS.ownershipControls : missing('object ownership')),
+    acl,
   };
-}
-
-function unmanagedBucket(b: Builder, name: string, referencedBy: SourceRef | undefined): BucketEvidence {
-  b.placeReference(bucketArn(b.model.partition, name), referencedBy);
-  const call = unmanaged<never>(`bucket ${name}`);
-  return { expectedBucketOwner: b.accountId, location: call, encryption: call, policy: call, policyStatus: call, publicAccessBlock: call, ownershipControls: call, acl: call };
 }
 
 // ---- KMS --------------------------------------------------------------------------------------
@@ -527,13 +529,13 @@ export function evidenceOfModel(model: IacModel, now: Date): PlanEvidence {
 
   const buckets: AccountEvidence['buckets'] = {};
   for (const bucket of model.buckets) {
-    buckets[bucket.bucketName] = managedBucket(b, bucket);
-    const encryption = partsOf(model, bucket.bucketName).get('encryption');
-    if (encryption?.part === 'encryption' && !isUnknown(encryption.value)) {
+    buckets[bucket.bucketName] = bucketEvidenceOf(b, bucket.bucketName, bucket, undefined);
+    const encryption = partsOf(model, bucket.bucketName, bucket.name).get('encryption');
+    if (encryption && !isUnknown(encryption) && encryption.part === 'encryption' && !isUnknown(encryption.value)) {
       for (const rule of encryption.value.Rules) refs.add(refs.keys, rule.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID, bucket.region, encryption.source);
     }
   }
-  for (const [name, ref] of refs.buckets) if (!buckets[name]) buckets[name] = unmanagedBucket(b, name, ref.by);
+  for (const [name, ref] of refs.buckets) if (!buckets[name]) buckets[name] = bucketEvidenceOf(b, name, undefined, ref.by);
 
   const index = keyIndex(model);
   const keys: AccountEvidence['keys'] = {};

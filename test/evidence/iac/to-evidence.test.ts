@@ -218,6 +218,34 @@ describe('what the plan cannot say', () => {
     }
   });
 
+  it('a bucket policy resource whose bucket is unknown until apply may be any created bucket\'s: their policy is unknown, never "no policy"', () => {
+    const findings = judge(model((m) => {
+      m.bucketParts = m.bucketParts.filter((p) => p.part !== 'policy');
+      m.bucketParts.push({ name: 'aws_s3_bucket_policy.other', source: at(70, 'aws_s3_bucket_policy.other'), bucketName: 'aws_s3_bucket_policy.other: bucket', part: 'policy', value: TLS_POLICY('x') });
+    }));
+    const tls = find(findings, 's3-bucket-denies-insecure-transport', 'voice.recording-to-s3');
+    expect(tls.status).toBe('ERROR');
+    expect(tls.message).toContain('aws_s3_bucket_policy.other, whose bucket may be acme-recordings');
+  });
+
+  it('two resources setting one bucket\'s policy leave it unknown', () => {
+    const findings = judge(model((m) => m.bucketParts.push({ name: 'aws_s3_bucket_policy.second', source: at(80, 'aws_s3_bucket_policy.second'), bucketName: 'acme-recordings', part: 'policy', value: JSON.stringify({ Version: '2012-10-17', Statement: [] }) })));
+    expect(find(findings, 's3-bucket-denies-insecure-transport', 'voice.recording-to-s3').status).toBe('ERROR');
+  });
+
+  it('a policy the code sets on a bucket it does not manage is kept (for --live-references to judge with the rest); the rest is not managed', () => {
+    const m = model((mm) => {
+      mm.buckets = [];
+      mm.bucketParts = mm.bucketParts.filter((p) => p.part === 'policy');
+    });
+    const bucket = evidenceOfModel(m, NOW).evidence.accounts[0]?.buckets['acme-recordings'];
+    expect(bucket?.policy).toEqual({ status: 'ok', response: { Policy: TLS_POLICY('acme-recordings') } });
+    expect(bucket?.location).toMatchObject({ status: 'error', error: { code: 'NotManagedByPlan' } });
+    expect(bucket?.encryption).toMatchObject({ status: 'error', error: { code: 'NotManagedByPlan', message: 'the default encryption of bucket acme-recordings is not managed by this plan' } });
+    // Whether the bucket exists, and whose it is, is not known: nothing about it is judged PASS.
+    expect(judge(m).filter((f) => f.resource.arn === 'arn:aws:s3:::acme-recordings').every((f) => f.status === 'ERROR')).toBe(true);
+  });
+
   it('a plan with no instance makes an empty document', () => {
     const { evidence } = evidenceOfModel(emptyModel('terraform', ['/x/plan.json']), NOW);
     expect(evidence.accounts).toEqual([]);
