@@ -250,11 +250,20 @@ function keyIndex(model: IacModel): KeyIndex {
   return { byReference };
 }
 
+/** A reference that names a key: one of the model's, or a real key ARN, id or alias (unmanaged); else it stands for a key unknown until apply. */
+function namesAKey(model: IacModel, reference: string): boolean {
+  return model.keys.some((k) => k.arn === reference || k.arn.endsWith(`:key/${reference}`)) || /^(?:arn:[^:]+:kms:[^:]*:\d{12}:(?:key|alias)\/|alias\/|[0-9a-f-]{36}$|mrk-)/.test(reference);
+}
+
 function managedKey(b: Builder, key: IacKey, reference: string, region: string, connectRoles: readonly string[]): KeyEvidence {
   const { model, accountId } = b;
   b.place(key.arn, key.source);
-  const policyResource = model.keyPolicies.find((p) => p.keyArn === key.arn);
+  const policyResources = model.keyPolicies.filter((p) => p.keyArn === key.arn);
+  const [policyResource, secondPolicy] = policyResources;
   if (policyResource) b.place(key.arn, policyResource.source, ['kms:GetKeyPolicy']);
+  // A key policy or grant whose key is unknown until apply may be this key's.
+  const danglingPolicy = model.keyPolicies.find((p) => !namesAKey(model, p.keyArn));
+  const danglingGrant = model.grants.find((g) => !namesAKey(model, g.keyArn));
   const id = /:key\/(.+)$/.exec(key.arn)?.[1] ?? key.arn;
   const created = key.lifecycle === 'create';
   const describeKey = planned(key.metadata, (metadata) => ({
@@ -272,7 +281,9 @@ function managedKey(b: Builder, key: IacKey, reference: string, region: string, 
       ...metadata,
     },
   }));
-  const policy = policyResource?.policy ?? key.policy;
+  const policy: Planned<string | undefined> = secondPolicy
+    ? new Unknown(`which of ${policyResource?.name ?? '?'} and ${secondPolicy.name} sets the policy of key ${key.arn}`)
+    : (policyResource?.policy ?? (key.policy === undefined && danglingPolicy ? new Unknown(`${danglingPolicy.name}, whose key may be ${key.arn}: its key`) : key.policy));
   const keyPolicy: KeyEvidence['keyPolicy'] = isUnknown(policy)
     ? unknownCall(policy.detail)
     : policy !== undefined
@@ -287,7 +298,9 @@ function managedKey(b: Builder, key: IacKey, reference: string, region: string, 
   const unknownGrant = grants.find((g) => isUnknown(g.grant));
   const grantsCall: KeyEvidence['grants'] = unknownGrant && isUnknown(unknownGrant.grant)
     ? unknownCall(unknownGrant.grant.detail)
-    : created
+    : danglingGrant
+      ? unknownCall(`${danglingGrant.name}, whose key may be ${key.arn}: its key`)
+      : created
       ? ok([
           ...grants.flatMap((g) => (isUnknown(g.grant) ? [] : [{ KeyId: key.arn, ...g.grant }])),
           ...connectRoles.map((role) => ({ KeyId: key.arn, Name: 'made by Connect when the storage config is associated', GranteePrincipal: role })),

@@ -228,6 +228,15 @@ describe('what the plan cannot say', () => {
     expect(tls.message).toContain('aws_s3_bucket_policy.other, whose bucket may be acme-recordings');
   });
 
+  it('a key policy or grant whose key is unknown until apply may be any created key\'s: never the default policy, never "no grants"', () => {
+    const findings = judge(model((m) => {
+      m.keyPolicies.push({ name: 'aws_kms_key_policy.other', source: at(90, 'aws_kms_key_policy.other'), keyArn: 'aws_kms_key_policy.other: key_id', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'kms:*', Resource: '*' }] }) });
+      m.grants.push({ name: 'aws_kms_grant.other', source: at(95, 'aws_kms_grant.other'), keyArn: 'aws_kms_grant.other: key_id', grant: { GranteePrincipal: 'arn:aws:iam::999988887777:root' } });
+    }));
+    expect(find(findings, 'kms-key-policy-not-public').status).toBe('ERROR');
+    expect(find(findings, 'kms-key-grants-not-foreign').status).toBe('ERROR');
+  });
+
   it('two resources setting one bucket\'s policy leave it unknown', () => {
     const findings = judge(model((m) => m.bucketParts.push({ name: 'aws_s3_bucket_policy.second', source: at(80, 'aws_s3_bucket_policy.second'), bucketName: 'acme-recordings', part: 'policy', value: JSON.stringify({ Version: '2012-10-17', Statement: [] }) })));
     expect(find(findings, 's3-bucket-denies-insecure-transport', 'voice.recording-to-s3').status).toBe('ERROR');
