@@ -345,6 +345,11 @@ class References {
   }
 }
 
+/** An instance id or ARN: of the model, or a real one the code names; else a reference unknown until apply. */
+function namesAnInstance(model: IacModel, id: string): boolean {
+  return model.instances.some((i) => i.id === id) || /^(?:arn:[^:]+:connect:[^:]+:\d{12}:instance\/)?[0-9a-f-]{36}$/.test(id);
+}
+
 function instanceEvidence(b: Builder, instance: IacInstance, refs: References): ConnectInstanceEvidence {
   const { model } = b;
   b.place(instance.arn, instance.source, ['connect:DescribeInstance', 'connect:ListInstanceAttributes']);
@@ -368,9 +373,14 @@ function instanceEvidence(b: Builder, instance: IacInstance, refs: References): 
   for (const type of STORAGE_RESOURCE_TYPES) {
     const configs = model.storageConfigs.filter((c) => c.instanceId === instance.id && c.resourceType === type);
     const unknown = configs.find((c) => isUnknown(c.config));
+    const dangling = model.storageConfigs.find((c) => c.resourceType === type && !namesAnInstance(model, c.instanceId));
     for (const c of configs) if (c.source) b.storageConfigs.set(`${instance.arn}|${type}`, c.source);
     if (unknown && isUnknown(unknown.config)) {
       storageConfigs[type] = unknownCall(unknown.config.detail);
+      continue;
+    }
+    if (dangling) {
+      storageConfigs[type] = unknownCall(`${dangling.name}, whose instance may be ${instance.name}: its instance`);
       continue;
     }
     const known = configs.flatMap((c) => (isUnknown(c.config) ? [] : [{ config: c.config, by: c.source }]));
@@ -385,7 +395,8 @@ function instanceEvidence(b: Builder, instance: IacInstance, refs: References): 
   }
   const origins = model.approvedOrigins.filter((o) => o.instanceId === instance.id);
   for (const o of origins) b.place(instance.arn, o.source, ['connect:ListApprovedOrigins']);
-  const unknownOrigin = origins.map((o) => o.origin).find(isUnknown);
+  const danglingOrigin = model.approvedOrigins.find((o) => !namesAnInstance(model, o.instanceId));
+  const unknownOrigin = origins.map((o) => o.origin).find(isUnknown) ?? (danglingOrigin ? new Unknown(`${danglingOrigin.name}, whose instance may be ${instance.name}: its instance`) : undefined);
   const attributes = planned(instance.attributes, (list) => list);
   const flowLogsOn = !isUnknown(instance.attributes) && instance.attributes.some((a) => a.AttributeType === 'CONTACTFLOW_LOGS' && a.Value === 'true');
   const created = instance.lifecycle === 'create';

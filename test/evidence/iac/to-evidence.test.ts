@@ -237,6 +237,14 @@ describe('what the plan cannot say', () => {
     expect(find(findings, 'kms-key-grants-not-foreign').status).toBe('ERROR');
   });
 
+  it('a storage config whose instance is unknown until apply may be any instance\'s: that type is unknown, never "none configured"', () => {
+    const findings = judge(model((m) => m.storageConfigs.push({ name: 'aws_connect_instance_storage_config.chat', source: at(99, 'aws_connect_instance_storage_config.chat'), instanceId: 'aws_connect_instance_storage_config.chat: instance_id', resourceType: 'CHAT_TRANSCRIPTS', config: { StorageType: 'S3', S3Config: { BucketName: 'chat-bucket' } } })));
+    const instance = instanceArnOf('aws', REGION, ACCOUNT, placeholderInstanceId('aws_connect_instance.main'));
+    const chat = findings.filter((f) => f.instanceArn === instance && f.hop.startsWith('storage.chat-transcripts.'));
+    expect(chat.length).toBeGreaterThan(0);
+    for (const f of chat) expect(f.status, `${f.ruleId}: ${f.message}`).toBe('ERROR');
+  });
+
   it('two resources setting one bucket\'s policy leave it unknown', () => {
     const findings = judge(model((m) => m.bucketParts.push({ name: 'aws_s3_bucket_policy.second', source: at(80, 'aws_s3_bucket_policy.second'), bucketName: 'acme-recordings', part: 'policy', value: JSON.stringify({ Version: '2012-10-17', Statement: [] }) })));
     expect(find(findings, 's3-bucket-denies-insecure-transport', 'voice.recording-to-s3').status).toBe('ERROR');
