@@ -249,33 +249,15 @@ export class Stack {
       }
       case 'Fn::Sub':
         return this.sub(args);
-      case 'Fn::Join': {
-        if (!Array.isArray(args) || args.length !== 2) return new Unknown('Fn::Join takes [delimiter, list]');
-        const delimiter = asText(this.resolve(args[0]));
-        const list = asList(this.resolve(args[1]));
-        if (isUnknown(delimiter)) return delimiter;
-        if (isUnknown(list)) return list;
-        const texts = list.map(asText);
-        const unknown = texts.find(isUnknown);
-        return unknown ?? texts.join(delimiter);
-      }
-      case 'Fn::Select': {
-        if (!Array.isArray(args) || args.length !== 2) return new Unknown('Fn::Select takes [index, list]');
-        const index = asText(this.resolve(args[0]));
-        const list = asList(this.resolve(args[1]));
-        if (isUnknown(index)) return index;
-        if (isUnknown(list)) return list;
-        const item = list[Number(index)];
-        return item === undefined ? new Unknown(`Fn::Select index ${index} is outside the list`) : item;
-      }
-      case 'Fn::Split': {
-        if (!Array.isArray(args) || args.length !== 2) return new Unknown('Fn::Split takes [delimiter, string]');
-        const delimiter = asText(this.resolve(args[0]));
-        const text = asText(this.resolve(args[1]));
-        if (isUnknown(delimiter)) return delimiter;
-        if (isUnknown(text)) return text;
-        return text.split(delimiter);
-      }
+      case 'Fn::Join':
+        return this.withTwo(args, 'Fn::Join takes [delimiter, list]', asText, asList, (delimiter, list) => {
+          const texts = list.map(asText);
+          return texts.find(isUnknown) ?? texts.join(delimiter);
+        });
+      case 'Fn::Select':
+        return this.withTwo(args, 'Fn::Select takes [index, list]', asText, asList, (index, list) => list[Number(index)] ?? new Unknown(`Fn::Select index ${index} is outside the list`));
+      case 'Fn::Split':
+        return this.withTwo(args, 'Fn::Split takes [delimiter, string]', asText, asText, (delimiter, text) => text.split(delimiter));
       case 'Fn::If': {
         if (!Array.isArray(args) || args.length !== 3 || typeof args[0] !== 'string') return new Unknown('Fn::If takes [condition, value if true, value if false]');
         const condition = this.condition(args[0]);
@@ -330,6 +312,16 @@ export class Stack {
       default:
         return new Unknown(`${fn} is not evaluated`);
     }
+  }
+
+  /** A function of two arguments, each resolved and read as `first`/`second` expect; Unknown as soon as either is. */
+  private withTwo<A, B>(args: unknown, usage: string, first: (v: Resolved) => A | Unknown, second: (v: Resolved) => B | Unknown, apply: (a: A, b: B) => Resolved): Resolved {
+    if (!Array.isArray(args) || args.length !== 2) return new Unknown(usage);
+    const a = first(this.resolve(args[0]));
+    const b = second(this.resolve(args[1]));
+    if (isUnknown(a)) return a;
+    if (isUnknown(b)) return b;
+    return apply(a, b);
   }
 
   private sub(args: unknown): Resolved {

@@ -14,10 +14,10 @@ export class JsonSyntaxError extends Error {
   }
 }
 
-/** Offsets of each object's keys, by object: what template.ts turns into logical-id lines. */
+/** Offsets of the keys of the top-level object's maps (`Resources`…), by object: what template.ts turns into lines. */
 export type KeyOffsets = WeakMap<object, Map<string, number>>;
 
-const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
 export function parseJson(text: string): { value: unknown; keyOffsets: KeyOffsets } {
@@ -27,7 +27,7 @@ export function parseJson(text: string): { value: unknown; keyOffsets: KeyOffset
     throw new JsonSyntaxError(at >= text.length ? `${message} (the text ends early)` : message, at);
   };
   const skip = () => {
-    while (i < text.length && WHITESPACE.has(text.charCodeAt(i))) i++;
+    for (let c = text.charCodeAt(i); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++i));
   };
   const expect = (char: string) => {
     skip();
@@ -74,8 +74,9 @@ export function parseJson(text: string): { value: unknown; keyOffsets: KeyOffset
     if (c === '{') {
       i++;
       const object: Record<string, unknown> = {};
-      const offsets = new Map<string, number>();
-      keyOffsets.set(object, offsets);
+      // Only the sections' maps need positions; a Map per object would cost more than the parse.
+      const offsets = depth === 1 ? new Map<string, number>() : undefined;
+      if (offsets) keyOffsets.set(object, offsets);
       skip();
       if (text[i] === '}') {
         i++;
@@ -86,10 +87,13 @@ export function parseJson(text: string): { value: unknown; keyOffsets: KeyOffset
         if (text[i] !== '"') fail('expected a quoted key');
         const at = i;
         const key = string();
-        if (offsets.has(key)) fail(`duplicate key ${JSON.stringify(key)}`, at);
-        offsets.set(key, at);
+        if (hasOwn(object, key)) fail(`duplicate key ${JSON.stringify(key)}`, at);
+        offsets?.set(key, at);
         expect(':');
-        Object.defineProperty(object, key, { value: value(depth + 1), enumerable: true, writable: true, configurable: true });
+        const item = value(depth + 1);
+        // `__proto__` as data, not as the prototype.
+        if (key === '__proto__') Object.defineProperty(object, key, { value: item, enumerable: true, writable: true, configurable: true });
+        else object[key] = item;
         skip();
         if (text[i] === ',') {
           i++;

@@ -7,9 +7,9 @@
  *   (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/continuous-delivery-codepipeline-cfn-artifacts.html);
  * - a plain `{"K": "V"}` object.
  */
-import { readFileSync } from 'node:fs';
 import { InputError } from '../../../errors.js';
 import { Unknown } from '../model.js';
+import { readText } from './template.js';
 
 export type ParameterValues = Map<string, string | Unknown>;
 
@@ -41,16 +41,10 @@ function fromObject(file: string, object: Record<string, unknown>): ParameterVal
 }
 
 export function readParameters(file: string): ParameterValues {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: cannot read the parameters file${code ? ` (${code})` : ''}`);
-  }
+  const text = readText(file, 'the parameters file');
   let data: unknown;
   try {
-    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+    data = JSON.parse(text);
   } catch (error) {
     throw new InputError(`${file}: the parameters file is not valid JSON: ${(error as Error).message.split('\n')[0]}`);
   }

@@ -7,7 +7,11 @@ import { firstUnknown, isRecord, type Resolved } from './intrinsics.js';
 
 /** Thrown by a getter that meets an Unknown; `planned()` turns it into the planned value. */
 class UnknownValue {
-  constructor(readonly unknown: Unknown) {}
+  constructor(
+    readonly unknown: Unknown,
+    /** Why, without where: for messages that name the property themselves. */
+    readonly reason: string,
+  ) {}
 }
 
 /** Drops undefined fields, so models compare equal however they were built. */
@@ -30,19 +34,20 @@ export class Props {
     return `${this.name}: ${this.path}${key}`;
   }
 
-  unknown(key: string, detail: string): Unknown {
-    return new Unknown(`${this.where(key)} (${detail})`);
-  }
-
   /** Stops the planned value being built: it is Unknown, for the reason given. */
   fail(key: string, detail: string): never {
-    throw new UnknownValue(this.unknown(key, detail));
+    throw new UnknownValue(new Unknown(`${this.where(key)} (${detail})`), detail);
+  }
+
+  private failWhole(): never {
+    const detail = isUnknown(this.values) ? this.values.detail : '';
+    throw new UnknownValue(new Unknown(`${this.name}: ${this.path || 'Properties'} (${detail})`), detail);
   }
 
   private value(key: string): Resolved | undefined {
-    if (isUnknown(this.values)) throw new UnknownValue(new Unknown(`${this.name}: ${this.path || 'Properties'} (${this.values.detail})`));
+    if (isUnknown(this.values)) this.failWhole();
     const value = this.values[key];
-    if (isUnknown(value)) throw new UnknownValue(this.unknown(key, value.detail));
+    if (isUnknown(value)) this.fail(key, value.detail);
     return value === null ? undefined : value;
   }
 
@@ -55,7 +60,7 @@ export class Props {
     if (value === undefined) return undefined;
     if (typeof value === 'string') return value;
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-    throw new UnknownValue(this.unknown(key, 'not a string'));
+    this.fail(key, 'not a string');
   }
 
   required(key: string): string {
@@ -70,38 +75,38 @@ export class Props {
     if (value === undefined) return undefined;
     if (typeof value === 'boolean') return value;
     if (value === 'true' || value === 'false') return value === 'true';
-    throw new UnknownValue(this.unknown(key, `${JSON.stringify(value)} is not a boolean`));
+    this.fail(key, `${JSON.stringify(value)} is not a boolean`);
   }
 
   count(key: string): number | undefined {
     const value = this.value(key);
     if (value === undefined) return undefined;
     const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-    if (Number.isNaN(number)) throw new UnknownValue(this.unknown(key, `${JSON.stringify(value)} is not a number`));
+    if (Number.isNaN(number)) this.fail(key, `${JSON.stringify(value)} is not a number`);
     return number;
   }
 
   child(key: string): Props | undefined {
     const value = this.value(key);
     if (value === undefined) return undefined;
-    if (!isRecord(value)) throw new UnknownValue(this.unknown(key, 'not a map'));
+    if (!isRecord(value)) this.fail(key, 'not a map');
     return new Props(this.name, value as Record<string, Resolved>, `${this.path}${key}.`);
   }
 
   children(key: string): Props[] | undefined {
     const value = this.value(key);
     if (value === undefined) return undefined;
-    if (!Array.isArray(value)) throw new UnknownValue(this.unknown(key, 'not a list'));
+    if (!Array.isArray(value)) this.fail(key, 'not a list');
     return value.map((item, index) => {
-      if (isUnknown(item)) throw new UnknownValue(this.unknown(`${key}[${index}]`, item.detail));
-      if (!isRecord(item)) throw new UnknownValue(this.unknown(`${key}[${index}]`, 'not a map'));
+      if (isUnknown(item)) this.fail(`${key}[${index}]`, item.detail);
+      if (!isRecord(item)) this.fail(`${key}[${index}]`, 'not a map');
       return new Props(this.name, item as Record<string, Resolved>, `${this.path}${key}[${index}].`);
     });
   }
 
   /** The keys set on this map, for maps whose keys are data (Instance Attributes). */
   keys(): string[] {
-    if (isUnknown(this.values)) throw new UnknownValue(new Unknown(`${this.name}: ${this.path || 'Properties'} (${this.values.detail})`));
+    if (isUnknown(this.values)) this.failWhole();
     return Object.keys(this.values);
   }
 
@@ -111,7 +116,7 @@ export class Props {
     if (value === undefined) return undefined;
     if (typeof value === 'string') return value;
     const unknown = firstUnknown(value);
-    if (unknown) throw new UnknownValue(this.unknown(key, unknown.detail));
+    if (unknown) this.fail(key, unknown.detail);
     return JSON.stringify(value);
   }
 }
@@ -127,12 +132,15 @@ export function planned<T>(props: Props, build: () => T): Planned<T> {
   }
 }
 
-/** A value the model needs as a plain string (a link): the string, or the Unknown that stops it. */
+/**
+ * A value the model needs as a plain string (a link: the instance a storage config names, the bucket
+ * a policy applies to): the string, the Unknown saying why it cannot be known, or undefined when unset.
+ */
 export function linkOf(props: Props, key: string): string | Unknown | undefined {
   try {
     return props.text(key);
   } catch (error) {
-    if (error instanceof UnknownValue) return error.unknown;
+    if (error instanceof UnknownValue) return new Unknown(error.reason);
     throw error;
   }
 }

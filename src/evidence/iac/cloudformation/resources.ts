@@ -30,6 +30,8 @@ export class Links {
 }
 
 const located = (r: MappedResource) => ({ name: r.name, source: r.source });
+/** Every template resource is created by its stack, in the stack's region. */
+const created = (r: MappedResource) => ({ ...located(r), lifecycle: 'create' as const, region: r.stack.context.region });
 
 /** Instance attribute property → ListInstanceAttributes' AttributeType. */
 const ATTRIBUTE_TYPES: Record<string, string> = {
@@ -80,17 +82,22 @@ function storageConfigOf(p: Props): InstanceStorageConfig {
   });
 }
 
+/** A link the entry cannot do without; undefined, with a warning, when it is unset or cannot be known. */
+function link(model: IacModel, r: MappedResource, key: string): string | undefined {
+  const value = linkOf(r.props, key);
+  if (typeof value === 'string') return value;
+  model.warnings.push(`${r.source.file}:${r.source.line}: ${r.name} is not audited: its ${key} ${value ? `cannot be known before deploy (${value.detail})` : 'is not set'}`);
+  return undefined;
+}
+
 /**
  * The instance a storage config or approved origin names (InstanceArn / InstanceId: "The Amazon
  * Resource Name (ARN) of the instance"): a managed one by its id or ARN, else a reference to an
  * instance the templates do not create. Undefined, with a warning, when it cannot be known.
  */
 function instanceOf(model: IacModel, r: MappedResource, links: Links, key: string): string | undefined {
-  const named = linkOf(r.props, key);
-  if (named === undefined || isUnknown(named)) {
-    model.warnings.push(`${r.source.file}:${r.source.line}: ${r.name} is not audited: its ${key} ${named ? `cannot be known before deploy (${named.detail})` : 'is not set'}`);
-    return undefined;
-  }
+  const named = link(model, r, key);
+  if (named === undefined) return undefined;
   const managed = links.instances.get(named);
   if (managed) return managed;
   const arn = parseInstanceArn(named);
@@ -130,11 +137,9 @@ export const MAPPINGS: Record<string, Mapping> = {
     });
     const flag = (type: string) => (isUnknown(attributes) ? undefined : attributes.find((a) => a.AttributeType === type)?.Value === 'true');
     model.instances.push({
-      ...located(r),
-      lifecycle: 'create',
+      ...created(r),
       id: r.identity.id,
       arn: String(r.identity.attribute('Arn')),
-      region: r.stack.context.region,
       alias: planned(p, () => p.text('InstanceAlias')),
       identityManagementType: planned(p, () => p.required('IdentityManagementType')),
       directoryId: planned(p, () => p.text('DirectoryId')),
@@ -145,12 +150,8 @@ export const MAPPINGS: Record<string, Mapping> = {
   },
   'AWS::Connect::InstanceStorageConfig': (model, r, links) => {
     const instanceId = instanceOf(model, r, links, 'InstanceArn');
-    const resourceType = linkOf(r.props, 'ResourceType');
-    if (instanceId === undefined) return;
-    if (resourceType === undefined || isUnknown(resourceType)) {
-      model.warnings.push(`${r.source.file}:${r.source.line}: ${r.name} is not audited: its ResourceType ${resourceType ? `cannot be known before deploy (${resourceType.detail})` : 'is not set'}`);
-      return;
-    }
+    const resourceType = instanceId === undefined ? undefined : link(model, r, 'ResourceType');
+    if (instanceId === undefined || resourceType === undefined) return;
     model.storageConfigs.push({ ...located(r), instanceId, resourceType, config: planned(r.props, () => storageConfigOf(r.props)) });
   },
   'AWS::Connect::ApprovedOrigin': (model, r, links) => {
@@ -160,7 +161,7 @@ export const MAPPINGS: Record<string, Mapping> = {
   'AWS::S3::Bucket': (model, r) => {
     const { props: p } = r;
     const bucketName = r.identity.id;
-    model.buckets.push({ ...located(r), lifecycle: 'create', bucketName, region: r.stack.context.region });
+    model.buckets.push({ ...created(r), bucketName });
     if (p.has('BucketEncryption')) {
       bucketPart(model, r, bucketName, 'encryption', planned(p, () => ({
         Rules: (p.child('BucketEncryption')?.children('ServerSideEncryptionConfiguration') ?? []).map((rule) => {
@@ -199,20 +200,15 @@ export const MAPPINGS: Record<string, Mapping> = {
     }
   },
   'AWS::S3::BucketPolicy': (model, r) => {
-    const bucket = linkOf(r.props, 'Bucket');
-    if (bucket === undefined || isUnknown(bucket)) {
-      model.warnings.push(`${r.source.file}:${r.source.line}: ${r.name} is not audited: the bucket it applies to ${bucket ? `cannot be known before deploy (${bucket.detail})` : 'is not set'}`);
-      return;
-    }
+    const bucket = link(model, r, 'Bucket');
+    if (bucket === undefined) return;
     bucketPart(model, r, bucket, 'policy', planned(r.props, () => r.props.json('PolicyDocument') ?? r.props.required('PolicyDocument')));
   },
   'AWS::KMS::Key': (model, r) => {
     const { props: p } = r;
     model.keys.push({
-      ...located(r),
-      lifecycle: 'create',
+      ...created(r),
       arn: r.identity.id,
-      region: r.stack.context.region,
       metadata: planned(p, () =>
         compact({
           KeyUsage: p.text('KeyUsage'),
@@ -232,13 +228,9 @@ export const MAPPINGS: Record<string, Mapping> = {
     });
   },
   'AWS::KMS::Alias': (model, r) => {
-    const aliasName = linkOf(r.props, 'AliasName');
-    const targetKey = linkOf(r.props, 'TargetKeyId');
-    if (typeof aliasName !== 'string' || typeof targetKey !== 'string') {
-      const unknown = [aliasName, targetKey].find(isUnknown);
-      model.warnings.push(`${r.source.file}:${r.source.line}: ${r.name} is not audited: ${unknown ? `${unknown.detail}` : 'AliasName or TargetKeyId is not set'}`);
-      return;
-    }
+    const aliasName = link(model, r, 'AliasName');
+    const targetKey = aliasName === undefined ? undefined : link(model, r, 'TargetKeyId');
+    if (aliasName === undefined || targetKey === undefined) return;
     model.aliases.push({ ...located(r), aliasName, targetKey, region: r.stack.context.region });
   },
   'AWS::DirectoryService::MicrosoftAD': (model, r) => directory(model, r, 'MicrosoftAD'),
@@ -246,10 +238,8 @@ export const MAPPINGS: Record<string, Mapping> = {
   'AWS::Kinesis::Stream': (model, r) => {
     const { props: p } = r;
     model.kinesisStreams.push({
-      ...located(r),
-      lifecycle: 'create',
+      ...created(r),
       arn: r.identity.id,
-      region: r.stack.context.region,
       summary: planned(p, () => {
         // "When specified, enables … server-side encryption": without StreamEncryption the stream is not encrypted.
         const encryption = p.child('StreamEncryption');
@@ -268,10 +258,8 @@ export const MAPPINGS: Record<string, Mapping> = {
   'AWS::KinesisFirehose::DeliveryStream': (model, r) => {
     const { props: p } = r;
     model.deliveryStreams.push({
-      ...located(r),
-      lifecycle: 'create',
+      ...created(r),
       arn: r.identity.id,
-      region: r.stack.context.region,
       description: planned(p, () => {
         const sse = p.child('DeliveryStreamEncryptionConfigurationInput');
         // A stream with no source configuration can only be DirectPut: the other types need one.
@@ -301,10 +289,8 @@ export const MAPPINGS: Record<string, Mapping> = {
     const logGroupName = String(r.identity.ref());
     const arn = String(r.identity.attribute('Arn'));
     model.logGroups.push({
-      ...located(r),
-      lifecycle: 'create',
+      ...created(r),
       logGroupName,
-      region: r.stack.context.region,
       logGroup: planned(p, () =>
         compact({
           logGroupName,
@@ -322,10 +308,8 @@ export const MAPPINGS: Record<string, Mapping> = {
 function directory(model: IacModel, r: MappedResource, type: 'MicrosoftAD' | 'SimpleAD'): void {
   const { props: p } = r;
   model.directories.push({
-    ...located(r),
-    lifecycle: 'create',
+    ...created(r),
     directoryId: r.identity.id,
-    region: r.stack.context.region,
     description: planned(p, () =>
       compact({
         DirectoryId: r.identity.id,

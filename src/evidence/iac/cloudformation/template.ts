@@ -151,15 +151,18 @@ function notATemplate(file: string, body: unknown): InputError {
   return new InputError(`${file}: not a CloudFormation template: no Resources section${looksLike}`);
 }
 
-export function readTemplate(file: string): Template {
-  let text: string;
+/** A file's text without its byte-order mark; an InputError naming the file when it cannot be read. */
+export function readText(file: string, what: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: cannot read the template${code ? ` (${code})` : ''}`);
+    throw new InputError(`${file}: cannot read ${what}${code ? ` (${code})` : ''}`);
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+}
+
+export function readTemplate(file: string): Template {
+  const text = readText(file, 'the template');
   const { body, resourceLines } = /^\s*[{[]/.test(text) ? readJson(file, text) : readYaml(file, text);
   const resources = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['Resources'] : undefined;
   if (typeof resources !== 'object' || resources === null || Array.isArray(resources)) throw notATemplate(file, body);
