@@ -145,6 +145,15 @@ describe('bad input', () => {
     await one(['--parameters', `${CFN}/parameters.json`], /--parameters/);
   });
 
+  it('--live-references without credentials is incomplete (exit 3), said in one line', async () => {
+    const result = await runCli(['audit', '--terraform-plan', `${TF}/unmanaged/plan.json`, '--live-references', '--region', 'eu-west-2', '--max-attempts', '1'], {
+      env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },
+    });
+    expectNoStackTrace(result);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/--live-references: the caller's account could not be identified/);
+  });
+
   it('a 50 MB plan finishes (exit 0: no Connect instance) without a stack trace', async () => {
     const file = join(dir, 'big.json');
     const resources = Array.from({ length: 25_000 }, (_, i) => ({
