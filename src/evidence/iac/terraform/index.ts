@@ -130,12 +130,17 @@ export async function readTerraformPlan(planFile: string, options: TerraformPlan
   model.partition = managed.map((i) => (typeof i.after.arn === 'string' ? arnPartition(i.after.arn) : undefined)).find(Boolean) ?? partitionOfRegion(homeRegion);
 
   const terraformDir = options.terraformDir ? resolve(options.terraformDir) : planDirectory(file);
-  const { locations, warnings: locationWarnings } = await Locations.load(terraformDir, graph.moduleKeys(), (key) => graph.moduleSource(key));
-  locationWarnings.forEach(warn);
   const placed = new Map<Instance, SourceRef>();
-  for (const instance of managed) {
-    const block = await locations.find(instance.moduleKey, instance.configAddress);
-    if (block) placed.set(instance, { file: block.file, line: block.line, address: instance.address });
+  try {
+    const { locations, warnings: locationWarnings } = await Locations.load(terraformDir, graph.moduleKeys(), (key) => graph.moduleSource(key));
+    locationWarnings.forEach(warn);
+    for (const instance of managed) {
+      const block = await locations.find(instance.moduleKey, instance.configAddress);
+      if (block) placed.set(instance, { file: block.file, line: block.line, address: instance.address });
+    }
+  } catch (error) {
+    // Locations only place findings: without them the plan is still judged.
+    warn(`The .tf files under ${terraformDir} could not be parsed for locations (${(error as Error).message.split('\n')[0]}).`);
   }
   const unplaced = managed.filter((i) => !placed.has(i));
   if (unplaced.length) warn(`No .tf block under ${terraformDir} was found for: ${unplaced.map((i) => i.address).join(', ')}`);

@@ -148,10 +148,11 @@ export function parsePlan(text: string, file: string): Plan {
     throw new InputError(`${file} is not a Terraform plan (terraform show -json)${state ? ': it looks like a state file (terraform show -json without a plan file)' : ''}`);
   }
   const version = (json as { format_version: unknown }).format_version;
-  // "Reject any input which reports an unsupported major version." (json-format page). 0.x is what
-  // Terraform 0.12 wrote; hashicorp/terraform-json accepts ">= 0.1, < 2.0".
+  // "We will increment the major version, e.g. "2.0", for changes that are not backward-compatible.
+  // Reject any input which reports an unsupported major version." (json-format page). 0.x (Terraform
+  // before 1.0) predates that promise: rejected too, rather than read with a format it may not follow.
   const major = typeof version === 'string' ? /^(\d+)\.\d+/.exec(version)?.[1] : undefined;
-  if (major !== '1' && major !== '0') throw new InputError(`${file}: unsupported format_version ${oneLine(JSON.stringify(version) ?? String(version))} (this reader supports 1.x)`);
+  if (major !== '1') throw new InputError(`${file}: unsupported format_version ${oneLine(JSON.stringify(version) ?? String(version))} (this reader supports 1.x)`);
   const parsed = planSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

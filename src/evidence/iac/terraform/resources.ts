@@ -180,6 +180,7 @@ const MAPPERS: Record<string, Mapper> = {
     out.model.storageConfigs.push({ ...out.base, instanceId: instanceIdOf(r, out), resourceType, config: storageConfig(r) });
   },
 
+  // hashicorp/aws internal/service/connect/approved_origin.go: `instance_id`, `origin` (AssociateApprovedOrigin).
   aws_connect_approved_origin(r, out) {
     out.model.approvedOrigins.push({ ...out.base, instanceId: instanceIdOf(r, out), origin: planned(() => String(r.required(['origin']))) });
   },
@@ -188,8 +189,10 @@ const MAPPERS: Record<string, Mapper> = {
     const bucketName = out.ids.bucketName(r.instance);
     const region = r.string(['region']) ?? (r.instance.lifecycle === 'update' ? r.string(['bucket_region']) : undefined) ?? out.region;
     out.model.buckets.push({ ...out.base, lifecycle: r.instance.lifecycle, bucketName, region });
-    // Deprecated inline arguments, only where the configuration writes them: the provider also fills
-    // them from AWS (Computed), which would double what a split resource sets.
+    // Deprecated inline arguments, only where the configuration writes them: they are Optional+Computed,
+    // filled from AWS otherwise (which would double what a split resource sets). Provider doc
+    // (registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/s3_bucket): "Terraform will
+    // only perform drift detection if a configuration value is provided."
     if (r.isSet(['policy'])) pushPart(out, bucketName, 'policy', planned(() => String(r.required(['policy']) ?? '')));
     if (r.isSet(['server_side_encryption_configuration'])) {
       pushPart(out, bucketName, 'encryption', planned(() => ({ Rules: sseRules(r, ['server_side_encryption_configuration', 0, 'rule']) })));
@@ -217,6 +220,7 @@ const MAPPERS: Record<string, Mapper> = {
   aws_s3_bucket_server_side_encryption_configuration(r, out) {
     pushPart(out, bucketOf(r, out), 'encryption', planned(() => ({ Rules: sseRules(r, ['rule']) })));
   },
+  // Each flag "Defaults to `false`" in the provider: a flag the block omits is planned false, not AWS's on.
   aws_s3_bucket_public_access_block(r, out) {
     pushPart(out, bucketOf(r, out), 'publicAccessBlock', publicAccessBlock(r));
   },
@@ -270,7 +274,9 @@ const MAPPERS: Record<string, Mapper> = {
       const period = r.number(['rotation_period_in_days']);
       return enabled && period !== undefined ? { KeyRotationEnabled: enabled, RotationPeriodInDays: period } : { KeyRotationEnabled: enabled };
     });
-    // Not written: a new key gets AWS's default key policy; an existing key keeps the policy the plan read from AWS.
+    // Not written: a new key gets AWS's default key policy (provider doc, resources/kms_key: "If a key
+    // policy is not specified, AWS gives the KMS key a default key policy"); an existing key keeps the
+    // policy the plan refreshed from AWS (Optional+Computed), which may differ from the default.
     const policy: Planned<string | undefined> = r.isSet(['policy']) || r.instance.lifecycle === 'update' ? planned(() => r.string(['policy'])) : undefined;
     out.model.keys.push({ ...out.base, lifecycle: r.instance.lifecycle, arn, region: out.region, metadata, rotation, policy });
   },

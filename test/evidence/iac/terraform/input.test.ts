@@ -77,6 +77,7 @@ describe('bad input: one line naming the file, never a stack trace', () => {
     const file = write('v2.json', JSON.stringify({ ...JSON.parse(basic), format_version: '2.0' }));
     expect(await inputError(file)).toMatch(/unsupported format_version "2\.0"/);
     expect(await inputError(write('v-missing.json', JSON.stringify({ format_version: 12, resource_changes: [] })))).toMatch(/unsupported format_version 12/);
+    expect(await inputError(write('v0.json', JSON.stringify({ ...JSON.parse(basic), format_version: '0.1' })))).toMatch(/unsupported format_version "0\.1"/);
   });
 
   it('a plan whose fields have the wrong shape', async () => {
