@@ -50,6 +50,8 @@ interface Scope {
   /** All keys its count/for_each produced: the "same keys" test for picking a target instance by key. */
   keys: ReadonlySet<string> | undefined;
   forEach: Expression | undefined;
+  /** Following `for_each = aws_x.y` for `each.value`: the instance of aws_x.y with this object's key. */
+  sameKey?: boolean;
 }
 
 const MODULE_STEP = /module\.([A-Za-z0-9_-]+)(?:\[(\d+|"(?:[^"\\]|\\.)*")\])?/gy;
@@ -321,7 +323,7 @@ export class PlanGraph {
       }
       if (reference === 'each.value' && scope.forEach?.references && scope.key !== undefined) {
         // for_each = aws_x.y: each.value is the instance of aws_x.y with the same key.
-        this.follow(scope.forEach.references, { ...scope, forEach: undefined, keys: undefined }, accept, targets, reasons, depth + 1);
+        this.follow(scope.forEach.references, { ...scope, forEach: undefined, keys: undefined, sameKey: true }, accept, targets, reasons, depth + 1);
         continue;
       }
       const module = MODULE_REF.exec(reference);
@@ -351,6 +353,12 @@ export class PlanGraph {
       const match = this.instanceByKey(moduleAddress, configAddress, key);
       if (match) targets.add(match);
       else reasons.push(`${what}[${JSON.stringify(key)}] has no planned instance`);
+      return;
+    }
+    if (scope.sameKey && scope.key !== undefined) {
+      const match = this.instanceByKey(moduleAddress, configAddress, scope.key);
+      if (match) targets.add(match);
+      else reasons.push(`${what}[${JSON.stringify(scope.key)}] has no planned instance`);
       return;
     }
     if (candidates.length === 1 && (candidates[0] as Instance).index === undefined) {

@@ -190,6 +190,41 @@ describe('mappings of the other resource types', () => {
     expect(model.instanceReferences).toEqual([expect.objectContaining({ id: 'existing-instance', region: REGION })]);
   });
 
+  it('for_each over another resource: each.value is its instance with the same key', async () => {
+    const instances = ['a', 'b'].map((key) => ({ key, after: { identity_management_type: 'SAML', instance_alias: `c-${key}` }, after_unknown: { id: true, arn: true } }));
+    const plan = {
+      format_version: '1.2',
+      resource_changes: [
+        ...instances.map((i) => ({ address: `aws_connect_instance.this["${i.key}"]`, mode: 'managed', type: 'aws_connect_instance', name: 'this', index: i.key, change: { actions: ['create'], after: i.after, after_unknown: i.after_unknown } })),
+        ...['a', 'b'].map((key) => ({
+          address: `aws_connect_approved_origin.o["${key}"]`,
+          mode: 'managed',
+          type: 'aws_connect_approved_origin',
+          name: 'o',
+          index: key,
+          change: { actions: ['create'], after: { origin: `https://${key}.example` }, after_unknown: { instance_id: true } },
+        })),
+      ],
+      configuration: {
+        provider_config: { aws: { name: 'aws', expressions: { region: c(REGION) } } },
+        root_module: {
+          resources: [
+            { address: 'aws_connect_instance.this', mode: 'managed', type: 'aws_connect_instance', name: 'this', provider_config_key: 'aws', for_each_expression: ref('var.centres'), expressions: {} },
+            { address: 'aws_connect_approved_origin.o', mode: 'managed', type: 'aws_connect_approved_origin', name: 'o', provider_config_key: 'aws', for_each_expression: ref('aws_connect_instance.this'), expressions: { instance_id: ref('each.value.id', 'each.value') } },
+          ],
+        },
+      },
+    };
+    const file = join(dir, 'each-value.json');
+    writeFileSync(file, JSON.stringify(plan));
+    const model = await readTerraformPlan(file, { accountId: ACCOUNT });
+    expect(model.approvedOrigins.map((o) => [o.name, o.instanceId])).toEqual([
+      ['aws_connect_approved_origin.o["a"]', 'known-after-apply-aws-connect-instance-this-a'],
+      ['aws_connect_approved_origin.o["b"]', 'known-after-apply-aws-connect-instance-this-b'],
+    ]);
+    expect(model.instanceReferences).toEqual([]);
+  });
+
   it('split ACL resource with grants; account public access block', async () => {
     const model = await modelOf('acl', [
       { type: 'aws_s3_bucket', name: 'b', actions: ['no-op'], after: { bucket: 'acl-bucket', id: 'acl-bucket', arn: 'arn:aws:s3:::acl-bucket' } },
