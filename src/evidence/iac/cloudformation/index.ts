@@ -4,7 +4,8 @@
  * evaluated with its parameters and the run's account and region (intrinsics.ts), and the resources
  * the rules read are mapped (resources.ts).
  */
-import { resolve as resolvePath } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve as resolvePath } from 'node:path';
 import { partitionOfRegion } from '../../aws-names.js';
 import { InputError } from '../../../errors.js';
 import { emptyModel, isUnknown, PLACEHOLDER_ACCOUNT, Unknown, type IacModel } from '../model.js';
@@ -59,9 +60,26 @@ function transformWarning(template: Template): string[] {
   return [`${template.file}: declares Transform ${names.join(', ')}: resources the transform generates at deploy are not audited`];
 }
 
+/** The template files: a directory stands for the `*.template.json` files in it (a `cdk.out` cloud assembly). */
+function templateFiles(paths: string[]): string[] {
+  return paths.flatMap((path) => {
+    const file = resolvePath(path);
+    let directory = false;
+    try {
+      directory = statSync(file).isDirectory();
+    } catch {
+      // Not there: readTemplate says so.
+    }
+    if (!directory) return [file];
+    const templates = readdirSync(file).filter((name) => name.endsWith('.template.json')).sort();
+    if (templates.length === 0) throw new InputError(`${file}: a directory without *.template.json files (give the templates, or the cdk.out directory cdk synth writes)`);
+    return templates.map((name) => join(file, name));
+  });
+}
+
 export async function readCloudFormation(templates: string[], options: CloudFormationOptions): Promise<IacModel> {
   if (templates.length === 0) throw new InputError('--cloudformation: no template given');
-  const files = templates.map((file) => resolvePath(file));
+  const files = templateFiles(templates);
   const parsed = files.map(readTemplate);
   const parameters: ParameterValues = options.parameters === undefined ? new Map() : readParameters(options.parameters);
   const region = options.region ?? FALLBACK_REGION;

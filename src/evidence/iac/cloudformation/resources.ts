@@ -76,7 +76,8 @@ function storageConfigOf(p: Props): InstanceStorageConfig {
   return compact({
     StorageType: p.required('StorageType'),
     S3Config: s3 && compact({ BucketName: s3.required('BucketName'), BucketPrefix: s3.text('BucketPrefix'), EncryptionConfig: encryptionConfig(s3.child('EncryptionConfig')) }),
-    KinesisVideoStreamConfig: video && compact({ Prefix: video.text('Prefix'), RetentionPeriodHours: video.count('RetentionPeriodHours'), EncryptionConfig: encryptionConfig(video.child('EncryptionConfig')) ?? { EncryptionType: video.required('EncryptionType'), KeyId: video.required('KeyId') } }),
+    // The schema makes a video stream's EncryptionConfig optional; which key Connect then uses is not documented.
+    KinesisVideoStreamConfig: video && compact({ Prefix: video.text('Prefix'), RetentionPeriodHours: video.count('RetentionPeriodHours'), EncryptionConfig: encryptionConfig(video.child('EncryptionConfig')) ?? video.fail('EncryptionConfig', 'not set: the key Connect then uses for the video streams is not documented') }),
     KinesisStreamConfig: stream && { StreamArn: stream.required('StreamArn') },
     KinesisFirehoseConfig: firehose && { FirehoseArn: firehose.required('FirehoseArn') },
   });
@@ -133,7 +134,10 @@ export const MAPPINGS: Record<string, Mapping> = {
     const { props: p } = r;
     const attributes = planned(p, () => {
       const set = p.child('Attributes');
-      return (set?.keys() ?? []).map((key) => ({ AttributeType: attributeType(key), Value: String(set?.flag(key)) }));
+      return (set?.keys() ?? []).flatMap((key) => {
+        const value = set?.flag(key);
+        return value === undefined ? [] : [{ AttributeType: attributeType(key), Value: String(value) }];
+      });
     });
     const flag = (type: string) => (isUnknown(attributes) ? undefined : attributes.find((a) => a.AttributeType === type)?.Value === 'true');
     model.instances.push({
@@ -248,7 +252,7 @@ export const MAPPINGS: Record<string, Mapping> = {
           StreamName: String(r.identity.ref()),
           StreamARN: r.identity.id,
           EncryptionType: encryption ? encryption.required('EncryptionType') : 'NONE',
-          KeyId: encryption?.required('KeyId'),
+          KeyId: encryption?.text('KeyId'),
           RetentionPeriodHours: p.count('RetentionPeriodHours') ?? 24,
           StreamModeDetails: mode === undefined ? undefined : { StreamMode: mode },
         });

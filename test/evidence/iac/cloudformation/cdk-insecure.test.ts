@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCloudFormation } from '../../../../src/evidence/iac/cloudformation/index.js';
 import { PLACEHOLDER_ACCOUNT } from '../../../../src/evidence/iac/model.js';
-import { fixture, lineOf } from './fixtures.js';
+import { fixture, inputError, lineOf } from './fixtures.js';
 
 const CDK = fixture('cdk.out/ConnectStack.template.json');
 const INSECURE = fixture('insecure.yaml');
@@ -31,7 +31,10 @@ describe('cdk.out/ConnectStack.template.json', async () => {
     const policy = model.bucketParts.find((p) => p.part === 'policy');
     expect(policy?.name).toBe('RecordingsBucketPolicy9C5B8D2E');
     expect(JSON.parse(policy?.value as string)).toMatchObject({
-      Statement: [{ Effect: 'Deny', Principal: { AWS: '*' }, Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+      Statement: [
+        { Effect: 'Deny', Principal: { AWS: '*' }, Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+        { Effect: 'Deny', Principal: { AWS: '*' }, Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`], Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } },
+      ],
     });
   });
 
@@ -99,6 +102,18 @@ describe('insecure.yaml', async () => {
 
   it('reads the SAML instance', () => {
     expect(model.instances[0]).toMatchObject({ identityManagementType: 'SAML', alias: 'insecure-contact-center', attributes: [{ AttributeType: 'INBOUND_CALLS', Value: 'true' }, { AttributeType: 'OUTBOUND_CALLS', Value: 'true' }] });
+  });
+});
+
+describe('a cdk.out directory', () => {
+  it('stands for the *.template.json files in it', async () => {
+    const model = await readCloudFormation([fixture('cdk.out')], {});
+    expect(model.inputs).toEqual([CDK]);
+    expect(model.instances.map((i) => i.name)).toEqual(['Instance']);
+  });
+
+  it('without templates is refused', async () => {
+    expect(await inputError(readCloudFormation([fixture('bad')], {}))).toBe(`${fixture('bad')}: a directory without *.template.json files (give the templates, or the cdk.out directory cdk synth writes)`);
   });
 });
 

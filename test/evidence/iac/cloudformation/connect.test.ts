@@ -90,6 +90,14 @@ describe('connect.yaml with defaults', async () => {
           Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
           Condition: { Bool: { 'aws:SecureTransport': 'false' } },
         },
+        {
+          Sid: 'DenyTlsBelow12',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
+          Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } },
+        },
       ],
     });
   });
