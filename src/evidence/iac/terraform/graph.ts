@@ -36,8 +36,13 @@ export interface Instance {
   providerKey: string | undefined;
 }
 
+/** Each target found, with the references (of the expression that named it) it was found by. */
+type Targets = Map<Instance, readonly string[]>;
+
 export interface Resolution {
   target?: Instance;
+  /** The references naming the target where it is named (in its own module): `aws_kms_alias.x.arn`. */
+  references?: readonly string[];
   /** Why no single target was found (several candidates, a data source read at apply, …). */
   reason?: string;
 }
@@ -62,15 +67,15 @@ const NOT_RESOURCES = new Set(['var', 'local', 'module', 'each', 'count', 'path'
 const keyText = (key: IndexKey | undefined) => (key === undefined ? '' : typeof key === 'number' ? `n${key}` : `s${key}`);
 const parseKey = (raw: string | undefined): IndexKey | undefined => (raw === undefined ? undefined : raw.startsWith('"') ? (JSON.parse(raw) as string) : Number(raw));
 
-export function moduleSteps(moduleAddress: string): Array<{ name: string; key: IndexKey | undefined }> {
-  const steps: Array<{ name: string; key: IndexKey | undefined }> = [];
-  MODULE_STEP.lastIndex = 0;
+/** The module instances of a module address, outermost first, each with its own address (a prefix of the given one). */
+export function moduleSteps(moduleAddress: string): Array<{ name: string; key: IndexKey | undefined; address: string }> {
+  const steps: Array<{ name: string; key: IndexKey | undefined; address: string }> = [];
   let at = 0;
   while (at < moduleAddress.length) {
     MODULE_STEP.lastIndex = at;
     const match = MODULE_STEP.exec(moduleAddress);
     if (!match?.[1]) break;
-    steps.push({ name: match[1], key: parseKey(match[2]) });
+    steps.push({ name: match[1], key: parseKey(match[2]), address: moduleAddress.slice(0, MODULE_STEP.lastIndex) });
     at = MODULE_STEP.lastIndex + (moduleAddress[MODULE_STEP.lastIndex] === '.' ? 1 : 0);
   }
   return steps;
@@ -110,6 +115,8 @@ export class PlanGraph {
   private readonly configModules = new Map<string, ConfigModule>();
   private readonly calls = new Map<string, ModuleCall>();
   private readonly moduleInstances = new Map<string, Set<string>>();
+  /** Addresses already added: planned_values and prior_state only add what the changes did not list. */
+  private readonly seen = new Set<string>();
   readonly providerConfigs: Record<string, ProviderConfig>;
   readonly variables: Record<string, unknown> = {};
 
@@ -118,8 +125,8 @@ export class PlanGraph {
     for (const [name, variable] of Object.entries(plan.variables ?? {})) this.variables[name] = variable.value;
     this.indexConfiguration(plan.configuration?.root_module, '');
     this.addChanges();
-    this.addValues(plan.planned_values?.root_module, 'managed');
-    this.addValues(plan.prior_state?.values?.root_module, 'data');
+    this.addValues(plan.planned_values?.root_module, false);
+    this.addValues(plan.prior_state?.values?.root_module, true);
   }
 
   private indexConfiguration(module: ConfigModule | undefined, moduleKey: string): void {
@@ -145,9 +152,6 @@ export class PlanGraph {
   }
   moduleKeys(): string[] {
     return [...this.configModules.keys()];
-  }
-  configResources(moduleKey: string): ConfigResource[] {
-    return this.configModules.get(moduleKey)?.resources ?? [];
   }
 
   private add(entry: { address: string; mode: string; type: string; name: string; index?: IndexKey | undefined; module_address?: string | undefined }, moduleAddress: string, lifecycle: Lifecycle, after: unknown, afterUnknown: unknown): void {
@@ -177,15 +181,12 @@ export class PlanGraph {
     else this.byConfig.set(key, [instance]);
     let parent = '';
     for (const step of steps) {
-      const prefix = `${parent ? `${parent}.` : ''}module.${step.name}${step.key === undefined ? '' : `[${JSON.stringify(step.key)}]`}`;
       const set = this.moduleInstances.get(`${parent}|${step.name}`) ?? new Set<string>();
-      set.add(prefix);
+      set.add(step.address);
       this.moduleInstances.set(`${parent}|${step.name}`, set);
-      parent = prefix;
+      parent = step.address;
     }
   }
-
-  private seen = new Set<string>();
 
   private addChanges(): void {
     for (const change of this.plan.resource_changes ?? []) {
@@ -199,17 +200,17 @@ export class PlanGraph {
   }
 
   /** planned_values / prior_state resources the changes did not list (data sources read at plan, mostly). */
-  private addValues(module: ValuesModule | undefined, only: 'managed' | 'data' | undefined): void {
+  private addValues(module: ValuesModule | undefined, dataOnly: boolean): void {
     if (!module) return;
     for (const resource of module.resources ?? []) {
       if (this.seen.has(resource.address)) continue;
-      if (only === 'data' && resource.mode !== 'data') continue;
+      if (dataOnly && resource.mode !== 'data') continue;
       this.seen.add(resource.address);
       const moduleAddress = resource.address.slice(0, Math.max(0, resource.address.lastIndexOf(`${resource.mode === 'data' ? 'data.' : ''}${resource.type}.${resource.name}`) - 1));
       this.add(resource, moduleAddress, 'update', resource.values, resource.mode === 'data' ? {} : undefined);
       if (resource.mode !== 'data') this.warnings.push(`${resource.address}: in planned_values without a resource change; values it leaves out are treated as unknown.`);
     }
-    for (const child of module.child_modules ?? []) this.addValues(child, only);
+    for (const child of module.child_modules ?? []) this.addValues(child, dataOnly);
   }
 
   private normaliseProviderKey(key: string | undefined, moduleKey: string): string | undefined {
@@ -273,10 +274,11 @@ export class PlanGraph {
       forEach: instance.config?.for_each_expression,
     };
     const reasons: string[] = [];
-    const targets = new Set<Instance>();
+    const targets: Targets = new Map();
     this.follow(expression.references, scope, accept, targets, reasons, 0);
-    if (targets.size === 1) return { target: [...targets][0] as Instance };
-    if (targets.size > 1) return { reason: `refers to several resources (${[...targets].map((t) => t.address).join(', ')})` };
+    const [first, ...others] = [...targets];
+    if (first && others.length === 0) return { target: first[0], references: first[1] };
+    if (first) return { reason: `refers to several resources (${[...targets.keys()].map((t) => t.address).join(', ')})` };
     return reasons.length ? { reason: reasons.join('; ') } : {};
   }
 
@@ -292,7 +294,7 @@ export class PlanGraph {
     return this.keySets.get(id);
   }
 
-  private follow(references: readonly string[], scope: Scope, accept: ReadonlySet<string>, targets: Set<Instance>, reasons: string[], depth: number): void {
+  private follow(references: readonly string[], scope: Scope, accept: ReadonlySet<string>, targets: Targets, reasons: string[], depth: number): void {
     if (depth > 32) {
       reasons.push('references nest too deeply to follow');
       return;
@@ -311,7 +313,7 @@ export class PlanGraph {
           continue;
         }
         if (!accept.has(resource[2])) continue;
-        this.pick(scope.moduleAddress, configAddress, `${scopePrefix(scope)}${configAddress}`, parseKey(resource[4]), usesKey, scope, targets, reasons);
+        this.pick(references, scope.moduleAddress, configAddress, `${scopePrefix(scope)}${configAddress}`, parseKey(resource[4]), usesKey, scope, targets, reasons);
         continue;
       }
       if (reference.startsWith('var.')) {
@@ -347,22 +349,22 @@ export class PlanGraph {
     return index.get(keyText(key));
   }
 
-  private pick(moduleAddress: string, configAddress: string, what: string, key: IndexKey | undefined, usesKey: boolean, scope: Scope, targets: Set<Instance>, reasons: string[]): void {
+  private pick(references: readonly string[], moduleAddress: string, configAddress: string, what: string, key: IndexKey | undefined, usesKey: boolean, scope: Scope, targets: Targets, reasons: string[]): void {
     const candidates = this.instancesOf(moduleAddress, configAddress);
     if (key !== undefined) {
       const match = this.instanceByKey(moduleAddress, configAddress, key);
-      if (match) targets.add(match);
+      if (match) targets.set(match, references);
       else reasons.push(`${what}[${JSON.stringify(key)}] has no planned instance`);
       return;
     }
     if (scope.sameKey && scope.key !== undefined) {
       const match = this.instanceByKey(moduleAddress, configAddress, scope.key);
-      if (match) targets.add(match);
+      if (match) targets.set(match, references);
       else reasons.push(`${what}[${JSON.stringify(scope.key)}] has no planned instance`);
       return;
     }
     if (candidates.length === 1 && (candidates[0] as Instance).index === undefined) {
-      targets.add(candidates[0] as Instance);
+      targets.set(candidates[0] as Instance, references);
       return;
     }
     if (candidates.length === 0) {
@@ -373,32 +375,31 @@ export class PlanGraph {
     if (usesKey && scope.key !== undefined && sameKeys) {
       const match = this.instanceByKey(moduleAddress, configAddress, scope.key);
       if (match) {
-        targets.add(match);
+        targets.set(match, references);
         return;
       }
     }
     if (candidates.length === 1) {
-      targets.add(candidates[0] as Instance);
+      targets.set(candidates[0] as Instance, references);
       return;
     }
     reasons.push(`${what} has ${candidates.length} instances and ${usesKey ? "the referencing resource's count/for_each keys are not theirs" : 'the reference does not say which'}`);
   }
 
-
-  private followVariable(name: string, scope: Scope, accept: ReadonlySet<string>, targets: Set<Instance>, reasons: string[], depth: number): void {
+  private followVariable(name: string, scope: Scope, accept: ReadonlySet<string>, targets: Targets, reasons: string[], depth: number): void {
     if (!scope.moduleKey) return; // a root variable is a value given to the plan, not a reference
     const steps = moduleSteps(scope.moduleAddress);
     const last = steps[steps.length - 1];
     const call = this.calls.get(scope.moduleKey);
     const expression = call?.expressions?.[name] as Expression | undefined;
     if (!last || !expression?.references?.length) return;
-    const parentAddress = scope.moduleAddress.slice(0, Math.max(0, scope.moduleAddress.lastIndexOf(`module.${last.name}`) - 1));
+    const parentAddress = steps[steps.length - 2]?.address ?? '';
     const parentKey = scope.moduleKey.split('.').slice(0, -1).join('.');
     const siblings = [...(this.moduleInstances.get(`${parentAddress}|${last.name}`) ?? [])].map((address) => moduleSteps(address).pop()?.key);
     this.follow(expression.references, { moduleAddress: parentAddress, moduleKey: parentKey, key: last.key, keys: this.keySet(siblings), forEach: call?.for_each_expression }, accept, targets, reasons, depth + 1);
   }
 
-  private followOutput(call: string, key: IndexKey | undefined, output: string, usesKey: boolean, scope: Scope, accept: ReadonlySet<string>, targets: Set<Instance>, reasons: string[], depth: number): void {
+  private followOutput(call: string, key: IndexKey | undefined, output: string, usesKey: boolean, scope: Scope, accept: ReadonlySet<string>, targets: Targets, reasons: string[], depth: number): void {
     const childModuleKey = scope.moduleKey ? `${scope.moduleKey}.${call}` : call;
     const expression = this.configModules.get(childModuleKey)?.outputs?.[output]?.expression;
     if (!expression?.references?.length) return;

@@ -79,7 +79,8 @@ export class Identifiers {
         return `arn:${this.ctx.partition}:s3:::${this.bucketName(target)}`;
       case 'key':
         if (target.type !== 'aws_kms_alias') return this.keyArn(target);
-        return references.some((r) => r.endsWith(`${target.configAddress}.arn`) || /\]\.arn$/.test(r)) ? this.aliasArn(target) : this.aliasName(target);
+        // `aws_kms_alias.x.arn` names it by ARN; `.name`, `.id` (and a dynamic index, which hides the attribute) by name.
+        return references.some((r) => r.startsWith(target.configAddress) && r.endsWith('.arn')) ? this.aliasArn(target) : this.aliasName(target);
       case 'instance':
         return this.instanceId(target);
       case 'directory':
@@ -189,6 +190,6 @@ export class Reader {
     const resolution = graph.resolve(this.instance, path, ACCEPT[kind]);
     if (!resolution.target) return this.unknownAt(path, resolution.reason);
     if (this.ctx.foreign(resolution.target)) return this.unknownAt(path, `${resolution.target.address} is under a provider configuration that may deploy to another account`);
-    return this.ids.of(kind, resolution.target, graph.expression(this.instance, path)?.references ?? []);
+    return this.ids.of(kind, resolution.target, resolution.references ?? []);
   }
 }

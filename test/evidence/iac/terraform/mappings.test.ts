@@ -225,6 +225,53 @@ describe('mappings of the other resource types', () => {
     expect(model.instanceReferences).toEqual([]);
   });
 
+  it('a variable passed through two module levels, keyed by the outer module’s for_each', async () => {
+    const keys = ['a', 'b'];
+    const plan = {
+      format_version: '1.2',
+      resource_changes: [
+        ...keys.map((key) => ({ address: `aws_s3_bucket.b["${key}"]`, mode: 'managed', type: 'aws_s3_bucket', name: 'b', index: key, change: { actions: ['create'], after: { bucket: `b-${key}` }, after_unknown: { id: true, arn: true } } })),
+        ...keys.map((key) => ({
+          address: `module.outer["${key}"].module.inner.aws_s3_bucket_policy.p`,
+          module_address: `module.outer["${key}"].module.inner`,
+          mode: 'managed',
+          type: 'aws_s3_bucket_policy',
+          name: 'p',
+          change: { actions: ['create'], after: { policy: '{}' }, after_unknown: { bucket: true } },
+        })),
+      ],
+      configuration: {
+        provider_config: { aws: { name: 'aws', expressions: { region: c(REGION) } } },
+        root_module: {
+          resources: [{ address: 'aws_s3_bucket.b', mode: 'managed', type: 'aws_s3_bucket', name: 'b', provider_config_key: 'aws', for_each_expression: ref('var.keys'), expressions: { bucket: ref('each.key') } }],
+          module_calls: {
+            outer: {
+              source: './outer',
+              for_each_expression: ref('var.keys'),
+              expressions: { bucket: ref('aws_s3_bucket.b', 'each.key') },
+              module: {
+                module_calls: {
+                  inner: {
+                    source: './inner',
+                    expressions: { bucket: ref('var.bucket') },
+                    module: { resources: [{ address: 'aws_s3_bucket_policy.p', mode: 'managed', type: 'aws_s3_bucket_policy', name: 'p', provider_config_key: 'aws', expressions: { bucket: ref('var.bucket'), policy: c('{}') } }] },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    };
+    const file = join(dir, 'nested.json');
+    writeFileSync(file, JSON.stringify(plan));
+    const model = await readTerraformPlan(file, { accountId: ACCOUNT });
+    expect(model.bucketParts.map((p) => [p.name, p.bucketName])).toEqual([
+      ['module.outer["a"].module.inner.aws_s3_bucket_policy.p', 'b-a'],
+      ['module.outer["b"].module.inner.aws_s3_bucket_policy.p', 'b-b'],
+    ]);
+  });
+
   it('split ACL resource with grants; account public access block', async () => {
     const model = await modelOf('acl', [
       { type: 'aws_s3_bucket', name: 'b', actions: ['no-op'], after: { bucket: 'acl-bucket', id: 'acl-bucket', arn: 'arn:aws:s3:::acl-bucket' } },
