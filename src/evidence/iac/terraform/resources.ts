@@ -52,10 +52,10 @@ function instanceIdOf(r: Reader, out: Mapping): string {
     }
     return id;
   }
-  // No single instance is referenced: an instance nobody manages, so every finding on it is an ERROR, never a guess.
+  // No single instance is referenced: an id naming no instance (neither managed nor an instance id),
+  // which to-evidence reads as "its instance is unknown until apply", never as a guess.
   const id = `${r.instance.address}: instance_id`;
-  out.ctx.warn(`${isUnknownDetail(value) ?? id}: the Connect instance is unknown until apply; judged as an instance this plan does not manage.`);
-  out.model.instanceReferences.push({ id, arn: undefined, region: out.region, referencedBy: out.base });
+  out.ctx.warn(`${isUnknownDetail(value) ?? id}: the Connect instance is unknown until apply.`);
   return id;
 }
 const isUnknownDetail = (value: Planned<string | undefined>) => (typeof value === 'object' && value !== null ? value.detail : undefined);

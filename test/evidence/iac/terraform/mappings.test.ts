@@ -272,6 +272,21 @@ describe('mappings of the other resource types', () => {
     ]);
   });
 
+  it('a storage config whose instance is unknown and not singled out by its reference names no instance', async () => {
+    const model = await modelOf('dangling', [
+      {
+        type: 'aws_connect_instance_storage_config',
+        name: 's',
+        after: { resource_type: 'CALL_RECORDINGS', storage_config: [{ storage_type: 'S3', s3_config: [{ bucket_name: 'b', bucket_prefix: 'p' }] }] },
+        after_unknown: { instance_id: true },
+        expressions: { instance_id: ref('var.instance_id') },
+      },
+    ]);
+    expect(model.storageConfigs[0]?.instanceId).toBe('aws_connect_instance_storage_config.s: instance_id');
+    expect(model.instanceReferences).toEqual([]);
+    expect(model.warnings).toContain('aws_connect_instance_storage_config.s: instance_id: the Connect instance is unknown until apply.');
+  });
+
   it('split ACL resource with grants; account public access block', async () => {
     const model = await modelOf('acl', [
       { type: 'aws_s3_bucket', name: 'b', actions: ['no-op'], after: { bucket: 'acl-bucket', id: 'acl-bucket', arn: 'arn:aws:s3:::acl-bucket' } },
