@@ -160,6 +160,7 @@ const MAPPERS: Record<string, Mapper> = {
       alias: planned(() => r.string(['instance_alias'])),
       identityManagementType: planned(() => String(r.required(['identity_management_type']))),
       directoryId: r.link(['directory_id'], 'directory'),
+      serviceRole: r.instance.lifecycle === 'update' ? r.knownString(['service_role']) : undefined,
       inboundCallsEnabled: r.knownBoolean(['inbound_calls_enabled']),
       outboundCallsEnabled: r.knownBoolean(['outbound_calls_enabled']),
       attributes: planned(() =>
@@ -271,7 +272,10 @@ const MAPPERS: Record<string, Mapper> = {
     });
     const rotation = planned(() => {
       const enabled = r.boolean(['enable_key_rotation']) ?? false;
-      const period = r.number(['rotation_period_in_days']);
+      // Not written (Optional+Computed, unknown in the plan): EnableKeyRotation's documented default,
+      // https://docs.aws.amazon.com/kms/latest/APIReference/API_EnableKeyRotation.html "If no value is
+      // specified, the default value is 365 days."
+      const period = r.number(['rotation_period_in_days']) ?? (enabled && !r.isSet(['rotation_period_in_days']) ? 365 : undefined);
       return enabled && period !== undefined ? { KeyRotationEnabled: enabled, RotationPeriodInDays: period } : { KeyRotationEnabled: enabled };
     });
     // Not written: a new key gets AWS's default key policy (provider doc, resources/kms_key: "If a key

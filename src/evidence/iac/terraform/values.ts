@@ -159,10 +159,16 @@ export class Reader {
     const value = this.value(path);
     return typeof value === 'number' ? value : undefined;
   }
-  /** A boolean outside any part: undefined when unknown. */
+  /** A value outside any part: undefined when unknown. */
+  private knownValue(path: Path): unknown {
+    return this.ctx.graph.unknown(this.instance, path) ? undefined : this.ctx.graph.known(this.instance, path);
+  }
   knownBoolean(path: Path): boolean | undefined {
-    const value = this.ctx.graph.unknown(this.instance, path) ? undefined : this.ctx.graph.known(this.instance, path);
+    const value = this.knownValue(path);
     return typeof value === 'boolean' ? value : undefined;
+  }
+  knownString(path: Path): string | undefined {
+    return str(this.knownValue(path));
   }
   /** A list of nested blocks: its items are read one by one, so only a wholly unknown list is unknown here. */
   list(path: Path): unknown[] {

@@ -31,6 +31,7 @@ describe('basic: everything exists, every value known', () => {
     expect(model.warnings).toEqual([]);
     const [instance] = model.instances;
     expect(instance).toMatchObject({ lifecycle: 'update', id: 'a1b2c3d4-5678-90ab-cdef-111111111111', region: 'eu-west-2', alias: 'acme-contact', identityManagementType: 'CONNECT_MANAGED', directoryId: undefined, inboundCallsEnabled: true });
+    expect(instance?.serviceRole).toBe('arn:aws:iam::111122223333:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_abc123');
     expect(instance?.attributes).toContainEqual({ AttributeType: 'CONTACTFLOW_LOGS', Value: 'true' });
     const keyArn = 'arn:aws:kms:eu-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     expect(model.storageConfigs).toEqual([
@@ -76,12 +77,13 @@ describe('module: buckets and keys of a for_each module, named through its outpu
     const [instance] = model.instances;
     // New instance: placeholder id, ARN in the region of `region = var.region` (the plan's variable value).
     expect(instance).toMatchObject({ lifecycle: 'create', id: 'known-after-apply-aws-connect-instance-main', arn: 'arn:aws:connect:eu-west-1:222233334444:instance/known-after-apply-aws-connect-instance-main' });
+    expect(instance?.serviceRole).toBeUndefined(); // assigned at apply
     for (const kind of ['calls', 'chats']) {
       const key = byName(model.keys, `module.recordings["${kind}"].aws_kms_key.this`);
       expect(key.arn).toBe(`arn:aws:kms:eu-west-1:222233334444:key/known-after-apply-module-recordings-${kind}-aws-kms-key-this`);
       expect(key.lifecycle).toBe('create');
       expect(key.policy).toBeUndefined(); // not written: AWS's default key policy
-      expect(key.rotation).toEqual({ KeyRotationEnabled: true });
+      expect(key.rotation).toEqual({ KeyRotationEnabled: true, RotationPeriodInDays: 365 }); // AWS's default when the code sets none
       const config = byName(model.storageConfigs, `aws_connect_instance_storage_config.${kind}`);
       expect(config.instanceId).toBe(instance?.id);
       expect(config.config).toMatchObject({ S3Config: { BucketName: `acme-${kind}`, EncryptionConfig: { EncryptionType: 'KMS', KeyId: key.arn } } });

@@ -160,7 +160,7 @@ describe('mappings of the other resource types', () => {
       { type: 'aws_kms_grant', name: 'late', after: { name: 'late', operations: ['Decrypt'] }, after_unknown: { key_id: true, grantee_principal: true }, expressions: { key_id: ref('aws_kms_key.k.arn', 'aws_kms_key.k'), grantee_principal: ref('aws_iam_role.r.arn', 'aws_iam_role.r') } },
       { type: 'aws_kms_alias', name: 'a', after: { name: 'alias/rec' }, after_unknown: { arn: true, target_key_id: true }, expressions: { name: c('alias/rec'), target_key_id: ref('aws_kms_key.k.key_id', 'aws_kms_key.k') } },
     ]);
-    expect(model.keys[0]).toMatchObject({ arn: KEY, policy: undefined, rotation: { KeyRotationEnabled: true }, metadata: { KeyUsage: 'ENCRYPT_DECRYPT', Enabled: true, Origin: 'AWS_KMS' } });
+    expect(model.keys[0]).toMatchObject({ arn: KEY, policy: undefined, rotation: { KeyRotationEnabled: true, RotationPeriodInDays: 365 }, metadata: { KeyUsage: 'ENCRYPT_DECRYPT', Enabled: true, Origin: 'AWS_KMS' } });
     expect(model.keys[0]?.metadata).not.toHaveProperty('MultiRegion'); // not written, unknown: AWS's default applies
     expect(model.keyPolicies).toEqual([expect.objectContaining({ keyArn: KEY, policy: '{"Version":"2012-10-17","Statement":[]}' })]);
     expect(model.grants[0]).toMatchObject({
