@@ -6,7 +6,7 @@
  * model's placeholder, the same for every reference, so the links between resources follow references.
  */
 import { Unknown, instanceArnOf, placeholderBucketName, placeholderDirectoryId, placeholderInstanceId, placeholderKeyArn } from '../model.js';
-import type { Identity, Resolved, Resource, Stack } from './intrinsics.js';
+import { urlSuffixOf, type Identity, type Resolved, type Resource, type Stack } from './intrinsics.js';
 
 /** The resource's name property when the template sets it to a known string, else undefined. */
 function nameProperty(stack: Stack, resource: Resource, property: string): string | undefined {
@@ -41,7 +41,7 @@ const BUILDERS: Record<string, Build> = {
   'AWS::S3::Bucket': (stack, _id, resource, name) => {
     const bucket = nameProperty(stack, resource, 'BucketName') ?? placeholderBucketName(name);
     const { partition, region } = stack.context;
-    const suffix = partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+    const suffix = urlSuffixOf(partition);
     return named(bucket, {
       Arn: `arn:${partition}:s3:::${bucket}`,
       DomainName: `${bucket}.s3.${suffix}`,

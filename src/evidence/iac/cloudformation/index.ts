@@ -78,6 +78,16 @@ function templateFiles(paths: string[]): string[] {
 }
 
 export async function readCloudFormation(templates: string[], options: CloudFormationOptions): Promise<IacModel> {
+  try {
+    return readModel(templates, options);
+  } catch (error) {
+    // Values nested thousands deep (a template is data: nothing bounds it but the parser's depth).
+    if (error instanceof RangeError) throw new InputError(`${templates.join(', ')}: values nested too deeply to evaluate`);
+    throw error;
+  }
+}
+
+function readModel(templates: string[], options: CloudFormationOptions): IacModel {
   if (templates.length === 0) throw new InputError('--cloudformation: no template given');
   const files = templateFiles(templates);
   const parsed = files.map(readTemplate);
@@ -114,6 +124,7 @@ export async function readCloudFormation(templates: string[], options: CloudForm
 
   const mapped: MappedResource[] = [];
   for (const stack of stacks) {
+    stack.identities();
     const { template } = stack;
     for (const [logicalId, resource] of Object.entries(stack.resources)) {
       if (!MAPPINGS[resource.Type]) continue;

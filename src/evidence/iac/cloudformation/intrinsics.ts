@@ -69,7 +69,7 @@ function subVariables(text: string): string[] {
   return [...text.matchAll(SUB_VARIABLE)].map((m) => m[1] ?? '').filter((name) => !name.startsWith('!'));
 }
 
-function urlSuffixOf(partition: string): string {
+export function urlSuffixOf(partition: string): string {
   return partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
 }
 
@@ -88,9 +88,11 @@ function asList(value: Resolved): Resolved[] | Unknown {
 
 export class Stack {
   readonly resources: Record<string, Resource>;
+  /** Logical ids, each after the resources it refers to. */
+  private readonly order: string[];
   private readonly conditionValues = new Map<string, boolean | Unknown>();
   private readonly evaluating: string[] = [];
-  private readonly identities = new Map<string, Identity>();
+  private readonly identityOf = new Map<string, Identity>();
 
   constructor(
     readonly template: Template,
@@ -98,12 +100,22 @@ export class Stack {
   ) {
     this.resources = {};
     for (const [id, resource] of Object.entries(template.body.Resources)) {
+      // AWS::LanguageExtensions loops expand at deploy: the Transform warning covers them.
+      if (id.startsWith('Fn::ForEach::')) continue;
       if (!isRecord(resource) || typeof resource['Type'] !== 'string') {
         throw new InputError(`${template.file}: resource ${id} has no Type`);
       }
       this.resources[id] = resource as unknown as Resource;
     }
-    checkReferences(this);
+    this.order = checkReferences(this);
+  }
+
+  /**
+   * Every resource's Ref and GetAtt values, dependencies first: each then finds what it refers to
+   * already known, so a long chain of references never nests deeper than one step.
+   */
+  identities(): void {
+    for (const logicalId of this.order) this.identity(logicalId);
   }
 
   get file(): string {
@@ -145,12 +157,12 @@ export class Stack {
   }
 
   identity(logicalId: string): Identity {
-    let identity = this.identities.get(logicalId);
+    let identity = this.identityOf.get(logicalId);
     if (!identity) {
       const resource = this.resources[logicalId];
       if (!resource) throw new InputError(`${this.file}: no resource ${logicalId}`);
       identity = this.context.identity(this, logicalId, resource);
-      this.identities.set(logicalId, identity);
+      this.identityOf.set(logicalId, identity);
     }
     return identity;
   }
@@ -372,9 +384,9 @@ function normalise(value: Resolved): Resolved {
 /**
  * The resources each resource depends on (Ref, Fn::GetAtt, Fn::Sub variables, DependsOn), and every
  * name a Ref or Fn::Sub uses declared: CloudFormation rejects a template with a circular dependency
- * or an unresolved reference before it creates anything.
+ * or an unresolved reference before it creates anything. Returns the resources in dependency order.
  */
-function checkReferences(stack: Stack): void {
+function checkReferences(stack: Stack): string[] {
   const { file, body } = stack.template;
   const parameters = body.Parameters ?? {};
   const resources = stack.resources;
@@ -435,13 +447,18 @@ function checkReferences(stack: Stack): void {
   }
   for (const [name, output] of Object.entries(body.Outputs ?? {})) walk(output, `output ${name}`, new Set(), none);
 
-  const cycle = findCycle(edges);
-  if (cycle) throw new InputError(`${file}: circular reference: ${cycle.join(' → ')}`);
+  const result = dependencyOrder(edges);
+  if ('cycle' in result) throw new InputError(`${file}: circular reference: ${result.cycle.join(' → ')}`);
+  return result.order;
 }
 
-/** A cycle in the dependency graph, as the path that closes it (`A → B → A`); iterative, so deep chains do not overflow the stack. */
-function findCycle(edges: ReadonlyMap<string, ReadonlySet<string>>): string[] | undefined {
+/**
+ * The resources in dependency order (each after those it refers to), or the cycle that prevents one
+ * (`A → B → A`). Iterative, so long chains do not overflow the stack.
+ */
+function dependencyOrder(edges: ReadonlyMap<string, ReadonlySet<string>>): { order: string[] } | { cycle: string[] } {
   const state = new Map<string, 'open' | 'done'>();
+  const order: string[] = [];
   for (const start of edges.keys()) {
     if (state.has(start)) continue;
     const path: string[] = [start];
@@ -450,18 +467,20 @@ function findCycle(edges: ReadonlyMap<string, ReadonlySet<string>>): string[] | 
     while (path.length > 0) {
       const next = iterators[iterators.length - 1]?.next();
       if (!next || next.done) {
-        state.set(path.pop() as string, 'done');
+        const done = path.pop() as string;
+        state.set(done, 'done');
+        order.push(done);
         iterators.pop();
         continue;
       }
       const target = next.value;
       const seen = state.get(target);
-      if (seen === 'open') return [...path.slice(path.indexOf(target)), target];
+      if (seen === 'open') return { cycle: [...path.slice(path.indexOf(target)), target] };
       if (seen === 'done') continue;
       state.set(target, 'open');
       path.push(target);
       iterators.push((edges.get(target) ?? new Set<string>()).values());
     }
   }
-  return undefined;
+  return { order };
 }

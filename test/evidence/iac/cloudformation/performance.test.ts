@@ -52,6 +52,14 @@ describe('5,000 resources', () => {
     expect(ms).toBeLessThan(1000);
   });
 
+  it('a chain of 5,000 references, each to the resource written after it', async () => {
+    const resources: Record<string, unknown> = {};
+    for (let i = 0; i < 4999; i++) resources[`B${i}`] = { Type: 'AWS::S3::Bucket', Properties: { BucketName: { 'Fn::Sub': `\${B${i + 1}}-x` } } };
+    resources['B4999'] = { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'root' } };
+    const model = await readCloudFormation([tempTemplate(JSON.stringify({ Resources: resources }), 'chain.json')], {});
+    expect(model.buckets[0]?.bucketName).toBe(`root${'-x'.repeat(4999)}`);
+  });
+
   it('one 5,000-resource YAML template (measured; the yaml parser is the cost)', async () => {
     const text = stringify(template(5000), { aliasDuplicateObjects: false });
     const { ms, resources } = await timed([tempTemplate(text, 'big.yaml')]);
