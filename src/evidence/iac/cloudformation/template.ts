@@ -8,7 +8,7 @@
  * timestamp tags, Aliases, Hash merges". JSON ("ECMA-404") is read by json.ts, which is faster than
  * the YAML parser on large `cdk synth` output.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { LineCounter, Pair, parseDocument, Scalar, YAMLMap, isMap, isScalar, visit, type CollectionTag, type ScalarTag, type Tags, type YAMLSeq } from 'yaml';
 import { InputError } from '../../../errors.js';
@@ -161,7 +161,23 @@ export function readText(file: string, what: string): string {
   }
 }
 
+/**
+ * CloudFormation takes a template of at most 1 MB ("Template body size in an Amazon S3 object",
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html); ten times
+ * that is refused before it is parsed, so a stray 50 MB file fails at once instead of after a minute.
+ */
+const MAX_TEMPLATE_BYTES = 10 * 1024 * 1024;
+
 export function readTemplate(file: string): Template {
+  let size = 0;
+  try {
+    size = statSync(file).size;
+  } catch {
+    // readText says why.
+  }
+  if (size > MAX_TEMPLATE_BYTES) {
+    throw new InputError(`${file}: ${(size / 1024 / 1024).toFixed(0)} MB is not a CloudFormation template: CloudFormation takes templates of at most 1 MB`);
+  }
   const text = readText(file, 'the template');
   const { body, resourceLines } = /^\s*[{[]/.test(text) ? readJson(file, text) : readYaml(file, text);
   const resources = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['Resources'] : undefined;

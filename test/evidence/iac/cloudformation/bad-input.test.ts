@@ -1,4 +1,5 @@
 /** Input the reader refuses: one line naming the file and the problem (InputError → exit 2), never a stack trace. */
+import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readCloudFormation } from '../../../../src/evidence/iac/cloudformation/index.js';
 import { fixture, inputError, tempTemplate } from './fixtures.js';
@@ -36,6 +37,14 @@ describe('bad templates', () => {
     ['a YAML alias', 'Resources:\n  A: &bucket\n    Type: AWS::S3::Bucket\n  B: *bucket\n', 'template.yaml', /YAML aliases are not supported in CloudFormation templates$/],
   ])('%s', async (_what, text, name, message) => {
     expect(await inputError(read(tempTemplate(text, name)))).toMatch(message);
+  });
+
+  it('a 50 MB file is refused before it is parsed', async () => {
+    const file = tempTemplate(`Resources: {}\n#${'x'.repeat(50 * 1024 * 1024)}\n`);
+    const start = performance.now();
+    expect(await inputError(read(file))).toBe(`${file}: 50 MB is not a CloudFormation template: CloudFormation takes templates of at most 1 MB`);
+    expect(performance.now() - start).toBeLessThan(1000);
+    rmSync(file);
   });
 
   it('no template at all', async () => {
