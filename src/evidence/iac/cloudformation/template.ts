@@ -134,8 +134,14 @@ function readJson(file: string, text: string): { body: unknown; resourceLines: M
     }
     return { body: value, resourceLines };
   } catch (error) {
-    if (error instanceof JsonSyntaxError) throw new InputError(`${file}: not valid JSON at line ${lineOf(text, error.offset)}: ${error.message}`);
-    throw error;
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    // A YAML template may be written in flow style (`{Resources: …}`): YAML has the last word, but
+    // when it refuses the text too, the JSON reader's message is the more precise one.
+    try {
+      return readYaml(file, text);
+    } catch {
+      throw new InputError(`${file}: not valid JSON at line ${lineOf(text, error.offset)}: ${error.message}`);
+    }
   }
 }
 

@@ -39,6 +39,11 @@ describe('bad templates', () => {
     expect(await inputError(read(tempTemplate(text, name)))).toMatch(message);
   });
 
+  it('a YAML template in flow style is read as YAML, not refused as JSON', async () => {
+    const model = await read(tempTemplate('{Resources: {Key: {Type: "AWS::KMS::Key", Properties: {EnableKeyRotation: !Ref AWS::NoValue}}}}\n'));
+    expect(model.keys.map((k) => [k.name, k.source?.line])).toEqual([['Key', 1]]);
+  });
+
   it('a 50 MB file is refused before it is parsed', async () => {
     const file = tempTemplate(`Resources: {}\n#${'x'.repeat(50 * 1024 * 1024)}\n`);
     const start = performance.now();
