@@ -29,6 +29,8 @@ export function cases(): Case[] {
   return [
     { name: 'demo evidence', report: reportFor(DEMO_EVIDENCE) },
     { name: 'injection evidence', report: reportFor(INJECTION_EVIDENCE, { waivers: HOSTILE_WAIVERS }) },
+    // Plan mode: findings located in code whose resource names are hostile too (no file is read).
+    { name: 'injection evidence in plan mode', report: located(reportFor(INJECTION_EVIDENCE, { waivers: HOSTILE_WAIVERS }), '/srv/connect repo', { hostile: true }) },
   ];
 }
 
@@ -46,23 +48,34 @@ export const SOURCE_FILES = ['main.tf', 'modules/recordings/main.tf', 'stacks/co
 /** Lines each source file has, so every line a finding names exists. */
 const SOURCE_LINES = 80;
 
-/**
- * The demo report as plan mode reports it: `run.mode` plan, `run.sourceRoot` the given directory (the
- * files of {@link SOURCE_FILES} are written there), and every finding but each fifth located at a
- * line of one of them (a Terraform address in the `.tf` files, a logical id in the template).
- */
-export function sourcedReport(sourceRoot: string): Report {
+/** Writes {@link SOURCE_FILES} under `sourceRoot`, each {@link SOURCE_LINES} lines long. */
+export function writeSourceFiles(sourceRoot: string): void {
   for (const file of SOURCE_FILES) {
     mkdirSync(dirname(join(sourceRoot, file)), { recursive: true });
     writeFileSync(join(sourceRoot, file), Array.from({ length: SOURCE_LINES }, (_, i) => `# line ${i + 1}`).join('\n'));
   }
-  const report = reportFor(DEMO_EVIDENCE);
+}
+
+/**
+ * A report as plan mode reports it: `run.mode` plan, `run.sourceRoot` the given directory, and every
+ * finding but each fifth located at a line of one of {@link SOURCE_FILES} (a Terraform address in
+ * the `.tf` files, a logical id in the template). `hostile`: addresses and logical ids built from
+ * {@link HOSTILE} pieces, as code under audit could name them.
+ */
+export function located(report: Report, sourceRoot: string, { hostile = false }: { hostile?: boolean } = {}): Report {
+  const evil = hostile ? `${HOSTILE.script}${HOSTILE.ansi}${HOSTILE.formula}${HOSTILE.xml}${HOSTILE.mermaid}|\`` : '';
   const findings = report.findings.map((finding, i) => {
     if (i % 5 === 4) return finding;
     const file = SOURCE_FILES[i % SOURCE_FILES.length] ?? 'main.tf';
     const line = 1 + ((i * 7) % SOURCE_LINES);
-    const named = file.endsWith('.tf') ? { address: i % 2 === 0 ? `aws_s3_bucket_policy.rec_${i}` : `module.recordings.aws_kms_key.this["k${i}"]` } : { logicalId: `RecordingsBucket${i}` };
+    const named = file.endsWith('.tf') ? { address: i % 2 === 0 ? `aws_s3_bucket_policy.rec_${i}${evil}` : `module.recordings.aws_kms_key.this["k${i}${evil}"]` } : { logicalId: `RecordingsBucket${i}${evil}` };
     return { ...finding, source: { file, line, ...named } };
   });
   return { ...report, run: { ...report.run, mode: 'plan', source: 'plan.json', sourceRoot }, findings };
+}
+
+/** The demo report in plan mode, its source files written under `sourceRoot`. */
+export function sourcedReport(sourceRoot: string): Report {
+  writeSourceFiles(sourceRoot);
+  return located(reportFor(DEMO_EVIDENCE), sourceRoot);
 }

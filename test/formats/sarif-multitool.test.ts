@@ -164,18 +164,19 @@ describe('SARIF against GitHub ingestion rules (sarif-multitool validate, Gh and
     expect(validate('plan', text)).toEqual([]);
   }, 120_000);
 
+  // The insecure fixtures must give results; the others may pass every rule, and must validate all the same.
   it.each([
-    ['a Terraform plan', ['--terraform-plan', 'test/fixtures/iac/terraform/insecure/plan.json']],
-    ['a Terraform plan with modules', ['--terraform-plan', 'test/fixtures/iac/terraform/module/plan.json']],
-    ['a CloudFormation template', ['--cloudformation', 'test/fixtures/iac/cloudformation/insecure.yaml']],
-    ['a CDK-synthesised template', ['--cloudformation', 'test/fixtures/iac/cloudformation/cdk.out/ConnectStack.template.json']],
-  ])('is clean through the CLI for %s: every result on a line of a file that exists under the repository root', async (_name, args) => {
+    ['a Terraform plan', ['--terraform-plan', 'test/fixtures/iac/terraform/insecure/plan.json'], true],
+    ['a Terraform plan with modules', ['--terraform-plan', 'test/fixtures/iac/terraform/module/plan.json'], false],
+    ['a CloudFormation template', ['--cloudformation', 'test/fixtures/iac/cloudformation/insecure.yaml'], true],
+    ['a CDK-synthesised template', ['--cloudformation', 'test/fixtures/iac/cloudformation/cdk.out/ConnectStack.template.json'], false],
+  ])('is clean through the CLI for %s: every result on a line of a file that exists under the repository root', async (_name, args, insecure) => {
     const text = await auditSarif(args);
     const log = JSON.parse(text) as Log & { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { region?: { startLine?: number } } }> }> }> };
     const run = log.runs[0];
     const base = run?.originalUriBaseIds?.['%SRCROOT%']?.uri ?? '';
     expect(base).toBe(`${pathToFileURL(ROOT).href}/`);
-    expect(run?.results.length).toBeGreaterThan(0);
+    if (insecure) expect(run?.results.length).toBeGreaterThan(0);
     for (const result of run?.results ?? []) {
       const location = result.locations[0]?.physicalLocation;
       expect(location?.region?.startLine).toBeGreaterThanOrEqual(1);

@@ -107,7 +107,7 @@ describe.each(cases())('SARIF for the $name', ({ report }) => {
       expect(result.ruleId).toBe(finding.ruleId);
       expect(run.tool.driver.rules[result.ruleIndex]?.id).toBe(result.ruleId);
       expect(result.properties).toMatchObject({ hop: finding.hop, instanceArn: finding.instanceArn, status: finding.status, compliance: finding.compliance });
-      expect(result.locations[0]?.logicalLocations[0]).toEqual(expect.objectContaining({ fullyQualifiedName: finding.resource.arn, kind: 'resource' }));
+      expect(result.locations[0]?.logicalLocations).toContainEqual(expect.objectContaining({ fullyQualifiedName: finding.resource.arn, kind: 'resource' }));
       const expectedLevel = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' }[finding.severity];
       expect(result.level).toBe(expectedLevel);
       if (finding.status === 'WAIVED') {
@@ -119,10 +119,14 @@ describe.each(cases())('SARIF for the $name', ({ report }) => {
   });
 
   it('gives every result a location GitHub accepts and a fingerprint of its own', () => {
+    const sources = new Map(report.findings.map((f) => [f.id, f.source]));
+    // Plan mode: relative to the source root, where the audited file is not.
+    const audited = artifactReference(OPTIONS.artifactPath, ROOT, report.run.sourceRoot ?? ROOT).uri;
     for (const result of run.results) {
       const location = result.locations[0];
-      expect(location?.physicalLocation.artifactLocation).toEqual({ uri: 'fixtures/demo-evidence.json', uriBaseId: SRCROOT });
-      expect(location?.physicalLocation.region.startLine).toBe(1);
+      const source = sources.get(result.partialFingerprints[FINGERPRINT_KEY] ?? '');
+      expect(location?.physicalLocation.artifactLocation).toEqual({ uri: source ? source.file.split('/').map(encodeURIComponent).join('/') : audited, uriBaseId: SRCROOT });
+      expect(location?.physicalLocation.region.startLine).toBe(source?.line ?? 1);
       expect(result.message.text.trim()).not.toBe('');
       expect(result.partialFingerprints.primaryLocationLineHash).toBeTruthy();
     }
