@@ -8,6 +8,7 @@
  */
 import { InputError } from '../../../errors.js';
 import { Unknown, isUnknown } from '../model.js';
+import { setOwn } from './json.js';
 import type { ParameterValues } from './parameters.js';
 import type { Template } from './template.js';
 
@@ -242,7 +243,7 @@ export class Stack {
     const out: Record<string, Resolved> = {};
     for (const key of keys) {
       const value = this.resolve(node[key]);
-      if (value !== NO_VALUE) out[key] = value;
+      if (value !== NO_VALUE) setOwn(out, key, value);
     }
     return out;
   }

@@ -18,6 +18,12 @@ export class JsonSyntaxError extends Error {
 export type KeyOffsets = WeakMap<object, Map<string, number>>;
 
 const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
+
+/** `object[key] = value`, with a `__proto__` key kept as data rather than setting the prototype. */
+export function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
+}
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
 export function parseJson(text: string): { value: unknown; keyOffsets: KeyOffsets } {
@@ -90,10 +96,7 @@ export function parseJson(text: string): { value: unknown; keyOffsets: KeyOffset
         if (hasOwn(object, key)) fail(`duplicate key ${JSON.stringify(key)}`, at);
         offsets?.set(key, at);
         expect(':');
-        const item = value(depth + 1);
-        // `__proto__` as data, not as the prototype.
-        if (key === '__proto__') Object.defineProperty(object, key, { value: item, enumerable: true, writable: true, configurable: true });
-        else object[key] = item;
+        setOwn(object, key, value(depth + 1));
         skip();
         if (text[i] === ',') {
           i++;

@@ -139,7 +139,10 @@ export const MAPPINGS: Record<string, Mapping> = {
         return value === undefined ? [] : [{ AttributeType: attributeType(key), Value: String(value) }];
       });
     });
-    const flag = (type: string) => (isUnknown(attributes) ? undefined : attributes.find((a) => a.AttributeType === type)?.Value === 'true');
+    const flag = (type: string) => {
+      const attribute = isUnknown(attributes) ? undefined : attributes.find((a) => a.AttributeType === type);
+      return attribute && attribute.Value === 'true';
+    };
     model.instances.push({
       ...created(r),
       id: r.identity.id,
