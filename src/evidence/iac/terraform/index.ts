@@ -9,7 +9,7 @@ import { PlanGraph, type Instance } from './graph.js';
 import { Locations, planDirectory } from './locations.js';
 import type { Expression, ProviderConfig } from './plan.js';
 import { readPlanFile } from './plan.js';
-import { MAPPED_TYPES, mapResource } from './resources.js';
+import { MAPPED_TYPES, mapResources } from './resources.js';
 import { Identifiers, type Context } from './values.js';
 
 export interface TerraformPlanOptions {
@@ -148,9 +148,7 @@ export async function readTerraformPlan(planFile: string, options: TerraformPlan
   const base = { graph, partition: model.partition, account: model.accountId ?? PLACEHOLDER_ACCOUNT, regionOf, foreign };
   const ctx: Context = { ...base, locate: (instance) => placed.get(instance), warn };
   const ids = new Identifiers(base);
-  // Instances first: storage configs and approved origins name them.
-  const ordered = [...managed.filter((i) => i.type === 'aws_connect_instance'), ...managed.filter((i) => i.type !== 'aws_connect_instance')];
-  for (const instance of ordered) mapResource(instance, ctx, ids, model);
+  mapResources(managed, ctx, ids, model);
   model.warnings.push(...warnings);
   return model;
 }

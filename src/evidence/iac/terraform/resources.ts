@@ -4,7 +4,7 @@
  * source internal/service/<service>/*.go); nested blocks are JSON arrays in the plan even when they
  * hold one item (json-format: "lists, sets, and tuples all lower to JSON arrays").
  */
-import { PLACEHOLDER_ACCOUNT, type IacBucketPart, type IacModel, type Planned } from '../model.js';
+import { isUnknown, PLACEHOLDER_ACCOUNT, Unknown, type IacBucketPart, type IacModel, type Planned } from '../model.js';
 import type { DeliveryStreamDescription, DirectoryDescription, GrantListEntry, InstanceStorageConfig, KeyMetadata, PublicAccessBlockConfiguration } from '../../model.js';
 import type { Instance } from './graph.js';
 import { need, planned, Reader, type Context, type Identifiers } from './values.js';
@@ -17,6 +17,8 @@ interface Mapping {
   /** Located + name of the resource being mapped. */
   base: { source: IacModel['buckets'][number]['source']; name: string };
   region: string;
+  /** Work done once every resource is mapped (what an unresolvable reference may apply to). */
+  deferred: Array<() => void>;
 }
 
 const compact = <T extends Record<string, unknown>>(object: T): T => {
@@ -55,10 +57,9 @@ function instanceIdOf(r: Reader, out: Mapping): string {
   // No single instance is referenced: an id naming no instance (neither managed nor an instance id),
   // which to-evidence reads as "its instance is unknown until apply", never as a guess.
   const id = `${r.instance.address}: instance_id`;
-  out.ctx.warn(`${isUnknownDetail(value) ?? id}: the Connect instance is unknown until apply.`);
+  out.ctx.warn(`${isUnknown(value) ? value.detail : id}: the Connect instance is unknown until apply.`);
   return id;
 }
-const isUnknownDetail = (value: Planned<string | undefined>) => (typeof value === 'object' && value !== null ? value.detail : undefined);
 
 function encryptionConfig(r: Reader, path: Array<string | number>): { EncryptionType: string; KeyId: string } | undefined {
   if (r.list(path).length === 0) return undefined;
@@ -83,11 +84,12 @@ function storageConfig(r: Reader): Planned<InstanceStorageConfig> {
     }
     if (r.list([...base, 'kinesis_video_stream_config']).length) {
       const kvs = [...base, 'kinesis_video_stream_config', 0];
-      const encryption = encryptionConfig(r, [...kvs, 'encryption_config']);
+      // Required by the provider and the API: a plan without it is not one this reader can judge.
+      const encryption = encryptionConfig(r, [...kvs, 'encryption_config']) ?? r.fail([...kvs, 'encryption_config'], 'not in the plan');
       config.KinesisVideoStreamConfig = compact({
         Prefix: r.string([...kvs, 'prefix']),
         RetentionPeriodHours: r.number([...kvs, 'retention_period_hours']),
-        EncryptionConfig: encryption ?? { EncryptionType: 'KMS', KeyId: '' },
+        EncryptionConfig: encryption,
       });
     }
     if (r.list([...base, 'kinesis_stream_config']).length) {
@@ -100,22 +102,29 @@ function storageConfig(r: Reader): Planned<InstanceStorageConfig> {
   });
 }
 
-/** The key a key policy or grant is on: the linked key's ARN, or (unknown, no single key referenced) a name no key has. */
-function keyOf(r: Reader, out: Mapping, what: string): string {
-  const key = r.link(['key_id'], 'key');
-  if (typeof key === 'string') return key;
-  const fallback = `${r.instance.address}: key_id`;
-  out.ctx.warn(`${isUnknownDetail(key) ?? fallback}: the key is unknown until apply; this ${what} is tied to no key of the plan.`);
-  return fallback;
+/**
+ * The key a key policy or grant is on, or the bucket a split bucket resource configures. When the
+ * reference is unknown and names no single resource, which one it configures is unknown too: every
+ * managed key or bucket it may configure gets an Unknown instead (after all resources are mapped),
+ * so none is judged as if this resource did not exist.
+ */
+function targetOf(r: Reader, out: Mapping, path: string, kind: 'key' | 'bucketName', mayApply: (unknown: Unknown) => void): string | undefined {
+  const target = r.link([path], kind);
+  if (typeof target === 'string') return target;
+  const unknown = isUnknown(target) ? target : r.unknownAt([path]);
+  out.ctx.warn(`${unknown.detail}: unknown until apply, so it may configure any ${kind === 'key' ? 'key' : 'bucket'} of the plan.`);
+  out.deferred.push(() => mayApply(unknown));
+  return undefined;
 }
 
-/** A split `aws_s3_bucket_*` resource's bucket, or the inline part's own bucket. */
-function bucketOf(r: Reader, out: Mapping): string {
-  const name = r.link(['bucket'], 'bucketName');
-  if (typeof name === 'string') return name;
-  const fallback = `${r.instance.address}: bucket`;
-  out.ctx.warn(`${isUnknownDetail(name) ?? fallback}: the bucket is unknown until apply; this part is tied to no bucket of the plan.`);
-  return fallback;
+function bucketPart(r: Reader, out: Mapping, part: IacBucketPart['part'], value: Planned<unknown>): void {
+  const bucketName = targetOf(r, out, 'bucket', 'bucketName', (unknown) => {
+    for (const bucket of out.model.buckets) {
+      if (out.model.bucketParts.some((p) => p.bucketName === bucket.bucketName && p.part === part)) continue;
+      pushPart(out, bucket.bucketName, part, new Unknown(`${unknown.detail} (this may be the ${part} of ${bucket.name})`));
+    }
+  });
+  if (bucketName !== undefined) pushPart(out, bucketName, part, value);
 }
 
 function sseRules(r: Reader, path: Array<string | number>) {
@@ -216,22 +225,22 @@ const MAPPERS: Record<string, Mapper> = {
   },
 
   aws_s3_bucket_policy(r, out) {
-    pushPart(out, bucketOf(r, out), 'policy', planned(() => String(r.required(['policy']) ?? '')));
+    bucketPart(r, out, 'policy', planned(() => String(r.required(['policy']) ?? '')));
   },
   aws_s3_bucket_server_side_encryption_configuration(r, out) {
-    pushPart(out, bucketOf(r, out), 'encryption', planned(() => ({ Rules: sseRules(r, ['rule']) })));
+    bucketPart(r, out, 'encryption', planned(() => ({ Rules: sseRules(r, ['rule']) })));
   },
   // Each flag "Defaults to `false`" in the provider: a flag the block omits is planned false, not AWS's on.
   aws_s3_bucket_public_access_block(r, out) {
-    pushPart(out, bucketOf(r, out), 'publicAccessBlock', publicAccessBlock(r));
+    bucketPart(r, out, 'publicAccessBlock', publicAccessBlock(r));
   },
   aws_s3_bucket_ownership_controls(r, out) {
-    pushPart(out, bucketOf(r, out), 'ownershipControls', planned(() => ({ Rules: r.list(['rule']).map((_, i) => ({ ObjectOwnership: String(r.required(['rule', i, 'object_ownership'])) })) })));
+    bucketPart(r, out, 'ownershipControls', planned(() => ({ Rules: r.list(['rule']).map((_, i) => ({ ObjectOwnership: String(r.required(['rule', i, 'object_ownership'])) })) })));
   },
   aws_s3_bucket_acl(r, out) {
-    pushPart(
+    bucketPart(
+      r,
       out,
-      bucketOf(r, out),
       'acl',
       planned(() => {
         const policy = ['access_control_policy', 0];
@@ -285,10 +294,20 @@ const MAPPERS: Record<string, Mapper> = {
     out.model.keys.push({ ...out.base, lifecycle: r.instance.lifecycle, arn, region: out.region, metadata, rotation, policy });
   },
   aws_kms_key_policy(r, out) {
-    out.model.keyPolicies.push({ ...out.base, keyArn: keyOf(r, out, 'key policy'), policy: planned(() => String(r.required(['policy']) ?? '')) });
+    const policy = planned(() => String(r.required(['policy']) ?? ''));
+    const keyArn = targetOf(r, out, 'key_id', 'key', (unknown) => {
+      for (const key of out.model.keys) {
+        if (out.model.keyPolicies.some((p) => p.keyArn === key.arn)) continue;
+        out.model.keyPolicies.push({ ...out.base, keyArn: key.arn, policy: new Unknown(`${unknown.detail} (this may be the policy of ${key.name})`) });
+      }
+    });
+    if (keyArn !== undefined) out.model.keyPolicies.push({ ...out.base, keyArn, policy });
   },
   aws_kms_grant(r, out) {
-    const keyArn = keyOf(r, out, 'grant');
+    const keyArn = targetOf(r, out, 'key_id', 'key', (unknown) => {
+      for (const key of out.model.keys) out.model.grants.push({ ...out.base, keyArn: key.arn, grant: new Unknown(`${unknown.detail} (this may be a grant on ${key.name})`) });
+    });
+    if (keyArn === undefined) return;
     const grant = planned<GrantListEntry>(() => {
       const constraints = r.list(['constraints']).length
         ? compact({
@@ -312,7 +331,7 @@ const MAPPERS: Record<string, Mapper> = {
   aws_kms_alias(r, out) {
     const target = r.link(['target_key_id'], 'key');
     if (typeof target !== 'string') {
-      out.ctx.warn(`${isUnknownDetail(target) ?? `${r.instance.address}: target_key_id`}: the alias target is unknown until apply; the alias names no key of the plan.`);
+      out.ctx.warn(`${isUnknown(target) ? target.detail : `${r.instance.address}: target_key_id`}: the alias target is unknown until apply; the alias names no key of the plan.`);
       return;
     }
     out.model.aliases.push({ ...out.base, aliasName: out.ids.aliasName(r.instance), targetKey: target, region: out.region });
@@ -432,10 +451,15 @@ function destination(r: Reader): Record<string, unknown> {
 
 export const MAPPED_TYPES = new Set(Object.keys(MAPPERS));
 
-/** Maps one managed resource instance into the model. */
-export function mapResource(instance: Instance, ctx: Context, ids: Identifiers, model: IacModel): void {
-  const mapper = MAPPERS[instance.type];
-  if (!mapper) return;
-  const base = { source: ctx.locate(instance), name: instance.address };
-  mapper(new Reader(ctx, ids, instance), { model, ids, ctx, base, region: ctx.regionOf(instance) });
+/** Maps the managed resource instances into the model: instances first, as storage configs and approved origins name them. */
+export function mapResources(instances: readonly Instance[], ctx: Context, ids: Identifiers, model: IacModel): void {
+  const deferred: Array<() => void> = [];
+  const ordered = [...instances.filter((i) => i.type === 'aws_connect_instance'), ...instances.filter((i) => i.type !== 'aws_connect_instance')];
+  for (const instance of ordered) {
+    const mapper = MAPPERS[instance.type];
+    if (!mapper) continue;
+    const base = { source: ctx.locate(instance), name: instance.address };
+    mapper(new Reader(ctx, ids, instance), { model, ids, ctx, base, region: ctx.regionOf(instance), deferred });
+  }
+  for (const apply of deferred) apply();
 }

@@ -128,6 +128,10 @@ export class Reader {
   unknownAt(path: Path, why?: string): Unknown {
     return new Unknown(`${this.instance.address}: ${describePath(path)}${why ? ` (${why})` : ''}`);
   }
+  /** Inside `planned(...)`: the part cannot be known (a required value the plan lacks). */
+  fail(path: Path, why: string): never {
+    throw new UnknownValue(this.unknownAt(path, why));
+  }
 
   /**
    * A value inside `planned(...)`: unknown and written in the configuration → the part is Unknown;

@@ -287,6 +287,24 @@ describe('mappings of the other resource types', () => {
     expect(model.warnings).toContain('aws_connect_instance_storage_config.s: instance_id: the Connect instance is unknown until apply.');
   });
 
+  it('a bucket policy or key policy whose target is unknown and not singled out may be any bucket’s or key’s: each becomes Unknown', async () => {
+    const bucket = (name: string): Resource => ({ type: 'aws_s3_bucket', name, after: { bucket: `bucket-${name}` }, after_unknown: { id: true, arn: true } });
+    const model = await modelOf('spread', [
+      bucket('one'),
+      bucket('two'),
+      key,
+      { type: 'aws_s3_bucket_policy', name: 'known', after: { policy: '{"Statement":[]}' }, after_unknown: { bucket: true }, expressions: { bucket: ref('aws_s3_bucket.one.id', 'aws_s3_bucket.one') } },
+      { type: 'aws_s3_bucket_policy', name: 'which', after: { policy: '{"Statement":[]}' }, after_unknown: { bucket: true }, expressions: { bucket: ref('local.bucket') } },
+      { type: 'aws_kms_key_policy', name: 'which', after: { policy: '{}' }, after_unknown: { key_id: true }, expressions: { key_id: ref('local.key') } },
+    ]);
+    expect(model.bucketParts.map((p) => [p.name, p.bucketName, p.value])).toEqual([
+      ['aws_s3_bucket_policy.known', 'bucket-one', '{"Statement":[]}'],
+      ['aws_s3_bucket_policy.which', 'bucket-two', new Unknown('aws_s3_bucket_policy.which: bucket (this may be the policy of aws_s3_bucket.two)')],
+    ]);
+    expect(model.keyPolicies).toEqual([expect.objectContaining({ name: 'aws_kms_key_policy.which', keyArn: KEY, policy: new Unknown('aws_kms_key_policy.which: key_id (this may be the policy of aws_kms_key.k)') })]);
+    expect(model.warnings).toContain('aws_s3_bucket_policy.which: bucket: unknown until apply, so it may configure any bucket of the plan.');
+  });
+
   it('split ACL resource with grants; account public access block', async () => {
     const model = await modelOf('acl', [
       { type: 'aws_s3_bucket', name: 'b', actions: ['no-op'], after: { bucket: 'acl-bucket', id: 'acl-bucket', arn: 'arn:aws:s3:::acl-bucket' } },
