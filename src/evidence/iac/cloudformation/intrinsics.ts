@@ -93,7 +93,7 @@ export class Stack {
   private readonly order: string[];
   private readonly conditionValues = new Map<string, boolean | Unknown>();
   private readonly evaluating: string[] = [];
-  private readonly identityOf = new Map<string, Identity>();
+  private readonly identityCache = new Map<string, Identity>();
 
   constructor(
     readonly template: Template,
@@ -158,12 +158,12 @@ export class Stack {
   }
 
   identity(logicalId: string): Identity {
-    let identity = this.identityOf.get(logicalId);
+    let identity = this.identityCache.get(logicalId);
     if (!identity) {
       const resource = this.resources[logicalId];
       if (!resource) throw new InputError(`${this.file}: no resource ${logicalId}`);
       identity = this.context.identity(this, logicalId, resource);
-      this.identityOf.set(logicalId, identity);
+      this.identityCache.set(logicalId, identity);
     }
     return identity;
   }
