@@ -25,6 +25,11 @@ const FALLBACK_REGION = 'us-east-1';
 /** Provider arguments that choose credentials: two configurations that differ in none use the same account. */
 const CREDENTIAL_ARGUMENTS = ['profile', 'access_key', 'secret_key', 'token', 'assume_role', 'assume_role_with_web_identity', 'shared_credentials_files', 'shared_config_files', 'allowed_account_ids', 'forbidden_account_ids'];
 
+/** A list of addresses for a notice: the first few, then how many more. */
+function listed(addresses: readonly string[], most = 10): string {
+  return addresses.length <= most ? addresses.join(', ') : `${addresses.slice(0, most).join(', ')} and ${addresses.length - most} more`;
+}
+
 const constant = (expression: unknown): unknown => (typeof expression === 'object' && expression !== null ? (expression as Expression).constant_value : undefined);
 const stringOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
@@ -111,7 +116,7 @@ export async function readTerraformPlan(planFile: string, options: TerraformPlan
   const managed = aws.filter((i) => i.mode === 'managed' && MAPPED_TYPES.has(i.type) && !foreign(i));
   const others = aws.filter((i) => i.mode === 'managed' && MAPPED_TYPES.has(i.type) && foreign(i));
   if (others.length) {
-    warn(`Resources under a provider configuration that may deploy to another account are not judged as this plan's (references to them are treated as not managed by this plan): ${others.map((i) => i.address).join(', ')}`);
+    warn(`Resources under a provider configuration that may deploy to another account are not judged as this plan's (references to them are treated as not managed by this plan): ${listed(others.map((i) => i.address))}`);
   }
 
   let regionWarned = false;
@@ -143,7 +148,7 @@ export async function readTerraformPlan(planFile: string, options: TerraformPlan
     warn(`The .tf files under ${terraformDir} could not be parsed for locations (${(error as Error).message.split('\n')[0]}).`);
   }
   const unplaced = managed.filter((i) => !placed.has(i));
-  if (unplaced.length) warn(`No .tf block under ${terraformDir} was found for: ${unplaced.map((i) => i.address).join(', ')}`);
+  if (unplaced.length) warn(`No .tf block under ${terraformDir} was found for: ${listed(unplaced.map((i) => i.address))}`);
 
   const base = { graph, partition: model.partition, account: model.accountId ?? PLACEHOLDER_ACCOUNT, regionOf, foreign };
   const ctx: Context = { ...base, locate: (instance) => placed.get(instance), warn };
