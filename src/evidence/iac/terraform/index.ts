@@ -3,6 +3,7 @@
  * read with its configuration's references, each resource placed on its `.tf` block.
  */
 import { resolve } from 'node:path';
+import { InputError } from '../../../errors.js';
 import { arnPartition, partitionOfRegion } from '../../aws-names.js';
 import { emptyModel, PLACEHOLDER_ACCOUNT, type IacModel, type SourceRef } from '../model.js';
 import { PlanGraph, type Instance } from './graph.js';
@@ -106,7 +107,10 @@ export async function readTerraformPlan(planFile: string, options: TerraformPlan
   const model = emptyModel('terraform', [file]);
   const warnings = new Set<string>(graph.warnings);
   const warn = (message: string) => warnings.add(message);
-  if (plan.errored) warn(`${file}: the plan is marked errored (terraform plan failed but wrote a plan file); what it lists may be incomplete.`);
+  // `errored`: "the plan command failed but it still wrote a plan file" (hashicorp/terraform#33368):
+  // what it lists may lack resources, and a missing resource must not read as "not configured".
+  if (plan.errored) throw new InputError(`${file}: the plan is marked errored (terraform plan failed); fix the plan and run terraform show -json again`);
+  if (plan.complete === false) warn(`${file}: the plan is incomplete (complete: false, changes deferred to a later plan); deferred resources are not judged.`);
 
   const providers = new Providers(graph);
   const aws = graph.instances.filter((i) => i.type.startsWith('aws_'));
@@ -123,7 +127,7 @@ export async function readTerraformPlan(planFile: string, options: TerraformPlan
   const regionOf = (instance: Instance): string => {
     const own = stringOf(instance.after.region);
     if (own) return own;
-    const configured = providers.region(instance.providerKey) ?? providers.region(home) ?? options.region;
+    const configured = providers.region(instance.providerKey ?? home) ?? options.region;
     if (configured) return configured;
     if (!regionWarned) warn(`No provider configuration names a region and --region was not given: resources are taken to be in ${FALLBACK_REGION}.`);
     regionWarned = true;

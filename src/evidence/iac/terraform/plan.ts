@@ -118,6 +118,7 @@ export const planSchema = z.looseObject({
     .looseObject({ provider_config: z.record(z.string(), providerConfig).optional(), root_module: configModule.optional() })
     .optional(),
   errored: z.boolean().optional(),
+  complete: z.boolean().optional(),
 });
 export type Plan = z.infer<typeof planSchema>;
 

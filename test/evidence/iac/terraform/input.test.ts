@@ -85,6 +85,11 @@ describe('bad input: one line naming the file, never a stack trace', () => {
     expect(await inputError(file)).toMatch(/malformed Terraform plan at \$\.resource_changes\[0\]\.change\.actions/);
   });
 
+  it('a plan Terraform marked errored (the plan failed but wrote a plan file)', async () => {
+    const file = write('errored.json', JSON.stringify({ ...JSON.parse(basic), errored: true }));
+    expect(await inputError(file)).toMatch(/the plan is marked errored \(terraform plan failed\)/);
+  });
+
   it('a file that does not exist', async () => {
     expect(await inputError(join(dir, 'missing.json'))).toMatch(/cannot read the Terraform plan/);
   });
