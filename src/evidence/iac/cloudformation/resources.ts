@@ -6,7 +6,8 @@
  */
 import { parseInstanceArn } from '../../aws-names.js';
 import type { InstanceStorageConfig } from '../../model.js';
-import { isUnknown, type IacBucketPart, type IacModel, type SourceRef } from '../model.js';
+import { STORAGE_RESOURCE_TYPES } from '../../../paths/hops.js';
+import { isUnknown, Unknown, type IacBucketPart, type IacModel, type SourceRef } from '../model.js';
 import type { NamedIdentity } from './identities.js';
 import type { Resource, Stack } from './intrinsics.js';
 import { compact, linkOf, planned, type Props } from './properties.js';
@@ -94,11 +95,16 @@ function link(model: IacModel, r: MappedResource, key: string): string | undefin
 /**
  * The instance a storage config or approved origin names (InstanceArn / InstanceId: "The Amazon
  * Resource Name (ARN) of the instance"): a managed one by its id or ARN, else a reference to an
- * instance the templates do not create. Undefined, with a warning, when it cannot be known.
+ * instance the templates do not create. When it cannot be known, an id that names no instance
+ * (`<logicalId>: InstanceArn`), which to-evidence reads as "its instance is unknown until apply":
+ * the config may be any instance's, so no instance is judged as having none.
  */
-function instanceOf(model: IacModel, r: MappedResource, links: Links, key: string): string | undefined {
-  const named = link(model, r, key);
-  if (named === undefined) return undefined;
+function instanceOf(model: IacModel, r: MappedResource, links: Links, key: string): string {
+  const named = linkOf(r.props, key);
+  if (typeof named !== 'string') {
+    model.warnings.push(`${r.source.file}:${r.source.line}: ${r.name}: the Connect instance is unknown until apply (${key} ${named ? named.detail : 'is not set'}).`);
+    return `${r.name}: ${key}`;
+  }
   const managed = links.instances.get(named);
   if (managed) return managed;
   const arn = parseInstanceArn(named);
@@ -157,13 +163,17 @@ export const MAPPINGS: Record<string, Mapping> = {
   },
   'AWS::Connect::InstanceStorageConfig': (model, r, links) => {
     const instanceId = instanceOf(model, r, links, 'InstanceArn');
-    const resourceType = instanceId === undefined ? undefined : link(model, r, 'ResourceType');
-    if (instanceId === undefined || resourceType === undefined) return;
-    model.storageConfigs.push({ ...located(r), instanceId, resourceType, config: planned(r.props, () => storageConfigOf(r.props)) });
+    const resourceType = linkOf(r.props, 'ResourceType');
+    if (typeof resourceType === 'string') {
+      model.storageConfigs.push({ ...located(r), instanceId, resourceType, config: planned(r.props, () => storageConfigOf(r.props)) });
+      return;
+    }
+    // A config of a type that cannot be known may be of any type: each is unknown for its instance.
+    const config = new Unknown(`${r.name}: ResourceType (${resourceType ? resourceType.detail : 'not set, though CloudFormation requires it'})`);
+    for (const type of STORAGE_RESOURCE_TYPES) model.storageConfigs.push({ ...located(r), instanceId, resourceType: type, config });
   },
   'AWS::Connect::ApprovedOrigin': (model, r, links) => {
-    const instanceId = instanceOf(model, r, links, 'InstanceId');
-    if (instanceId !== undefined) model.approvedOrigins.push({ ...located(r), instanceId, origin: planned(r.props, () => r.props.required('Origin')) });
+    model.approvedOrigins.push({ ...located(r), instanceId: instanceOf(model, r, links, 'InstanceId'), origin: planned(r.props, () => r.props.required('Origin')) });
   },
   'AWS::S3::Bucket': (model, r) => {
     const { props: p } = r;

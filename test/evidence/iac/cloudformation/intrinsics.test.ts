@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCloudFormation } from '../../../../src/evidence/iac/cloudformation/index.js';
 import { isUnknown, PLACEHOLDER_ACCOUNT, type IacModel } from '../../../../src/evidence/iac/model.js';
+import { STORAGE_RESOURCE_TYPES } from '../../../../src/paths/hops.js';
 import { expectUnknown, tempTemplate } from './fixtures.js';
 
 async function model(template: string, parameters?: Record<string, string> | unknown[], options: { accountId?: string; region?: string } = {}): Promise<IacModel> {
@@ -145,10 +146,17 @@ describe('references between resources', () => {
     ]);
   });
 
-  it('a storage config whose instance cannot be known is left out, with a warning', async () => {
+  it('a storage config whose instance cannot be known names no instance, so to-evidence leaves that type unknown on every instance', async () => {
     const m = await model('Parameters:\n  InstanceArn:\n    Type: String\nResources:\n  Config:\n    Type: AWS::Connect::InstanceStorageConfig\n    Properties:\n      InstanceArn: !Ref InstanceArn\n      ResourceType: CALL_RECORDINGS\n      StorageType: S3\n');
-    expect(m.storageConfigs).toEqual([]);
-    expect(m.warnings.at(-1)).toMatch(/template\.yaml:5: Config is not audited: its InstanceArn cannot be known before deploy \(parameter InstanceArn has no value/);
+    expect(m.storageConfigs.map((c) => [c.instanceId, c.resourceType])).toEqual([['Config: InstanceArn', 'CALL_RECORDINGS']]);
+    expect(m.instanceReferences).toEqual([]);
+    expect(m.warnings.at(-1)).toMatch(/template\.yaml:5: Config: the Connect instance is unknown until apply \(InstanceArn parameter InstanceArn has no value/);
+  });
+
+  it('a storage config whose resource type cannot be known may be of any type: each is Unknown', async () => {
+    const m = await model(`Parameters:\n  Type:\n    Type: String\nResources:\n  Config:\n    Type: AWS::Connect::InstanceStorageConfig\n    Properties:\n      InstanceArn: ${'arn:aws:connect:us-east-1:111122223333:instance/11111111-2222-3333-4444-555555555555'}\n      ResourceType: !Ref Type\n      StorageType: S3\n`);
+    expect(m.storageConfigs.map((c) => c.resourceType)).toEqual(STORAGE_RESOURCE_TYPES);
+    for (const c of m.storageConfigs) expectUnknown(c.config, 'Config: ResourceType (parameter Type has no value');
   });
 
   it('a role of the stack in a key policy is its placeholder ARN; an attribute of a type the reader does not know is Unknown', async () => {
