@@ -115,6 +115,8 @@ function instanceOf(model: IacModel, r: MappedResource, links: Links, key: strin
   return id;
 }
 
+const BUCKET_PARTS: ReadonlyArray<IacBucketPart['part']> = ['encryption', 'publicAccessBlock', 'ownershipControls', 'acl', 'policy'];
+
 function bucketPart(model: IacModel, r: MappedResource, bucketName: string, part: IacBucketPart['part'], value: IacBucketPart['value']): void {
   model.bucketParts.push({ ...located(r), bucketName, part, value } as IacBucketPart);
 }
@@ -179,6 +181,11 @@ export const MAPPINGS: Record<string, Mapping> = {
     const { props: p } = r;
     const bucketName = r.identity.id;
     model.buckets.push({ ...created(r), bucketName });
+    if (p.gate) {
+      // Created only under a condition that cannot be known: no part may be taken as AWS's default.
+      for (const part of BUCKET_PARTS) bucketPart(model, r, bucketName, part, p.gate);
+      return;
+    }
     if (p.has('BucketEncryption')) {
       bucketPart(model, r, bucketName, 'encryption', planned(p, () => ({
         Rules: (p.child('BucketEncryption')?.children('ServerSideEncryptionConfiguration') ?? []).map((rule) => {
@@ -217,9 +224,14 @@ export const MAPPINGS: Record<string, Mapping> = {
     }
   },
   'AWS::S3::BucketPolicy': (model, r) => {
-    const bucket = link(model, r, 'Bucket');
-    if (bucket === undefined) return;
-    bucketPart(model, r, bucket, 'policy', planned(r.props, () => r.props.json('PolicyDocument') ?? r.props.required('PolicyDocument')));
+    // A bucket that cannot be known is named `<logicalId>: Bucket` (a colon no bucket name has), which
+    // to-evidence reads as "this policy may be any bucket's": no bucket is then judged as having none.
+    const bucket = linkOf(r.props, 'Bucket');
+    if (typeof bucket !== 'string') {
+      model.warnings.push(`${r.source.file}:${r.source.line}: ${r.name}: the bucket is unknown until apply (Bucket ${bucket ? bucket.detail : 'is not set'}).`);
+    }
+    const bucketName = typeof bucket === 'string' ? bucket : `${r.name}: Bucket`;
+    bucketPart(model, r, bucketName, 'policy', planned(r.props, () => r.props.json('PolicyDocument') ?? r.props.required('PolicyDocument')));
   },
   'AWS::KMS::Key': (model, r) => {
     const { props: p } = r;

@@ -41,6 +41,12 @@ describe('AWS::S3::Bucket', () => {
     ]);
   });
 
+  it('a bucket policy whose bucket cannot be known is tied to a name no bucket has', async () => {
+    const m = await readCloudFormation([tempTemplate('Parameters:\n  Name:\n    Type: String\nResources:\n  P:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: !Ref Name\n      PolicyDocument: {}\n')], {});
+    expect(m.bucketParts).toEqual([expect.objectContaining({ name: 'P', bucketName: 'P: Bucket', part: 'policy', value: '{}' })]);
+    expect(m.warnings.at(-1)).toMatch(/P: the bucket is unknown until apply \(Bucket parameter Name has no value/);
+  });
+
   it('a bucket policy given as JSON text is kept as written', async () => {
     const m = await read('  P:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: existing\n      PolicyDocument: \'{"Statement": []}\'\n');
     expect(m.bucketParts[0]).toMatchObject({ bucketName: 'existing', part: 'policy', value: '{"Statement": []}' });
