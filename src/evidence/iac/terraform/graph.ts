@@ -101,6 +101,16 @@ export function at(value: unknown, path: Path): unknown {
   return node;
 }
 
+/**
+ * An expression object of a block's `expressions` (not validated by the plan schema, which leaves
+ * block contents open): only its string references are kept, so a malformed one is no reference.
+ */
+export function asExpression(node: unknown): Expression | undefined {
+  if (!isRecord(node) || !('references' in node || 'constant_value' in node)) return undefined;
+  const references = Array.isArray(node.references) ? node.references.filter((r): r is string => typeof r === 'string') : undefined;
+  return { constant_value: node.constant_value, ...(references ? { references } : {}) };
+}
+
 function containsTrue(node: unknown): boolean {
   if (node === true) return true;
   if (Array.isArray(node)) return node.some(containsTrue);
@@ -120,7 +130,11 @@ export class PlanGraph {
   readonly providerConfigs: Record<string, ProviderConfig>;
   readonly variables: Record<string, unknown> = {};
 
-  constructor(readonly plan: Plan) {
+  constructor(
+    readonly plan: Plan,
+    /** The plan file, for messages. */
+    readonly file = '',
+  ) {
     this.providerConfigs = plan.configuration?.provider_config ?? {};
     for (const [name, variable] of Object.entries(plan.variables ?? {})) this.variables[name] = variable.value;
     this.indexConfiguration(plan.configuration?.root_module, '');
@@ -245,7 +259,7 @@ export class PlanGraph {
   /** The configuration expression at a path (`['storage_config', 0, 's3_config', 0, 'bucket_name']`). */
   expression(instance: Instance, path: Path): Expression | undefined {
     const node = at(instance.config?.expressions, path);
-    return isRecord(node) && ('references' in node || 'constant_value' in node) ? (node as Expression) : undefined;
+    return asExpression(node);
   }
   /** Whether the configuration writes the argument or block at all (otherwise AWS's default applies). */
   isSet(instance: Instance, path: Path): boolean {
@@ -391,7 +405,7 @@ export class PlanGraph {
     const steps = moduleSteps(scope.moduleAddress);
     const last = steps[steps.length - 1];
     const call = this.calls.get(scope.moduleKey);
-    const expression = call?.expressions?.[name] as Expression | undefined;
+    const expression = asExpression(call?.expressions?.[name]);
     if (!last || !expression?.references?.length) return;
     const parentAddress = steps[steps.length - 2]?.address ?? '';
     const parentKey = scope.moduleKey.split('.').slice(0, -1).join('.');

@@ -6,9 +6,9 @@ import { resolve } from 'node:path';
 import { InputError } from '../../../errors.js';
 import { arnPartition, partitionOfRegion } from '../../aws-names.js';
 import { emptyModel, PLACEHOLDER_ACCOUNT, type IacModel, type SourceRef } from '../model.js';
-import { PlanGraph, type Instance } from './graph.js';
+import { asExpression, PlanGraph, type Instance } from './graph.js';
 import { Locations, planDirectory } from './locations.js';
-import type { Expression, ProviderConfig } from './plan.js';
+import type { ProviderConfig } from './plan.js';
 import { readPlanFile } from './plan.js';
 import { MAPPED_TYPES, mapResources } from './resources.js';
 import { Identifiers, type Context } from './values.js';
@@ -31,7 +31,7 @@ function listed(addresses: readonly string[], most = 10): string {
   return addresses.length <= most ? addresses.join(', ') : `${addresses.slice(0, most).join(', ')} and ${addresses.length - most} more`;
 }
 
-const constant = (expression: unknown): unknown => (typeof expression === 'object' && expression !== null ? (expression as Expression).constant_value : undefined);
+const constant = (expression: unknown): unknown => asExpression(expression)?.constant_value;
 const stringOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
 class Providers {
@@ -43,7 +43,7 @@ class Providers {
 
   /** `region = "eu-west-2"`, or `region = var.region` in the root module (the plan's variable value). */
   region(key: string | undefined): string | undefined {
-    const expression = this.config(key)?.expressions?.region as Expression | undefined;
+    const expression = asExpression(this.config(key)?.expressions?.region);
     const value = stringOf(expression?.constant_value);
     if (value) return value;
     const variable = expression?.references?.find((r) => /^var\.[A-Za-z0-9_-]+$/.test(r));
@@ -103,7 +103,7 @@ function accountOf(graph: PlanGraph, providers: Providers, home: string | undefi
 export async function readTerraformPlan(planFile: string, options: TerraformPlanOptions = {}): Promise<IacModel> {
   const file = resolve(planFile);
   const plan = await readPlanFile(file);
-  const graph = new PlanGraph(plan);
+  const graph = new PlanGraph(plan, file);
   const model = emptyModel('terraform', [file]);
   const warnings = new Set<string>(graph.warnings);
   const warn = (message: string) => warnings.add(message);

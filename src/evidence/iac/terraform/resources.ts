@@ -7,7 +7,8 @@
 import { isUnknown, PLACEHOLDER_ACCOUNT, Unknown, type IacBucketPart, type IacModel, type Planned } from '../model.js';
 import type { DeliveryStreamDescription, DirectoryDescription, GrantListEntry, InstanceStorageConfig, KeyMetadata, PublicAccessBlockConfiguration } from '../../model.js';
 import type { Instance } from './graph.js';
-import { need, planned, Reader, type Context, type Identifiers } from './values.js';
+import { InputError } from '../../../errors.js';
+import { need, planned, Reader, UnknownValue, type Context, type Identifiers } from './values.js';
 
 type Mapper = (r: Reader, out: Mapping) => void;
 interface Mapping {
@@ -197,7 +198,7 @@ const MAPPERS: Record<string, Mapper> = {
 
   aws_s3_bucket(r, out) {
     const bucketName = out.ids.bucketName(r.instance);
-    const region = r.string(['region']) ?? (r.instance.lifecycle === 'update' ? r.string(['bucket_region']) : undefined) ?? out.region;
+    const region = r.knownString(['region']) ?? (r.instance.lifecycle === 'update' ? r.knownString(['bucket_region']) : undefined) ?? out.region;
     out.model.buckets.push({ ...out.base, lifecycle: r.instance.lifecycle, bucketName, region });
     // Deprecated inline arguments, only where the configuration writes them: they are Optional+Computed,
     // filled from AWS otherwise (which would double what a split resource sets). Provider doc
@@ -261,7 +262,7 @@ const MAPPERS: Record<string, Mapper> = {
 
   aws_kms_key(r, out) {
     const arn = out.ids.keyArn(r.instance);
-    const keyId = r.string(['key_id']) ?? arn.slice(arn.lastIndexOf('/') + 1);
+    const keyId = r.knownString(['key_id']) ?? arn.slice(arn.lastIndexOf('/') + 1);
     const metadata = planned<Partial<KeyMetadata>>(() => {
       const enabled = r.boolean(['is_enabled']);
       const origin = r.string(['xks_key_id']) ? 'EXTERNAL_KEY_STORE' : r.string(['custom_key_store_id']) ? 'AWS_CLOUDHSM' : 'AWS_KMS';
@@ -459,7 +460,13 @@ export function mapResources(instances: readonly Instance[], ctx: Context, ids: 
     const mapper = MAPPERS[instance.type];
     if (!mapper) continue;
     const base = { source: ctx.locate(instance), name: instance.address };
-    mapper(new Reader(ctx, ids, instance), { model, ids, ctx, base, region: ctx.regionOf(instance), deferred });
+    try {
+      mapper(new Reader(ctx, ids, instance), { model, ids, ctx, base, region: ctx.regionOf(instance), deferred });
+    } catch (error) {
+      // A value a mapping needs outside any part is unknown or malformed: not judged as if absent.
+      if (error instanceof UnknownValue) throw new InputError(`${ctx.graph.file}: cannot read ${error.unknown.detail} from the plan`);
+      throw error;
+    }
   }
   for (const apply of deferred) apply();
 }

@@ -94,7 +94,7 @@ export class Identifiers {
 }
 
 /** Thrown inside `planned(...)` by a required value that is unknown: the whole part becomes that Unknown. */
-class UnknownValue extends Error {
+export class UnknownValue extends Error {
   constructor(readonly unknown: Unknown) {
     super(unknown.detail);
   }

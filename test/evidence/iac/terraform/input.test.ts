@@ -102,6 +102,35 @@ describe('bad input: one line naming the file, never a stack trace', () => {
   });
 });
 
+describe('malformed but JSON plans', () => {
+  it.each(['module', 'unknown-after-apply', 'insecure'])('%s: never throws anything but an InputError, whatever node holds an unexpected value', async (name) => {
+    const original = JSON.parse(readFileSync(resolve(`test/fixtures/iac/terraform/${name}/plan.json`), 'utf8')) as unknown;
+    const paths: Array<Array<string | number>> = [];
+    const walk = (node: unknown, path: Array<string | number>) => {
+      paths.push(path);
+      if (Array.isArray(node)) node.forEach((child, i) => walk(child, [...path, i]));
+      else if (node && typeof node === 'object') for (const [key, child] of Object.entries(node)) walk(child, [...path, key]);
+    };
+    walk(original, []);
+    const weird = [null, 7, 'x', [], {}, true, ['x'], { references: 'aws_s3_bucket.this' }];
+    const empty = mkdtempSync(join(dir, 'empty-'));
+    const failures: string[] = [];
+    // Every 3rd node, replaced in turn by an unexpected value (deterministic).
+    for (let i = 1; i < paths.length; i += 3) {
+      const path = paths[i] as Array<string | number>;
+      const plan = structuredClone(original) as Record<string | number, unknown>;
+      let parent = plan as Record<string | number, unknown>;
+      for (const step of path.slice(0, -1)) parent = parent[step] as Record<string | number, unknown>;
+      parent[path[path.length - 1] as string | number] = weird[i % weird.length];
+      const file = write(`weird/${name}-${i}.json`, JSON.stringify(plan));
+      await readTerraformPlan(file, { terraformDir: empty }).catch((error: unknown) => {
+        if (!(error instanceof InputError)) failures.push(`${path.join('.')}: ${String(error)}`);
+      });
+    }
+    expect(failures).toEqual([]);
+  });
+});
+
 describe('size', () => {
   /** for_each over N keys: a bucket, its policy, encryption, public access block and a storage config each, linked by each.key. */
   function largePlan(keys: number, padding = 0): string {
