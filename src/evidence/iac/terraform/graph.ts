@@ -68,7 +68,7 @@ const keyText = (key: IndexKey | undefined) => (key === undefined ? '' : typeof 
 const parseKey = (raw: string | undefined): IndexKey | undefined => (raw === undefined ? undefined : raw.startsWith('"') ? (JSON.parse(raw) as string) : Number(raw));
 
 /** The module instances of a module address, outermost first, each with its own address (a prefix of the given one). */
-export function moduleSteps(moduleAddress: string): Array<{ name: string; key: IndexKey | undefined; address: string }> {
+function moduleSteps(moduleAddress: string): Array<{ name: string; key: IndexKey | undefined; address: string }> {
   const steps: Array<{ name: string; key: IndexKey | undefined; address: string }> = [];
   let at = 0;
   while (at < moduleAddress.length) {
@@ -90,7 +90,7 @@ function lifecycleOf(actions: readonly string[]): Lifecycle | undefined {
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The value at a path of planned values or of after_unknown. */
-export function at(value: unknown, path: Path): unknown {
+function at(value: unknown, path: Path): unknown {
   let node = value;
   for (const step of path) {
     if (node === true) return true; // a wholly unknown object or list: everything under it is unknown

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { InputError, jsonPath } from '../../../errors.js';
 
 /** `{"constant_value": …}` (no references) or `{"references": ["aws_s3_bucket.rec.id", "aws_s3_bucket.rec"]}`. */
-export const expressionSchema = z.looseObject({ constant_value: z.unknown().optional(), references: z.array(z.string()).optional() });
+const expressionSchema = z.looseObject({ constant_value: z.unknown().optional(), references: z.array(z.string()).optional() });
 export type Expression = z.infer<typeof expressionSchema>;
 /** Block expressions: attribute → expression, nested block → array (list/set) or object (single/map). */
 export type Expressions = Record<string, unknown>;
@@ -107,7 +107,7 @@ const resourceChange = z.looseObject({
 });
 export type ResourceChange = z.infer<typeof resourceChange>;
 
-export const planSchema = z.looseObject({
+const planSchema = z.looseObject({
   format_version: z.string(),
   terraform_version: z.string().optional(),
   variables: z.record(z.string(), z.looseObject({ value: z.unknown().optional() })).optional(),
@@ -135,7 +135,7 @@ export async function readPlanFile(file: string): Promise<Plan> {
   return parsePlan(text, file);
 }
 
-export function parsePlan(text: string, file: string): Plan {
+function parsePlan(text: string, file: string): Plan {
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -115,7 +115,7 @@ export function need<T>(value: Planned<T>): T {
   return value;
 }
 
-export const describePath = (path: Path) => path.filter((step) => typeof step === 'string').join('.');
+const describePath = (path: Path) => path.filter((step) => typeof step === 'string').join('.');
 
 /** Reads one resource's values. */
 export class Reader {
