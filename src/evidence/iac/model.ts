@@ -52,6 +52,8 @@ interface Located {
   source: SourceRef | undefined;
   /** Address or logical id: how messages name the resource. */
   name: string;
+  /** Set when whether the resource is created at all cannot be known (a CloudFormation condition unknown before deploy). */
+  exists?: Unknown | undefined;
 }
 
 /** `create` (new or replaced: AWS defaults apply to what the code leaves out) or `update` (exists already, including no-op). */
@@ -246,6 +248,10 @@ export const PLACEHOLDER_ACCOUNT = '000000000000';
 const slug = (name: string) => name.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').toLowerCase() || 'resource';
 export const PLACEHOLDER_MARK = 'known-after-apply';
 
+/** A name assigned at apply (a stream, log group or role named by no argument). */
+export function placeholderName(name: string): string {
+  return `${PLACEHOLDER_MARK}-${slug(name)}`;
+}
 export function placeholderInstanceId(name: string): string {
   return `${PLACEHOLDER_MARK}-${slug(name)}`;
 }

@@ -154,7 +154,8 @@ function partsOf(model: IacModel, name: string, owner: string | undefined): Map<
     const split = own.filter((p) => p.name !== owner);
     const unresolved = model.bucketParts.find((p) => p.part === kind && !isBucketName(p.bucketName));
     const [first, second] = split.length > 0 ? split : own;
-    if (second) parts.set(kind, new Unknown(`which of ${first?.name ?? '?'} and ${second.name} sets the ${kind} of bucket ${name}`));
+    if (first?.exists) parts.set(kind, first.exists);
+    else if (second) parts.set(kind, new Unknown(`which of ${first?.name ?? '?'} and ${second.name} sets the ${kind} of bucket ${name}`));
     else if (first) parts.set(kind, first);
     else if (unresolved && owner !== undefined) parts.set(kind, new Unknown(`${unresolved.name}, whose bucket may be ${name}: its bucket`));
   }
@@ -217,7 +218,7 @@ function bucketEvidenceOf(b: Builder, name: string, bucket: IacBucket | undefine
   );
   return {
     expectedBucketOwner: accountId,
-    location: bucket ? ok(bucket.region === 'us-east-1' ? {} : { LocationConstraint: bucket.region }) : unmanaged(`bucket ${name}`),
+    location: bucket?.exists ? unknownCall(bucket.exists.detail) : bucket ? ok(bucket.region === 'us-east-1' ? {} : { LocationConstraint: bucket.region }) : unmanaged(`bucket ${name}`),
     encryption: call('encryption', (config) => ok({ ServerSideEncryptionConfiguration: config }), created ? NEW_BUCKET_DEFAULTS.encryption : missing('default encryption')),
     policy,
     policyStatus,
@@ -266,7 +267,7 @@ function managedKey(b: Builder, key: IacKey, reference: string, region: string, 
   const danglingGrant = model.grants.find((g) => !namesAKey(model, g.keyArn));
   const id = /:key\/(.+)$/.exec(key.arn)?.[1] ?? key.arn;
   const created = key.lifecycle === 'create';
-  const describeKey = planned(key.metadata, (metadata) => ({
+  const describeKey = planned(key.exists ?? key.metadata, (metadata) => ({
     KeyMetadata: {
       KeyId: id,
       Arn: key.arn,
@@ -354,7 +355,7 @@ function instanceEvidence(b: Builder, instance: IacInstance, refs: References): 
   const { model } = b;
   b.place(instance.arn, instance.source, ['connect:DescribeInstance', 'connect:ListInstanceAttributes']);
   b.place(instance.arn, instance.source);
-  const unknownField = [instance.alias, instance.identityManagementType].find(isUnknown);
+  const unknownField = [instance.exists, instance.alias, instance.identityManagementType].find(isUnknown);
   const alias = isUnknown(instance.alias) ? undefined : instance.alias;
   const describeInstance: ConnectInstanceEvidence['describeInstance'] = unknownField
     ? unknownCall(unknownField.detail)
@@ -372,11 +373,11 @@ function instanceEvidence(b: Builder, instance: IacInstance, refs: References): 
   const storageConfigs: ConnectInstanceEvidence['storageConfigs'] = {};
   for (const type of STORAGE_RESOURCE_TYPES) {
     const configs = model.storageConfigs.filter((c) => c.instanceId === instance.id && c.resourceType === type);
-    const unknown = configs.find((c) => isUnknown(c.config));
+    const unknown = configs.find((c) => isUnknown(c.config) || c.exists);
     const dangling = model.storageConfigs.find((c) => c.resourceType === type && !namesAnInstance(model, c.instanceId));
     for (const c of configs) if (c.source) b.storageConfigs.set(`${instance.arn}|${type}`, c.source);
-    if (unknown && isUnknown(unknown.config)) {
-      storageConfigs[type] = unknownCall(unknown.config.detail);
+    if (unknown) {
+      storageConfigs[type] = unknownCall((unknown.exists ?? (unknown.config as Unknown)).detail);
       continue;
     }
     if (dangling) {
@@ -396,7 +397,7 @@ function instanceEvidence(b: Builder, instance: IacInstance, refs: References): 
   const origins = model.approvedOrigins.filter((o) => o.instanceId === instance.id);
   for (const o of origins) b.place(instance.arn, o.source, ['connect:ListApprovedOrigins']);
   const danglingOrigin = model.approvedOrigins.find((o) => !namesAnInstance(model, o.instanceId));
-  const unknownOrigin = origins.map((o) => o.origin).find(isUnknown) ?? (danglingOrigin ? new Unknown(`${danglingOrigin.name}, whose instance may be ${instance.name}: its instance`) : undefined);
+  const unknownOrigin = origins.map((o) => o.exists ?? o.origin).find(isUnknown) ?? (danglingOrigin ? new Unknown(`${danglingOrigin.name}, whose instance may be ${instance.name}: its instance`) : undefined);
   const attributes = planned(instance.attributes, (list) => list);
   const flowLogsOn = !isUnknown(instance.attributes) && instance.attributes.some((a) => a.AttributeType === 'CONTACTFLOW_LOGS' && a.Value === 'true');
   const created = instance.lifecycle === 'create';
@@ -422,7 +423,7 @@ function instanceEvidence(b: Builder, instance: IacInstance, refs: References): 
       b.place(`arn:${model.partition}:logs:${group.region}:${b.accountId}:log-group:${name}:*`, group.source);
       if (!isUnknown(group.logGroup)) refs.add(refs.keys, group.logGroup.kmsKeyId, group.region, group.source);
     }
-    evidence.contactFlowLogGroups = group ? planned(group.logGroup, (g) => [{ ...g, logGroupName: name }]) : unmanaged(`log group ${name}, where Connect writes the flow logs`);
+    evidence.contactFlowLogGroups = group ? planned(group.exists ?? group.logGroup, (g) => [{ ...g, logGroupName: name }]) : unmanaged(`log group ${name}, where Connect writes the flow logs`);
   }
   return evidence;
 }
@@ -508,8 +509,9 @@ export function evidenceOfModel(model: IacModel, now: Date): PlanEvidence {
     const region = regionOf(directory.region);
     const arn = `arn:${model.partition}:ds:${directory.region}:${b.accountId}:directory/${directory.directoryId}`;
     b.place(arn, directory.source);
-    if (region.describeDirectories?.status === 'ok' && !isUnknown(directory.description)) region.describeDirectories.response.push({ ...activeAfterApply(model, directory), ...directory.description, DirectoryId: directory.directoryId });
-    else if (isUnknown(directory.description)) region.describeDirectories = unknownCall(directory.description.detail);
+    const description = directory.exists ?? directory.description;
+    if (region.describeDirectories?.status === 'ok' && !isUnknown(description)) region.describeDirectories.response.push({ ...activeAfterApply(model, directory), ...description, DirectoryId: directory.directoryId });
+    else if (isUnknown(description)) region.describeDirectories = unknownCall(description.detail);
     region.directories[directory.directoryId] = directoryEvidenceOf();
   }
 
@@ -527,7 +529,7 @@ export function evidenceOfModel(model: IacModel, now: Date): PlanEvidence {
   const kinesisStreams: NonNullable<AccountEvidence['kinesisStreams']> = {};
   for (const stream of model.kinesisStreams) {
     b.place(stream.arn, stream.source);
-    kinesisStreams[stream.arn] = { readAs: b.accountId, describeStreamSummary: planned(stream.summary, (s) => ({ StreamDescriptionSummary: { ...s, StreamARN: stream.arn } })) };
+    kinesisStreams[stream.arn] = { readAs: b.accountId, describeStreamSummary: planned(stream.exists ?? stream.summary, (s) => ({ StreamDescriptionSummary: { ...s, StreamARN: stream.arn } })) };
     if (!isUnknown(stream.summary)) refs.add(refs.keys, stream.summary.KeyId, stream.region, stream.source);
   }
   for (const [arn, ref] of refs.streams) if (!kinesisStreams[arn]) {
@@ -537,7 +539,7 @@ export function evidenceOfModel(model: IacModel, now: Date): PlanEvidence {
   const deliveryStreams: NonNullable<AccountEvidence['deliveryStreams']> = {};
   for (const stream of model.deliveryStreams) {
     b.place(stream.arn, stream.source);
-    deliveryStreams[stream.arn] = { readAs: b.accountId, describeDeliveryStream: planned(stream.description, (d) => ({ DeliveryStreamDescription: { ...d, DeliveryStreamARN: stream.arn } })) };
+    deliveryStreams[stream.arn] = { readAs: b.accountId, describeDeliveryStream: planned(stream.exists ?? stream.description, (d) => ({ DeliveryStreamDescription: { ...d, DeliveryStreamARN: stream.arn } })) };
     if (isUnknown(stream.description)) continue;
     refs.add(refs.keys, stream.description.DeliveryStreamEncryptionConfiguration?.KeyARN, stream.region, stream.source);
     for (const destination of stream.description.Destinations ?? []) {

@@ -245,6 +245,18 @@ describe('what the plan cannot say', () => {
     for (const f of chat) expect(f.status, `${f.ruleId}: ${f.message}`).toBe('ERROR');
   });
 
+  it('a bucket and key that may not be created (a condition unknown before deploy) are never judged to exist', () => {
+    const findings = judge(model((m) => {
+      const gate = new Unknown('condition IsProd cannot be known before deploy');
+      for (const r of [...m.buckets, ...m.keys, ...m.bucketParts]) r.exists = gate;
+    }));
+    for (const ruleId of ['s3-bucket-exists-and-owned', 's3-bucket-denies-insecure-transport', 'kms-key-rotation-enabled', 'kms-key-enabled']) {
+      const f = find(findings, ruleId);
+      expect(f.status, `${ruleId}: ${f.message}`).toBe('ERROR');
+      expect(f.message).toContain('condition IsProd cannot be known before deploy');
+    }
+  });
+
   it('two resources setting one bucket\'s policy leave it unknown', () => {
     const findings = judge(model((m) => m.bucketParts.push({ name: 'aws_s3_bucket_policy.second', source: at(80, 'aws_s3_bucket_policy.second'), bucketName: 'acme-recordings', part: 'policy', value: JSON.stringify({ Version: '2012-10-17', Statement: [] }) })));
     expect(find(findings, 's3-bucket-denies-insecure-transport', 'voice.recording-to-s3').status).toBe('ERROR');

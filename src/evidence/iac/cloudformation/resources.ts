@@ -30,7 +30,7 @@ export class Links {
   readonly instances = new Map<string, string>();
 }
 
-const located = (r: MappedResource) => ({ name: r.name, source: r.source });
+const located = (r: MappedResource) => ({ name: r.name, source: r.source, ...(r.props.gate ? { exists: r.props.gate } : {}) });
 /** Every template resource is created by its stack, in the stack's region. */
 const created = (r: MappedResource) => ({ ...located(r), lifecycle: 'create' as const, region: r.stack.context.region });
 
