@@ -92,6 +92,12 @@ export interface IacStorageConfig extends Located {
   /** InstanceStorageResourceType as Connect names it: CALL_RECORDINGS, CHAT_TRANSCRIPTS, … */
   resourceType: string;
   config: Planned<InstanceStorageConfig>;
+  /**
+   * `create`: the association is made at apply (AssociateInstanceStorageConfig, which creates the KMS
+   * grant for the instance service role on an S3 config's key); `update`: it exists already.
+   * Undefined when the reader cannot tell.
+   */
+  lifecycle?: Lifecycle | undefined;
 }
 
 export interface IacApprovedOrigin extends Located {

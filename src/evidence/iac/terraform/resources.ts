@@ -188,7 +188,7 @@ const MAPPERS: Record<string, Mapper> = {
       out.ctx.warn(`${r.instance.address}: resource_type is unknown until apply; the storage config is not judged.`);
       return;
     }
-    out.model.storageConfigs.push({ ...out.base, instanceId: instanceIdOf(r, out), resourceType, config: storageConfig(r) });
+    out.model.storageConfigs.push({ ...out.base, instanceId: instanceIdOf(r, out), resourceType, config: storageConfig(r), lifecycle: r.instance.lifecycle });
   },
 
   // hashicorp/aws internal/service/connect/approved_origin.go: `instance_id`, `origin` (AssociateApprovedOrigin).

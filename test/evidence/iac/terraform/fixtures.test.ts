@@ -36,6 +36,7 @@ describe('basic: everything exists, every value known', () => {
     const keyArn = 'arn:aws:kms:eu-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
     expect(model.storageConfigs).toEqual([
       expect.objectContaining({
+        lifecycle: 'update',
         instanceId: instance?.id,
         resourceType: 'CALL_RECORDINGS',
         config: expect.objectContaining({ StorageType: 'S3', S3Config: { BucketName: 'acme-connect-recordings', BucketPrefix: 'recordings', EncryptionConfig: { EncryptionType: 'KMS', KeyId: keyArn } } }),
@@ -86,6 +87,7 @@ describe('module: buckets and keys of a for_each module, named through its outpu
       expect(key.rotation).toEqual({ KeyRotationEnabled: true, RotationPeriodInDays: 365 }); // AWS's default when the code sets none
       const config = byName(model.storageConfigs, `aws_connect_instance_storage_config.${kind}`);
       expect(config.instanceId).toBe(instance?.id);
+      expect(config.lifecycle).toBe('create');
       expect(config.config).toMatchObject({ S3Config: { BucketName: `acme-${kind}`, EncryptionConfig: { EncryptionType: 'KMS', KeyId: key.arn } } });
       expect(byName(model.buckets, `module.recordings["${kind}"].aws_s3_bucket.this`).bucketName).toBe(`acme-${kind}`);
       expect(partsOf(model, `acme-${kind}`)).toEqual(['encryption', 'policy', 'publicAccessBlock']);
