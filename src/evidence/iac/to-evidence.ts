@@ -31,8 +31,13 @@ import {
   PLACEHOLDER_ACCOUNT,
   Unknown,
   type IacBucket,
+  type IacAlias,
+  type IacApprovedOrigin,
   type IacBucketPart,
   type IacDirectory,
+  type IacGrant,
+  type IacKeyPolicy,
+  type IacStorageConfig,
   type IacInstance,
   type IacKey,
   type IacModel,
@@ -112,9 +117,20 @@ class Builder {
   readonly accountId: string;
   readonly warnings: string[];
 
+  readonly index: ModelIndex;
+  /** Each bucket's deciding parts, computed once. */
+  private readonly bucketParts = new Map<string, Map<IacBucketPart['part'], Planned<IacBucketPart>>>();
+
   constructor(readonly model: IacModel) {
     this.accountId = model.accountId ?? PLACEHOLDER_ACCOUNT;
     this.warnings = [...model.warnings];
+    this.index = new ModelIndex(model);
+  }
+
+  partsOf(name: string, owner: string | undefined): Map<IacBucketPart['part'], Planned<IacBucketPart>> {
+    let parts = this.bucketParts.get(name);
+    if (!parts) this.bucketParts.set(name, (parts = partsOf(this.index, name, owner)));
+    return parts;
   }
 
   place(arn: string, source: SourceRef | undefined, operations: readonly string[] = []): void {
@@ -132,6 +148,69 @@ class Builder {
   }
 }
 
+
+const groupBy = <T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> => {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = map.get(key);
+    if (list) list.push(item);
+    else map.set(key, [item]);
+  }
+  return map;
+};
+
+/**
+ * The model's links, grouped once: a 5,000-resource plan looks each resource's parts up by name
+ * instead of scanning every part for every resource.
+ */
+class ModelIndex {
+  readonly parts: Map<string, IacBucketPart[]>;
+  /** The first part of each kind whose bucket is unknown until apply. */
+  readonly unresolvedParts = new Map<IacBucketPart['part'], IacBucketPart>();
+  readonly configs: Map<string, IacStorageConfig[]>;
+  readonly danglingConfigs = new Map<string, IacStorageConfig>();
+  readonly origins: Map<string, IacApprovedOrigin[]>;
+  readonly danglingOrigin: IacApprovedOrigin | undefined;
+  readonly keyPolicies: Map<string, IacKeyPolicy[]>;
+  readonly grants: Map<string, IacGrant[]>;
+  readonly danglingPolicy: IacKeyPolicy | undefined;
+  readonly danglingGrant: IacGrant | undefined;
+  readonly aliases: Map<string, IacAlias[]>;
+  readonly instances: Map<string, IacInstance>;
+  private readonly keyIds = new Set<string>();
+
+  constructor(model: IacModel) {
+    this.parts = groupBy(model.bucketParts, (p) => p.bucketName);
+    for (const part of model.bucketParts) if (!isBucketName(part.bucketName) && !this.unresolvedParts.has(part.part)) this.unresolvedParts.set(part.part, part);
+    this.instances = new Map(model.instances.map((i) => [i.id, i]));
+    this.configs = groupBy(model.storageConfigs, (c) => `${c.instanceId}|${c.resourceType}`);
+    for (const config of model.storageConfigs) if (!this.namesAnInstance(config.instanceId) && !this.danglingConfigs.has(config.resourceType)) this.danglingConfigs.set(config.resourceType, config);
+    this.origins = groupBy(model.approvedOrigins, (o) => o.instanceId);
+    this.danglingOrigin = model.approvedOrigins.find((o) => !this.namesAnInstance(o.instanceId));
+    for (const key of model.keys) {
+      this.keyIds.add(key.arn);
+      const id = /:key\/(.+)$/.exec(key.arn)?.[1];
+      if (id) this.keyIds.add(id);
+    }
+    this.keyPolicies = groupBy(model.keyPolicies, (p) => p.keyArn);
+    this.grants = groupBy(model.grants, (g) => g.keyArn);
+    this.danglingPolicy = model.keyPolicies.find((p) => !this.namesAKey(p.keyArn));
+    this.danglingGrant = model.grants.find((g) => !this.namesAKey(g.keyArn));
+    this.aliases = groupBy(model.aliases, (a) => a.targetKey);
+  }
+
+  /** A reference that names a key: one of the model's, or a real key ARN, id or alias (unmanaged); else it stands for a key unknown until apply. */
+  namesAKey(reference: string): boolean {
+    return this.keyIds.has(reference) || /^(?:arn:[^:]+:kms:[^:]*:\d{12}:(?:key|alias)\/|alias\/|[0-9a-f-]{36}$|mrk-)/.test(reference);
+  }
+
+  /** An instance id or ARN: of the model, or a real one the code names; else a reference unknown until apply. */
+  namesAnInstance(id: string): boolean {
+    return this.instances.has(id) || /^(?:arn:[^:]+:connect:[^:]+:\d{12}:instance\/)?[0-9a-f-]{36}$/.test(id);
+  }
+}
+
 // ---- S3 ---------------------------------------------------------------------------------------
 
 function bucketArn(partition: string, name: string): string {
@@ -146,13 +225,13 @@ const isBucketName = (name: string) => !/[:\s]/.test(name);
  * inline argument (Terraform's split resources); two resources setting the same part of one bucket, or a
  * part whose bucket is unknown until apply (it may be this bucket's), leave that part unknown.
  */
-function partsOf(model: IacModel, name: string, owner: string | undefined): Map<IacBucketPart['part'], Planned<IacBucketPart>> {
+function partsOf(index: ModelIndex, name: string, owner: string | undefined): Map<IacBucketPart['part'], Planned<IacBucketPart>> {
   const parts = new Map<IacBucketPart['part'], Planned<IacBucketPart>>();
-  const kinds = new Set(model.bucketParts.map((p) => p.part));
-  for (const kind of kinds) {
-    const own = model.bucketParts.filter((p) => p.part === kind && p.bucketName === name);
+  const mine = index.parts.get(name) ?? [];
+  for (const kind of new Set([...mine.map((p) => p.part), ...index.unresolvedParts.keys()])) {
+    const own = mine.filter((p) => p.part === kind);
     const split = own.filter((p) => p.name !== owner);
-    const unresolved = model.bucketParts.find((p) => p.part === kind && !isBucketName(p.bucketName));
+    const unresolved = index.unresolvedParts.get(kind);
     const [first, second] = split.length > 0 ? split : own;
     if (first?.exists) parts.set(kind, first.exists);
     else if (second) parts.set(kind, new Unknown(`which of ${first?.name ?? '?'} and ${second.name} sets the ${kind} of bucket ${name}`));
@@ -190,7 +269,7 @@ function bucketEvidenceOf(b: Builder, name: string, bucket: IacBucket | undefine
   const arn = bucketArn(model.partition, name);
   if (bucket) b.place(arn, bucket.source);
   else b.placeReference(arn, referencedBy);
-  const parts = partsOf(model, name, bucket?.name);
+  const parts = b.partsOf(name, bucket?.name);
   for (const [kind, part] of parts) if (!isUnknown(part)) b.place(arn, part.source, PART_OPERATIONS[kind]);
   const created = bucket?.lifecycle === 'create';
   const missing = (what: string) => unmanaged<never>(bucket ? `the ${what} of existing bucket ${name} (${bucket.name} does not set it)` : `the ${what} of bucket ${name}`);
@@ -251,20 +330,15 @@ function keyIndex(model: IacModel): KeyIndex {
   return { byReference };
 }
 
-/** A reference that names a key: one of the model's, or a real key ARN, id or alias (unmanaged); else it stands for a key unknown until apply. */
-function namesAKey(model: IacModel, reference: string): boolean {
-  return model.keys.some((k) => k.arn === reference || k.arn.endsWith(`:key/${reference}`)) || /^(?:arn:[^:]+:kms:[^:]*:\d{12}:(?:key|alias)\/|alias\/|[0-9a-f-]{36}$|mrk-)/.test(reference);
-}
 
 function managedKey(b: Builder, key: IacKey, reference: string, region: string, connectRoles: readonly string[]): KeyEvidence {
   const { model, accountId } = b;
   b.place(key.arn, key.source);
-  const policyResources = model.keyPolicies.filter((p) => p.keyArn === key.arn);
+  const policyResources = b.index.keyPolicies.get(key.arn) ?? [];
   const [policyResource, secondPolicy] = policyResources;
   if (policyResource) b.place(key.arn, policyResource.source, ['kms:GetKeyPolicy']);
   // A key policy or grant whose key is unknown until apply may be this key's.
-  const danglingPolicy = model.keyPolicies.find((p) => !namesAKey(model, p.keyArn));
-  const danglingGrant = model.grants.find((g) => !namesAKey(model, g.keyArn));
+  const { danglingPolicy, danglingGrant } = b.index;
   const id = /:key\/(.+)$/.exec(key.arn)?.[1] ?? key.arn;
   const created = key.lifecycle === 'create';
   const describeKey = planned(key.exists ?? key.metadata, (metadata) => ({
@@ -292,8 +366,8 @@ function managedKey(b: Builder, key: IacKey, reference: string, region: string, 
       : created
         ? ok({ Policy: defaultKeyPolicy(model.partition, accountId) })
         : unmanaged(`the key policy of existing key ${key.arn} (${key.name} does not set it)`);
-  const aliases = model.aliases.filter((a) => a.targetKey === key.arn || a.targetKey === id);
-  const grants = model.grants.filter((g) => g.keyArn === key.arn);
+  const aliases = [...(b.index.aliases.get(key.arn) ?? []), ...(id === key.arn ? [] : (b.index.aliases.get(id) ?? []))];
+  const grants = b.index.grants.get(key.arn) ?? [];
   const [firstGrant] = grants;
   if (firstGrant) b.place(key.arn, firstGrant.source, ['kms:ListGrants']);
   const unknownGrant = grants.find((g) => isUnknown(g.grant));
@@ -346,10 +420,6 @@ class References {
   }
 }
 
-/** An instance id or ARN: of the model, or a real one the code names; else a reference unknown until apply. */
-function namesAnInstance(model: IacModel, id: string): boolean {
-  return model.instances.some((i) => i.id === id) || /^(?:arn:[^:]+:connect:[^:]+:\d{12}:instance\/)?[0-9a-f-]{36}$/.test(id);
-}
 
 function instanceEvidence(b: Builder, instance: IacInstance, refs: References): ConnectInstanceEvidence {
   const { model } = b;
@@ -372,9 +442,9 @@ function instanceEvidence(b: Builder, instance: IacInstance, refs: References): 
       });
   const storageConfigs: ConnectInstanceEvidence['storageConfigs'] = {};
   for (const type of STORAGE_RESOURCE_TYPES) {
-    const configs = model.storageConfigs.filter((c) => c.instanceId === instance.id && c.resourceType === type);
+    const configs = b.index.configs.get(`${instance.id}|${type}`) ?? [];
     const unknown = configs.find((c) => isUnknown(c.config) || c.exists);
-    const dangling = model.storageConfigs.find((c) => c.resourceType === type && !namesAnInstance(model, c.instanceId));
+    const dangling = b.index.danglingConfigs.get(type);
     for (const c of configs) if (c.source) b.storageConfigs.set(`${instance.arn}|${type}`, c.source);
     if (unknown) {
       storageConfigs[type] = unknownCall((unknown.exists ?? (unknown.config as Unknown)).detail);
@@ -394,9 +464,9 @@ function instanceEvidence(b: Builder, instance: IacInstance, refs: References): 
     }
     storageConfigs[type] = ok(known.map((k) => k.config));
   }
-  const origins = model.approvedOrigins.filter((o) => o.instanceId === instance.id);
+  const origins = b.index.origins.get(instance.id) ?? [];
   for (const o of origins) b.place(instance.arn, o.source, ['connect:ListApprovedOrigins']);
-  const danglingOrigin = model.approvedOrigins.find((o) => !namesAnInstance(model, o.instanceId));
+  const { danglingOrigin } = b.index;
   const unknownOrigin = origins.map((o) => o.exists ?? o.origin).find(isUnknown) ?? (danglingOrigin ? new Unknown(`${danglingOrigin.name}, whose instance may be ${instance.name}: its instance`) : undefined);
   const attributes = planned(instance.attributes, (list) => list);
   const flowLogsOn = !isUnknown(instance.attributes) && instance.attributes.some((a) => a.AttributeType === 'CONTACTFLOW_LOGS' && a.Value === 'true');
@@ -455,15 +525,20 @@ function directoryEvidenceOf(): DirectoryEvidence {
  * without it, so a created instance's S3 configs stand for their grants. AWS documents no such grant for
  * the other storage types, so none is assumed there.
  */
-function connectGrantees(model: IacModel, index: KeyIndex, key: IacKey): string[] {
-  const roles = new Set<string>();
+function connectGrantees(b: Builder, keys: KeyIndex): Map<IacKey, string[]> {
+  const { model } = b;
+  const roles = new Map<IacKey, Set<string>>();
   for (const config of model.storageConfigs) {
     if (isUnknown(config.config) || config.config.StorageType !== 'S3') continue;
     const reference = config.config.S3Config?.EncryptionConfig?.KeyId;
-    const instance = model.instances.find((i) => i.id === config.instanceId);
-    if (reference && instance?.lifecycle === 'create' && index.byReference.get(reference) === key) roles.add(connectServiceRole(model.partition, model.accountId ?? PLACEHOLDER_ACCOUNT, instance.id));
+    const instance = b.index.instances.get(config.instanceId);
+    const key = reference ? keys.byReference.get(reference) : undefined;
+    if (!key || instance?.lifecycle !== 'create') continue;
+    const set = roles.get(key) ?? new Set<string>();
+    set.add(connectServiceRole(model.partition, b.accountId, instance.id));
+    roles.set(key, set);
   }
-  return [...roles];
+  return new Map([...roles].map(([key, set]) => [key, [...set]]));
 }
 
 export function evidenceOfModel(model: IacModel, now: Date): PlanEvidence {
@@ -493,7 +568,7 @@ export function evidenceOfModel(model: IacModel, now: Date): PlanEvidence {
     const not = (what: string) => unmanaged<never>(`${what} of instance ${ref.id}`, what !== 'the description');
     const storageConfigs: ConnectInstanceEvidence['storageConfigs'] = {};
     for (const type of STORAGE_RESOURCE_TYPES) {
-      const configs = model.storageConfigs.filter((c) => c.instanceId === ref.id && c.resourceType === type);
+      const configs = b.index.configs.get(`${ref.id}|${type}`) ?? [];
       for (const c of configs) if (c.source) b.storageConfigs.set(`${arn}|${type}`, c.source);
       const known = configs.flatMap((c) => (isUnknown(c.config) ? [] : [c.config]));
       storageConfigs[type] = configs.length === 0 ? not(`the ${type} storage configs`) : known.length === configs.length ? ok(known) : unknownCall(`a ${type} storage config of instance ${ref.id}`);
@@ -556,7 +631,7 @@ export function evidenceOfModel(model: IacModel, now: Date): PlanEvidence {
   const buckets: AccountEvidence['buckets'] = {};
   for (const bucket of model.buckets) {
     buckets[bucket.bucketName] = bucketEvidenceOf(b, bucket.bucketName, bucket, undefined);
-    const encryption = partsOf(model, bucket.bucketName, bucket.name).get('encryption');
+    const encryption = b.partsOf(bucket.bucketName, bucket.name).get('encryption');
     if (encryption && !isUnknown(encryption) && encryption.part === 'encryption' && !isUnknown(encryption.value)) {
       for (const rule of encryption.value.Rules) refs.add(refs.keys, rule.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID, bucket.region, encryption.source);
     }
@@ -564,12 +639,13 @@ export function evidenceOfModel(model: IacModel, now: Date): PlanEvidence {
   for (const [name, ref] of refs.buckets) if (!buckets[name]) buckets[name] = bucketEvidenceOf(b, name, undefined, ref.by);
 
   const index = keyIndex(model);
+  const grantees = connectGrantees(b, index);
   const keys: AccountEvidence['keys'] = {};
   for (const [lookup, ref] of refs.keys) {
     // The AWS managed keys' aliases need no record: the rules know them by name.
     if (/^(?:arn:[^:]+:kms:[^:]*:[^:]*:)?alias\/aws\//.test(ref.value)) continue;
     const key = index.byReference.get(ref.value);
-    keys[lookup] = key ? managedKey(b, key, ref.value, kmsArnRegion(key.arn) ?? ref.region, connectGrantees(model, index, key)) : unmanagedKey(b, ref.value, ref.region, ref.by);
+    keys[lookup] = key ? managedKey(b, key, ref.value, kmsArnRegion(key.arn) ?? ref.region, grantees.get(key) ?? []) : unmanagedKey(b, ref.value, ref.region, ref.by);
   }
 
   const block = model.accountPublicAccessBlock;
