@@ -522,7 +522,7 @@ function directoryEvidenceOf(): DirectoryEvidence {
  * instance's service role ("the API caller's permissions … are used to create a grant on the key with
  * the corresponding Amazon Connect instance service role as the grantee principal",
  * https://docs.aws.amazon.com/connect/latest/adminguide/key-management.html); the association fails
- * without it, so a created instance's S3 configs stand for their grants. AWS documents no such grant for
+ * without it, so the S3 configs the plan associates stand for their grants. AWS documents no such grant for
  * the other storage types, so none is assumed there.
  */
 function connectGrantees(b: Builder, keys: KeyIndex): Map<IacKey, string[]> {
@@ -533,9 +533,10 @@ function connectGrantees(b: Builder, keys: KeyIndex): Map<IacKey, string[]> {
     const reference = config.config.S3Config?.EncryptionConfig?.KeyId;
     const instance = b.index.instances.get(config.instanceId);
     const key = reference ? keys.byReference.get(reference) : undefined;
-    if (!key || instance?.lifecycle !== 'create') continue;
+    // The grant is made when the association is: a created instance's, or one the plan creates.
+    if (!key || !instance || (instance.lifecycle !== 'create' && config.lifecycle !== 'create')) continue;
     const set = roles.get(key) ?? new Set<string>();
-    set.add(connectServiceRole(model.partition, b.accountId, instance.id));
+    set.add(instance.serviceRole ?? connectServiceRole(model.partition, b.accountId, instance.id));
     roles.set(key, set);
   }
   return new Map([...roles].map(([key, set]) => [key, [...set]]));
