@@ -22,6 +22,7 @@ import { terraformDestroyReplace } from './plan-deployed/terraform-destroy-repla
 import { terraformForEach } from './plan-deployed/terraform-for-each.js';
 import { terraformInsecure } from './plan-deployed/terraform-insecure.js';
 import { terraformModule } from './plan-deployed/terraform-module.js';
+import { terraformUnknownAfterApply } from './plan-deployed/terraform-unknown-after-apply.js';
 import { terraformUnmanaged } from './plan-deployed/terraform-unmanaged.js';
 
 let emulator: Emulator | undefined;
@@ -36,11 +37,7 @@ const CASES: PlanCase[] = [
   terraformForEach,
   terraformInsecure,
   terraformUnmanaged,
-  // pending: terraformUnknownAfterApply — acme-unknown voice.recording-at-rest kms-key-grant-for-connect
-  // (AwsKmsKey) is FAIL in the plan ("KMS key …/known-after-apply-aws-kms-key-rec has no grant to the
-  // instance service role …AWSServiceRoleForAmazonConnect_abc123"), PASS live: associating the new S3
-  // config makes Connect grant the existing instance's role on the new key, but to-evidence's
-  // connectGrantees only counts created instances.
+  terraformUnknownAfterApply,
   terraformDestroyReplace,
   cloudformationYamlDev,
   cloudformationJsonProd,
