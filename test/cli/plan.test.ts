@@ -7,8 +7,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { EvidenceDocument } from '../../src/evidence/model.js';
 import type { Report } from '../../src/report/schema.js';
+import { startEmulator } from '../emulator/index.js';
+import { emulatorEnv } from '../helpers/accounts.js';
 import { ROOT, runCli } from '../helpers/cli.js';
+import { absent, ok } from '../helpers/evidence.js';
 import { expectNoStackTrace } from './support.js';
 
 const TF = 'test/fixtures/iac/terraform';
@@ -78,6 +82,71 @@ describe('Terraform plan', () => {
     expect(text.stdout).toMatch(/test\/fixtures\/iac\/terraform\/insecure\/main\.tf:\d+/);
     const markdown = await runCli(['audit', '--terraform-plan', `${TF}/insecure/plan.json`, '--format', 'markdown']);
     expect(markdown.stdout).toMatch(/test\/fixtures\/iac\/terraform\/insecure\/main\.tf:\d+/);
+  });
+});
+
+describe('directories', () => {
+  const plan = ['--terraform-plan', `${TF}/directory/plan.json`];
+  const hop = (r: Report, alias: string, id: string) => r.hops.find((h) => h.hop === id && r.instances.find((i) => i.instanceArn === h.instanceArn)?.instanceAlias === alias)?.status;
+  const findings = (r: Report, alias: string) => r.findings.filter((f) => f.instanceArn === r.instances.find((i) => i.instanceAlias === alias)?.instanceArn && f.hop.startsWith('auth.ad-connector'));
+
+  it('judges a created AD Connector (Active after apply) and leaves what no resource sets to apply; a pinned directory the code does not manage is ERROR, not "does not exist"', async () => {
+    const { report } = await planReport(plan);
+    expect(hop(report, 'acme-directory', 'auth.oauth-gateway-to-ad-connector')).toBe('PASS');
+    for (const f of findings(report, 'acme-directory')) expect(f.status, `${f.ruleId}: ${f.message}`).toMatch(/^(ERROR|NOT_APPLICABLE)$/);
+    expect(findings(report, 'acme-directory').find((f) => f.ruleId === 'directory-client-ldaps-enabled')?.message).toMatch(/unknown until apply/);
+    const legacy = findings(report, 'acme-legacy-directory');
+    expect(legacy.length).toBeGreaterThan(0);
+    for (const f of legacy) {
+      expect(f.status).toBe('ERROR');
+      expect(f.message).toMatch(/directory d-9367aaaa01, which aws_connect_instance.legacy names, is not managed by this plan/);
+      expect(f.source?.address).toBe('aws_connect_instance.legacy');
+    }
+  });
+
+  it('with --live-references, reads the directory the code only names and judges it', async () => {
+    const account = '666677778888';
+    const region = 'eu-west-1';
+    const id = 'd-9367aaaa01';
+    const state: EvidenceDocument = {
+      schemaVersion: '1.0',
+      kind: 'connect-netpath-audit/evidence',
+      collectedAt: '2026-12-01T12:00:00.000Z',
+      accounts: [
+        {
+          accountId: account,
+          regions: [
+            {
+              region,
+              listInstances: ok([]),
+              instances: {},
+              describeDirectories: ok([{ DirectoryId: id, Name: 'legacy.example.com', Type: 'ADConnector', Stage: 'Active', RadiusSettings: { RadiusServers: ['10.9.0.5'], RadiusPort: 1812, AuthenticationProtocol: 'MS-CHAPv2' }, RadiusStatus: 'Completed' }]),
+              directories: {
+                [id]: {
+                  ldapsSettings: ok([{ LDAPSStatus: 'Enabled' }]),
+                  certificates: ok([{ CertificateId: 'c-legacy', CommonName: 'legacy-ca', State: 'Registered', Type: 'ClientLDAPS', ExpiryDateTime: '2029-01-01T00:00:00.000Z' }]),
+                  settings: absent('UnsupportedOperationException'),
+                },
+              },
+            },
+          ],
+          buckets: {},
+          keys: {},
+        },
+      ],
+    };
+    const emulator = await startEmulator({ state });
+    try {
+      const result = await runCli(['audit', ...plan, '--live-references', '--region', region, '--format', 'json'], { env: emulatorEnv(emulator.url, account) });
+      expectNoStackTrace(result);
+      const report = JSON.parse(result.stdout) as Report;
+      for (const f of findings(report, 'acme-legacy-directory')) expect(f.status, `${f.ruleId}: ${f.message}`).toMatch(/^(PASS|NOT_APPLICABLE)$/);
+      expect(hop(report, 'acme-legacy-directory', 'auth.ad-connector-to-active-directory')).toBe('PASS');
+      // The created connector's LDAPS is still decided after apply: never read from AWS, never PASS.
+      expect(findings(report, 'acme-directory').find((f) => f.ruleId === 'directory-client-ldaps-enabled')?.status).toBe('ERROR');
+    } finally {
+      await emulator.close();
+    }
   });
 });
 

@@ -119,6 +119,8 @@ export interface NamedResources {
   keys: ReadonlyArray<{ reference: string; region: string }>;
   streams: ReadonlyArray<{ arn: string; region: string }>;
   deliveryStreams: ReadonlyArray<{ arn: string; region: string }>;
+  /** Directories by id: described, then read as an instance's pinned directory would be. */
+  directories?: ReadonlyArray<{ id: string; region: string }>;
 }
 
 /** Account id recorded when the caller's identity could not be established (see the account's `error`). */
@@ -336,7 +338,7 @@ class AccountRun {
         return this.collectRegion(region, this.pinnedTargets(region, here, bare.length > 0 ? baseRegions : []));
       });
     } else {
-      regionTasks = options.named ? [] : baseRegions.map((region) => this.collectRegion(region, undefined, listings.get(region)));
+      regionTasks = options.named ? this.namedDirectoryRegions(options.named) : baseRegions.map((region) => this.collectRegion(region, undefined, listings.get(region)));
     }
     if (options.named) this.ensureNamed(options.named);
     const regions = (await Promise.all(regionTasks)).filter((r): r is RegionEvidence => r !== undefined);
@@ -627,6 +629,16 @@ class AccountRun {
     );
   }
 
+  /** Named directories, one region evidence per region: its DescribeDirectories and each directory's settings. */
+  private namedDirectoryRegions(named: NamedResources): Promise<RegionEvidence>[] {
+    const byRegion = new Map<string, string[]>();
+    for (const { id, region } of named.directories ?? []) byRegion.set(region, [...(byRegion.get(region) ?? []), id]);
+    return [...byRegion].map(async ([region, ids]) => {
+      const { describeDirectories: listing, directories } = await this.readDirectories(region, ids);
+      return { region, instances: {}, ...(listing ? { describeDirectories: listing } : {}), directories };
+    });
+  }
+
   /**
    * Directory Service, only for a region where some instance authenticates against a directory:
    * DescribeDirectories, then every AD Connector and Managed Microsoft AD, plus pinned directories
@@ -648,7 +660,11 @@ class AccountRun {
       if (pin) pinned.push(pin);
     });
     if (!needed) return { describeDirectories: undefined, directories: {} };
+    return this.readDirectories(region, pinned);
+  }
 
+  /** DescribeDirectories, then every audited directory of the listing and the pinned ones. */
+  private async readDirectories(region: string, pinned: readonly string[]): Promise<{ describeDirectories: RegionEvidence['describeDirectories']; directories: Record<string, DirectoryEvidence> }> {
     const listing = await describeDirectories(this.ctx, region);
     const types = new Map<string, string | undefined>();
     const ids: string[] = [];

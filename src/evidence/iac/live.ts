@@ -32,13 +32,14 @@ export function liveRequest(evidence: EvidenceDocument): LiveRequest | undefined
     keys: Object.values(account.keys).flatMap((key) => (anyUnmanaged(key) ? [{ reference: key.reference, region: key.region }] : [])),
     streams: Object.entries(account.kinesisStreams ?? {}).flatMap(([arn, s]) => (anyUnmanaged(s) ? [{ arn, region: regionOf(arn) }] : [])),
     deliveryStreams: Object.entries(account.deliveryStreams ?? {}).flatMap(([arn, s]) => (anyUnmanaged(s) ? [{ arn, region: regionOf(arn) }] : [])),
+    directories: account.regions.flatMap((region) => Object.entries(region.directories).flatMap(([id, d]) => (anyUnmanaged(d) ? [{ id, region: region.region }] : []))),
   };
   // A referenced instance is listed under its ARN; its description is what the plan lacks.
   const instanceArns = account.regions.flatMap((region) =>
     region.listInstances?.status === 'ok' ? region.listInstances.response.filter((summary) => isUnmanaged(region.instances[summary.Id]?.describeInstance)).map((summary) => summary.Arn) : [],
   );
   const accountBlock = isUnmanaged(account.publicAccessBlock);
-  const count = named.buckets.length + named.keys.length + named.streams.length + named.deliveryStreams.length + instanceArns.length + (accountBlock ? 1 : 0);
+  const count = named.buckets.length + named.keys.length + named.streams.length + named.deliveryStreams.length + (named.directories?.length ?? 0) + instanceArns.length + (accountBlock ? 1 : 0);
   if (count === 0) return undefined;
   return { named, instanceArns, regions: [...new Set([home, ...account.regions.map((r) => r.region)])] };
 }
@@ -73,7 +74,8 @@ export function mergeLive(evidence: EvidenceDocument, live: EvidenceDocument): E
     ...(isUnmanaged(account.publicAccessBlock) && liveAccount.publicAccessBlock ? { publicAccessBlock: liveAccount.publicAccessBlock } : {}),
     ...(liveAccount.listBuckets ? { listBuckets: liveAccount.listBuckets } : {}),
     regions: account.regions.map((region) => {
-      const liveRegion = liveAccount.regions.find((r) => r.region === region.region);
+      const liveRegions = liveAccount.regions.filter((r) => r.region === region.region);
+      const liveRegion = liveRegions.find((r) => Object.keys(r.instances).length > 0) ?? liveRegions[0];
       const instances = Object.fromEntries(
         Object.entries(region.instances).map(([id, instance]) => {
           const liveInstance = liveRegion?.instances[id];
@@ -81,7 +83,21 @@ export function mergeLive(evidence: EvidenceDocument, live: EvidenceDocument): E
           return [id, { ...fill(instance, liveInstance), storageConfigs: fill(instance.storageConfigs, liveInstance.storageConfigs) }];
         }),
       );
-      return { ...region, instances };
+      // Directories the code only names: their live description joins the planned ones, their settings fill the gaps.
+      const planned = region.describeDirectories?.status === 'ok' ? region.describeDirectories.response : [];
+      const named = Object.keys(region.directories).filter((id) => anyUnmanaged(region.directories[id] as object));
+      const described = liveRegions.flatMap((r) => (r.describeDirectories?.status === 'ok' ? r.describeDirectories.response : [])).filter((d) => named.includes(d.DirectoryId) && !planned.some((p) => p.DirectoryId === d.DirectoryId));
+      const liveDirectories = Object.assign({}, ...liveRegions.map((r) => r.directories)) as typeof region.directories;
+      const failedListing = liveRegions.map((r) => r.describeDirectories).find((d) => d?.status === 'error');
+      return {
+        ...region,
+        instances,
+        // A named directory the live listing could not show is unreadable, never "does not exist".
+        ...(named.length === 0 || region.describeDirectories?.status !== 'ok'
+          ? {}
+          : { describeDirectories: failedListing ?? { status: 'ok' as const, response: [...planned, ...described] } }),
+        directories: fillRecord(region.directories, liveDirectories) ?? {},
+      };
     }),
   };
   return { ...evidence, ...(live.collectedBy ? { collectedBy: live.collectedBy } : {}), accounts: [merged] };

@@ -170,6 +170,16 @@ export interface IacDirectory extends Located {
   description: Planned<DirectoryDescription>;
 }
 
+/**
+ * `aws_directory_service_radius_settings`: RADIUS MFA set by its own resource. Whether the directory
+ * reaches RadiusStatus Completed is only known at apply.
+ */
+export interface IacDirectoryRadius extends Located {
+  /** Id of the directory (an `IacDirectory.directoryId` or an existing directory's id). */
+  directoryId: string;
+  settings: Planned<NonNullable<DirectoryDescription['RadiusSettings']>>;
+}
+
 export interface IacKinesisStream extends Located {
   lifecycle: Lifecycle;
   /** Stream ARN: known, or `placeholderArn('kinesis', …)`. */
@@ -213,6 +223,7 @@ export interface IacModel {
   grants: IacGrant[];
   aliases: IacAlias[];
   directories: IacDirectory[];
+  directoryRadius: IacDirectoryRadius[];
   kinesisStreams: IacKinesisStream[];
   deliveryStreams: IacDeliveryStream[];
   logGroups: IacLogGroup[];
@@ -237,6 +248,7 @@ export function emptyModel(tool: IacModel['tool'], inputs: string[], partition =
     grants: [],
     aliases: [],
     directories: [],
+    directoryRadius: [],
     kinesisStreams: [],
     deliveryStreams: [],
     logGroups: [],

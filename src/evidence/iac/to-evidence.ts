@@ -14,6 +14,7 @@
 import { contactFlowLogGroupName, keyLookupId, bucketNameOfArn, kmsArnRegion } from '../aws-names.js';
 import type {
   AccountEvidence,
+  DirectoryDescription,
   BucketEvidence,
   Call,
   ConnectInstanceEvidence,
@@ -507,13 +508,35 @@ function activeAfterApply(model: IacModel, directory: IacDirectory): { Stage?: s
   return model.tool === 'terraform' && directory.lifecycle === 'create' ? { Stage: 'Active' } : {};
 }
 
-function directoryEvidenceOf(): DirectoryEvidence {
-  const runtime = (what: string, plural = false) => unmanaged<never>(what, plural);
+/**
+ * RADIUS set by its own resource: its settings, and no RadiusStatus — whether the directory reaches
+ * Completed is only known at apply, so the MFA rule cannot pass on it. A radius resource whose directory
+ * is unknown until apply may be any directory's.
+ */
+function withRadius(model: IacModel, directoryId: string, description: Planned<DirectoryDescription>): Planned<DirectoryDescription> {
+  if (isUnknown(description)) return description;
+  const own = model.directoryRadius.filter((r) => r.directoryId === directoryId);
+  const dangling = model.directoryRadius.find((r) => !model.directories.some((d) => d.directoryId === r.directoryId) && !/^d-[0-9a-f]{10}$/.test(r.directoryId));
+  const [radius, second] = own;
+  if (second || (!radius && dangling)) return new Unknown(second ? `which of ${radius?.name ?? '?'} and ${second.name} sets RADIUS on ${directoryId}` : `${dangling?.name ?? '?'}, whose directory may be ${directoryId}: its directory`);
+  if (!radius) return description;
+  if (radius.exists) return radius.exists;
+  if (isUnknown(radius.settings)) return radius.settings;
+  const { RadiusStatus: _status, ...rest } = description;
+  return { ...rest, RadiusSettings: radius.settings };
+}
+
+/**
+ * What no Terraform or CloudFormation resource sets — client-side LDAPS, certificates, settings,
+ * trusts: for a directory the code creates, decided after apply; for one that exists, not managed here.
+ */
+function directoryEvidenceOf(directoryId: string, created: boolean): DirectoryEvidence {
+  const gap = (what: string, plural = false): Call<never> => (created ? unknownCall(`${what} of new directory ${directoryId}, which no resource of the code sets,`) : unmanaged(`${what} of directory ${directoryId}`, plural));
   return {
-    ldapsSettings: runtime('client-side LDAPS (no Terraform or CloudFormation resource sets it)'),
-    certificates: runtime('the directory certificates', true),
-    settings: runtime('the directory settings', true),
-    trusts: runtime('the directory trusts', true),
+    ldapsSettings: gap('client-side LDAPS'),
+    certificates: gap('the certificates', true),
+    settings: gap('the settings', true),
+    trusts: gap('the trusts', true),
   };
 }
 
@@ -585,19 +608,21 @@ export function evidenceOfModel(model: IacModel, now: Date): PlanEvidence {
     const region = regionOf(directory.region);
     const arn = `arn:${model.partition}:ds:${directory.region}:${b.accountId}:directory/${directory.directoryId}`;
     b.place(arn, directory.source);
-    const description = directory.exists ?? directory.description;
+    const description = withRadius(model, directory.directoryId, directory.exists ?? directory.description);
     if (region.describeDirectories?.status === 'ok' && !isUnknown(description)) region.describeDirectories.response.push({ ...activeAfterApply(model, directory), ...description, DirectoryId: directory.directoryId });
     else if (isUnknown(description)) region.describeDirectories = unknownCall(description.detail);
-    region.directories[directory.directoryId] = directoryEvidenceOf();
+    region.directories[directory.directoryId] = directoryEvidenceOf(directory.directoryId, directory.lifecycle === 'create');
   }
 
-  // A directory the code pins but does not manage cannot be described from the code.
+  // A directory the code pins but does not manage: a record of what is not known about it, which the
+  // directory rules report instead of "does not exist" (and --live-references reads).
   for (const instance of model.instances) {
     const pinned = isUnknown(instance.directoryId) ? undefined : instance.directoryId;
     if (pinned && !model.directories.some((d) => d.directoryId === pinned)) {
       const region = regionOf(instance.region);
       b.placeReference(`arn:${model.partition}:ds:${instance.region}:${b.accountId}:directory/${pinned}`, instance.source);
-      region.describeDirectories = unmanaged(`directory ${pinned}, which ${instance.name} names`);
+      const call = unmanaged<never>(`directory ${pinned}, which ${instance.name} names,`);
+      region.directories[pinned] ??= { ldapsSettings: call, certificates: call, settings: call, trusts: call };
     }
   }
 

@@ -6,7 +6,7 @@
  * a directory serves one Connect instance at a time, so it is never inferred for two.
  */
 import type { ConnectInstance, DirectoryDescription, DirectoryEvidence, Trust } from '../../evidence/model.js';
-import type { OperationKey } from '../../evidence/operations.js';
+import { isPlanGap, type OperationKey } from '../../evidence/operations.js';
 import type { InstanceContext, Outcome, Resource } from '../types.js';
 import { callErrorOutcome, directoryResource, instanceResource, outcome, readCall } from './outcomes.js';
 
@@ -115,6 +115,11 @@ function resolvePinned(ctx: InstanceContext, pin: string, directories: readonly 
   const id = directoryIdOf(pin);
   const directory = directories.find((d) => d.DirectoryId === id);
   const resource = directoryResource(ctx, id);
+  // Plan mode: a directory the code names without managing is not in the listing, yet not missing.
+  const record = ctx.region.directories[id]?.ldapsSettings;
+  if (!directory && record?.status === 'error' && isPlanGap(record.error.code)) {
+    return unjudgeable((hop) => callErrorOutcome(hop, resource, 'ds:DescribeDirectories', record.error, `directory ${id}, pinned for this instance`));
+  }
   if (!directory) {
     return unjudgeable((hop) =>
       outcome(hop, 'FAIL', resource, `Directory ${id}, pinned for this instance, does not exist in ${ctx.account.accountId} ${ctx.region.region}.`, {

@@ -368,6 +368,18 @@ const MAPPERS: Record<string, Mapper> = {
     out.model.directories.push({ ...out.base, lifecycle: r.instance.lifecycle, directoryId, region: out.region, description });
   },
 
+  aws_directory_service_radius_settings(r, out) {
+    const directoryId = r.link(['directory_id'], 'directory');
+    const settings = planned<NonNullable<DirectoryDescription['RadiusSettings']>>(() =>
+      compact({
+        RadiusServers: r.value(['radius_servers']) as string[] | undefined,
+        RadiusPort: r.number(['radius_port']),
+        AuthenticationProtocol: r.string(['authentication_protocol']),
+      }),
+    );
+    out.model.directoryRadius.push({ ...out.base, directoryId: typeof directoryId === 'string' ? directoryId : `${r.instance.address}: directory_id`, settings });
+  },
+
   aws_kinesis_stream(r, out) {
     const arn = out.ids.streamArn(r.instance);
     const summary = planned(() =>
