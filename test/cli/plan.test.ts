@@ -214,6 +214,20 @@ describe('bad input', () => {
     await one(['--parameters', `${CFN}/parameters.json`], /--parameters/);
   });
 
+  it('--live-references with credentials of another account than the plan\'s reads nothing and says so', async () => {
+    const emulator = await startEmulator({ state: { schemaVersion: '1.0', kind: 'connect-netpath-audit/evidence', collectedAt: '2026-12-01T12:00:00.000Z', accounts: [] } });
+    try {
+      const result = await runCli(['audit', '--terraform-plan', `${TF}/unmanaged/plan.json`, '--live-references', '--region', 'eu-central-1', '--format', 'json'], { env: emulatorEnv(emulator.url, '999900001111') });
+      expectNoStackTrace(result);
+      const report = JSON.parse(result.stdout) as Report;
+      expect(report.warnings?.join('\n')).toMatch(/the code deploys to account 555566667777 but the credentials are for 999900001111: nothing was read live/);
+      expect(report.findings.some((f) => /not managed by this plan/.test(f.message))).toBe(true);
+      expect(emulator.requests.filter((r) => r.service !== 'sts')).toEqual([]);
+    } finally {
+      await emulator.close();
+    }
+  });
+
   it('--live-references without credentials is incomplete (exit 3), said in one line', async () => {
     const result = await runCli(['audit', '--terraform-plan', `${TF}/unmanaged/plan.json`, '--live-references', '--region', 'eu-west-2', '--max-attempts', '1'], {
       env: { AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' },

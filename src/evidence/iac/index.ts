@@ -59,18 +59,19 @@ async function readModel(flags: PlanInputFlags, region: string | undefined): Pro
 
 export async function loadPlanInput(flags: PlanInputFlags, rules: readonly Rule[], region: string | undefined, now: Date, live?: LiveReader): Promise<PlanInput> {
   // With live references the plan's ARNs are built in the caller's account, the one that is read.
-  const caller = live && flags.accountId === undefined ? await live.callerAccount(region) : undefined;
+  // Always asked, even with --account-id: reading another account's resources with these credentials
+  // could make a foreign-owner verdict out of a missing permission.
+  const caller = live ? await live.callerAccount(region) : undefined;
   const model = await readModel({ ...flags, accountId: flags.accountId ?? caller }, region);
   const built = evidenceOfModel(model, now);
   const { sources, warnings } = built;
   let evidence = built.evidence;
   const request = live ? liveRequest(evidence) : undefined;
   if (live && request) {
-    const accountId = evidence.accounts[0]?.accountId ?? caller ?? '';
-    if (caller !== undefined && model.accountId !== undefined && model.accountId !== caller) {
-      warnings.push(`--live-references: the code deploys to account ${model.accountId} but the credentials are for ${caller}: nothing was read live.`);
+    if (caller === undefined || model.accountId !== caller) {
+      warnings.push(`--live-references: the code deploys to account ${model.accountId ?? 'unknown'} but the credentials are for ${caller ?? 'no account'}: nothing was read live.`);
     } else {
-      evidence = mergeLive(evidence, await live.read(request, accountId));
+      evidence = mergeLive(evidence, await live.read(request, caller));
     }
   }
   const sourceRoot = repositoryRoot(process.cwd());
