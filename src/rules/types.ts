@@ -23,6 +23,11 @@ export interface RuleMeta {
   rationale: string;
   /** The API calls whose answers the rule reads. */
   evidenceUsed: readonly OperationKey[];
+  /**
+   * Plan mode: the Terraform arguments and CloudFormation properties that decide the rule, most
+   * specific first; a finding sits on the first of them its resource's block writes (else the block).
+   */
+  decidedBy?: readonly string[];
   remediation: { summary: string; console: readonly string[]; cli?: string; terraform?: string };
   references: readonly string[];
   compliance: readonly ComplianceMapping[];

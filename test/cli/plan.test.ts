@@ -27,9 +27,11 @@ async function planReport(args: string[]): Promise<{ report: Report; code: numbe
   return { report: JSON.parse(result.stdout) as Report, code: result.code, stderr: result.stderr };
 }
 
-/** The 1-based line of the first line of `file` that matches. */
-function lineOf(file: string, pattern: RegExp): number {
-  const index = readFileSync(join(ROOT, file), 'utf8').split('\n').findIndex((line) => pattern.test(line));
+/** The 1-based line of the first line of `file` that matches `pattern` (after the first that matches `after`). */
+function lineOf(file: string, pattern: RegExp, after?: RegExp): number {
+  const lines = readFileSync(join(ROOT, file), 'utf8').split('\n');
+  const from = after ? lines.findIndex((line) => after.test(line)) : 0;
+  const index = lines.findIndex((line, i) => i >= from && pattern.test(line));
   expect(index, `${pattern} in ${file}`).toBeGreaterThanOrEqual(0);
   return index + 1;
 }
@@ -47,12 +49,17 @@ describe('Terraform plan', () => {
     }
   });
 
-  it('puts a TLS finding on the bucket policy block and a rotation finding on the key block', async () => {
+  it('puts a TLS finding on the bucket policy resource\'s policy and a rotation finding on the key\'s rotation argument', async () => {
     const { report } = await planReport(['--terraform-plan', `${TF}/basic/plan.json`]);
+    const storage = `${TF}/basic/storage.tf`;
+    const kms = `${TF}/basic/kms.tf`;
     const tls = report.findings.find((f) => f.ruleId === 's3-bucket-denies-insecure-transport' && f.hop === 'voice.recording-to-s3');
-    expect(tls?.source).toEqual({ file: `${TF}/basic/storage.tf`, line: lineOf(`${TF}/basic/storage.tf`, /^resource "aws_s3_bucket_policy" "recordings"/), address: 'aws_s3_bucket_policy.recordings' });
+    expect(tls?.source).toEqual({ file: storage, line: lineOf(storage, /^\s+policy = jsonencode/, /^resource "aws_s3_bucket_policy" "recordings"/), address: 'aws_s3_bucket_policy.recordings' });
     const rotation = report.findings.find((f) => f.ruleId === 'kms-key-rotation-enabled');
-    expect(rotation?.source).toEqual({ file: `${TF}/basic/kms.tf`, line: lineOf(`${TF}/basic/kms.tf`, /^resource "aws_kms_key" "recordings"/), address: 'aws_kms_key.recordings' });
+    expect(rotation?.source).toEqual({ file: kms, line: lineOf(kms, /^\s+enable_key_rotation\s+=/, /^resource "aws_kms_key" "recordings"/), address: 'aws_kms_key.recordings' });
+    // A rule whose argument the block does not write sits on the block itself.
+    const enabled = report.findings.find((f) => f.ruleId === 'kms-key-enabled');
+    expect(enabled?.source?.line).toBe(lineOf(kms, /^resource "aws_kms_key" "recordings"/));
   });
 
   it('fails the insecure plan on the blocks that make it insecure (exit 1)', async () => {
@@ -151,13 +158,15 @@ describe('directories', () => {
 });
 
 describe('CloudFormation and CDK', () => {
-  it('judges a YAML template with short-form tags, findings on the logical id line', async () => {
+  it('judges a YAML template with short-form tags, findings on the property that decides them', async () => {
     const { report } = await planReport(['--cloudformation', `${CFN}/connect.yaml`, '--parameters', `${CFN}/parameters.json`, '--region', 'eu-west-2', '--account-id', '111122223333']);
     expect(report.run.mode).toBe('plan');
     expect(report.instances).toHaveLength(1);
     const policy = report.findings.find((f) => f.ruleId === 's3-bucket-denies-insecure-transport' && f.source?.logicalId !== undefined);
     expect(policy?.source?.file).toBe(`${CFN}/connect.yaml`);
-    expect(policy?.source?.line).toBe(lineOf(`${CFN}/connect.yaml`, new RegExp(`^  ${policy?.source?.logicalId ?? '?'}:`)));
+    expect(policy?.source?.line).toBe(lineOf(`${CFN}/connect.yaml`, /^\s+PolicyDocument:/, new RegExp(`^  ${policy?.source?.logicalId ?? '?'}:`)));
+    const rotation = report.findings.find((f) => f.ruleId === 'kms-key-rotation-enabled');
+    expect(rotation?.source?.line).toBe(lineOf(`${CFN}/connect.yaml`, /^\s+EnableKeyRotation:/, new RegExp(`^  ${rotation?.source?.logicalId ?? '?'}:`)));
   });
 
   it('gives the JSON form of the same stack the same verdicts', async () => {
@@ -166,6 +175,8 @@ describe('CloudFormation and CDK', () => {
     const json = (await planReport(['--cloudformation', `${CFN}/connect.json`, ...args])).report;
     const verdicts = (r: Report) => r.findings.map((f) => `${f.id} ${f.status} ${f.source?.logicalId ?? ''}`).sort();
     expect(verdicts(json)).toEqual(verdicts(yaml));
+    const rotation = json.findings.find((f) => f.ruleId === 'kms-key-rotation-enabled');
+    expect(rotation?.source?.line).toBe(lineOf(`${CFN}/connect.json`, /^\s+"EnableKeyRotation":/, new RegExp(`^    "${rotation?.source?.logicalId ?? '?'}":`)));
   });
 
   it('judges a cdk synth template', async () => {

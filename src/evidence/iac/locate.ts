@@ -1,4 +1,8 @@
-/** Which block of the code each finding comes from: the resource whose value decided it. */
+/**
+ * Which block of the code each finding comes from: the resource whose value decided it, on the line of
+ * the argument or property that decided it when the block writes one (a pull request annotates the
+ * lines it changes, not an unchanged block header).
+ */
 import { relative, sep } from 'node:path';
 import { STORAGE_RESOURCE_TYPES, storageHopId } from '../../paths/hops.js';
 import type { Finding } from '../../report/schema.js';
@@ -14,10 +18,12 @@ function relativeTo(root: string, file: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
 }
 
-export function sourceOf(ref: SourceRef, root: string): NonNullable<Finding['source']> {
+/** The line of the first of `decidedBy` the block writes: where a reviewer sees the value; else the block's. */
+export function sourceOf(ref: SourceRef, root: string, decidedBy: readonly string[] = []): NonNullable<Finding['source']> {
+  const attribute = decidedBy.find((name) => ref.attributes?.[name] !== undefined);
   return {
     file: relativeTo(root, ref.file),
-    line: ref.line,
+    line: attribute !== undefined ? (ref.attributes?.[attribute] ?? ref.line) : ref.line,
     ...(ref.address !== undefined ? { address: ref.address } : {}),
     ...(ref.logicalId !== undefined ? { logicalId: ref.logicalId } : {}),
   };
@@ -31,6 +37,7 @@ export function sourceOf(ref: SourceRef, root: string): NonNullable<Finding['sou
  */
 export function locator(sources: SourceIndex, rules: readonly Rule[], root: string): (finding: Finding) => Finding['source'] {
   const used = new Map(rules.map((rule) => [rule.meta.id, rule.meta.evidenceUsed as readonly string[]]));
+  const decidedBy = new Map(rules.map((rule) => [rule.meta.id, rule.meta.decidedBy ?? []]));
   return (finding) => {
     const failed = typeof finding.evidence.operation === 'string' ? [finding.evidence.operation] : [];
     const operations = [...failed, ...(used.get(finding.ruleId) ?? [])];
@@ -45,6 +52,6 @@ export function locator(sources: SourceIndex, rules: readonly Rule[], root: stri
       decided.find((ref) => ref !== undefined) ??
       sources.byArn.get(arn) ??
       sources.byArn.get(finding.instanceArn);
-    return found ? sourceOf(found, root) : undefined;
+    return found ? sourceOf(found, root, decidedBy.get(finding.ruleId)) : undefined;
   };
 }

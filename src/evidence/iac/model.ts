@@ -45,6 +45,8 @@ export interface SourceRef {
   address?: string;
   /** CloudFormation logical id. */
   logicalId?: string;
+  /** 1-based line of each argument or nested block the resource writes (Terraform), or property (CloudFormation). */
+  attributes?: Readonly<Record<string, number>>;
 }
 
 interface Located {

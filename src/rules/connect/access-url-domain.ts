@@ -21,6 +21,7 @@ export const accessUrlDomain: Rule = {
     rationale:
       'AWS documents the *.my.connect.aws domain as supporting TLS 1.2 or newer only; it does not document which TLS versions the legacy *.awsapps.com/connect domain negotiates. An instance whose access URL is on the legacy domain (fixed when the instance was created) can still be used through the new domain, which agents then need to use.',
     evidenceUsed: ['connect:DescribeInstance'],
+    decidedBy: ['instance_alias', 'InstanceAlias'],
     remediation: {
       summary:
         'The access URL cannot be changed after creation, but existing instances can use the new domain: have agents and CCP embeds use https://<alias>.my.connect.aws instead of https://<alias>.awsapps.com/connect; for SAML instances add new_domain=true to the relay state URL in the identity provider.',

@@ -26,6 +26,7 @@ export const approvedOriginsHttps: Rule = {
     rationale:
       'A page allowed to embed the Contact Control Panel carries the agent session and OAuth ticket; an http:// origin exposes them to anyone on the network and a wildcard lets unknown sites embed it.',
     evidenceUsed: ['connect:ListApprovedOrigins'],
+    decidedBy: ['origin', 'Origin'],
     remediation: {
       summary: 'Remove http:// and wildcard origins; approve only the exact https:// origins that embed the CCP.',
       console: [

@@ -16,6 +16,7 @@ export const directoryActive: Rule = {
       'The OAuth gateway sends agent logins over TLS to the directory linked to the instance (AD Connector, AWS Managed Microsoft AD or Simple AD; one directory per instance). ' +
       'A directory that is impaired, inoperable or failed cannot authenticate agents, and one that does not exist means logins go nowhere.',
     evidenceUsed: ['connect:ListInstances', 'connect:DescribeInstance', 'ds:DescribeDirectories'],
+    decidedBy: ['directory_id', 'DirectoryId', 'type', 'Type'],
     remediation: {
       summary: 'Restore the directory to Active: check its StageReason, the AD Connector service account, DNS and network reachability of the domain controllers.',
       console: ['Open the AWS Directory Service console and choose the directory.', 'Read the status reason and follow the troubleshooting guide for its stage.'],

@@ -38,6 +38,7 @@ export const ldapsCertificates: Rule = {
       "With client-side LDAPS on, AWS sends the directory's LDAP traffic only over TCP port 636, with no fallback to port 389, and matches the domain controllers' certificates against the registered CA certificate: " +
       'once that expires, the lookups behind agent logins fail. 30 days leaves time to rotate it. Judged only where client-side LDAPS is enabled.',
     evidenceUsed: ['ds:DescribeDirectories', 'ds:DescribeTrusts', 'ds:DescribeLDAPSSettings', 'ds:ListCertificates'],
+    decidedBy: ['type', 'Type'],
     remediation: {
       summary: 'Register a renewed certificate before the current one expires, then deregister the old one.',
       console: ['Open the AWS Directory Service console, choose the directory, then Networking & security › Client-side LDAPS.', 'Register the renewed certificate, then deregister the expiring one.'],

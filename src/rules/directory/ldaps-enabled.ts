@@ -18,6 +18,7 @@ export const ldapsEnabled: Rule = {
       "Client-side LDAPS encrypts those LDAP communications between your Active Directory and AWS applications, which AWS says helps protect your organization's identity data (user and group attributes). " +
       'For AWS Managed Microsoft AD it applies to the self-managed domain reached over a trust; Simple AD has none.',
     evidenceUsed: ['ds:DescribeDirectories', 'ds:DescribeTrusts', 'ds:DescribeLDAPSSettings'],
+    decidedBy: ['type', 'Type'],
     remediation: {
       summary: "Register the domain controllers' CA certificate and enable client-side LDAPS on the directory.",
       console: ['Open the AWS Directory Service console and choose the directory.', 'Under Networking & security › Client-side LDAPS, register the CA certificate, then choose Enable.'],

@@ -70,6 +70,7 @@ export const managedAdSecureProtocols: Rule = {
       'Domain controllers that still accept PCT, SSL, TLS 1.0/1.1 or the RC2, RC4, DES or 3DES ciphers let their TLS traffic, including LDAPS, be downgraded to breakable encryption. ' +
       'AWS Managed Microsoft AD lets you disable each of them in its directory security settings; the rule judges the settings DescribeSettings lists, by name and allowed values, and records the expected ones it does not list.',
     evidenceUsed: ['ds:DescribeDirectories', 'ds:DescribeSettings'],
+    decidedBy: ['type', 'edition', 'Type', 'Edition'],
     remediation: {
       summary: 'Disable every legacy protocol and weak cipher in the directory security settings.',
       console: [

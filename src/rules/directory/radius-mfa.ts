@@ -34,6 +34,7 @@ export const radiusMfa: Rule = {
       'A password alone protects agent access to customer conversations; Amazon Connect recommends MFA through a SAML identity provider or a RADIUS server, and the directory adds the RADIUS factor once its RadiusStatus is Completed. ' +
       'AWS asks for the protocol your RADIUS server was set up with and states no preferred one, so the protocol is recorded in the evidence rather than judged (MS-CHAPv2 has a published break, so keep the RADIUS path itself private). Simple AD does not support MFA.',
     evidenceUsed: ['ds:DescribeDirectories'],
+    decidedBy: ['radius_servers', 'radius_settings', 'type', 'Type'],
     remediation: {
       summary: 'Enable multi-factor authentication on the directory with your RADIUS server, using the protocol that server is configured for.',
       console: [

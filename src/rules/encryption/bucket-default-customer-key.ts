@@ -12,6 +12,7 @@ export const bucketDefaultCustomerKey: Rule = {
     rationale:
       'Objects written without an explicit key (by Connect without an EncryptionConfig, or by any other writer) take the bucket default; SSE-S3 or the AWS managed aws/s3 key leaves the customer unable to restrict or revoke decryption.',
     evidenceUsed: ['s3:GetBucketEncryption', 'kms:DescribeKey'],
+    decidedBy: ['rule', 'server_side_encryption_configuration', 'BucketEncryption', 'storage_config', 'S3Config'],
     remediation: {
       summary: 'Set the bucket default encryption to SSE-KMS with the same customer managed key the storage config uses.',
       console: ['Open the S3 console, choose the bucket, then Properties › Default encryption › Edit.', 'Choose SSE-KMS, then the customer managed key, and enable the bucket key.'],

@@ -12,6 +12,7 @@ export const keyMatchesBucketDefault: Rule = {
     severity: 'low',
     rationale: 'One key for the data Connect writes and for the bucket default keeps one set of key policy, grants and rotation to audit, and avoids data silently falling back to another key.',
     evidenceUsed: ['connect:ListInstanceStorageConfigs', 's3:GetBucketEncryption', 'kms:DescribeKey'],
+    decidedBy: ['storage_config', 'S3Config', 'rule', 'BucketEncryption'],
     remediation: {
       summary: 'Set the bucket default encryption key to the key named in the Connect storage config.',
       console: ['Open the S3 console, choose the bucket, then Properties › Default encryption › Edit, and choose the same customer managed key.'],

@@ -12,6 +12,7 @@ export const kmsKeyEnabled: Rule = {
     severity: 'critical',
     rationale: 'Connect cannot write recordings with a disabled key, and a key pending deletion will make every object encrypted under it unreadable forever.',
     evidenceUsed: ['kms:DescribeKey'],
+    decidedBy: ['is_enabled', 'Enabled'],
     remediation: {
       summary: 'Cancel the scheduled deletion and enable the key, or point the storage config at an enabled customer managed key.',
       console: ['Open the AWS KMS console, choose Customer managed keys, then the key.', 'Choose Key actions › Cancel key deletion, then Key actions › Enable.'],

@@ -16,6 +16,7 @@ export const kmsKeyGrantsNotForeign: Rule = {
     rationale:
       'A grant is a second way, beside the key policy, to let a principal use a KMS key; it does not show in the key policy. A grant to a role, user or account outside the instance account (and the trusted key accounts) lets someone else decrypt contact data. Grants to AWS service principals (Firehose, Voice ID, ...) are made by those services for the account and are recorded, not failed; a grantee this tool cannot read is reported as ERROR.',
     evidenceUsed: ['kms:ListGrants', 'kms:DescribeKey'],
+    decidedBy: ['grantee_principal', 'retiring_principal'],
     remediation: {
       summary: 'Retire or revoke grants to principals outside the instance account.',
       console: ['Grants are not shown in the console: list them with the AWS CLI.'],

@@ -95,6 +95,7 @@ export const kmsKeyPolicyNotPublic: Rule = {
     rationale:
       'A key policy that allows "*" lets any AWS principal use the key to decrypt recordings it can reach, defeating the point of a customer managed key. kms:ViaService alone only limits the AWS service a request comes through, not who sends it; kms:CallerAccount, aws:PrincipalAccount or aws:PrincipalOrgID limit the caller.',
     evidenceUsed: ['kms:GetKeyPolicy'],
+    decidedBy: ['policy', 'KeyPolicy'],
     remediation: {
       summary:
         'Give every statement that allows "*" named principals (the account root or specific roles), or a kms:CallerAccount (or aws:PrincipalOrgID) condition for your account; use kms:ViaService only together with kms:CallerAccount, never alone.',

@@ -103,6 +103,7 @@ export const kmsKeyRotation: Rule = {
     rationale:
       'Rotating key material limits how much data one key version protects; PCI DSS and NIST expect a defined cryptoperiod (config keyRotationMaxDays, default 365 days). KMS rotates symmetric keys with KMS-generated material automatically; keys with imported material rotate only on demand, and keys in a custom key store not at all, so those are judged by their last on-demand rotation and by their age.',
     evidenceUsed: ['kms:DescribeKey', 'kms:GetKeyRotationStatus', 'kms:ListKeyRotations'],
+    decidedBy: ['enable_key_rotation', 'rotation_period_in_days', 'EnableKeyRotation', 'RotationPeriodInDays'],
     remediation: {
       summary: 'Enable automatic key rotation with a period within the cryptoperiod (365 days by default; 90–2560 days).',
       console: ['Open the AWS KMS console, choose the key, then Key rotation.', 'Select Automatically rotate this KMS key, choose the rotation period and save.'],

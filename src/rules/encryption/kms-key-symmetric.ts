@@ -12,6 +12,7 @@ export const kmsKeySymmetric: Rule = {
     severity: 'high',
     rationale: 'S3 SSE-KMS and Amazon Connect accept only symmetric keys (SYMMETRIC_DEFAULT) used for ENCRYPT_DECRYPT; any other key spec makes writes fail.',
     evidenceUsed: ['kms:DescribeKey'],
+    decidedBy: ['key_usage', 'customer_master_key_spec', 'KeyUsage', 'KeySpec'],
     remediation: {
       summary: 'Create a symmetric encryption key and use it in the storage config and bucket default encryption.',
       console: ['Open the AWS KMS console and choose Create key.', 'Choose Symmetric and Encrypt and decrypt.'],

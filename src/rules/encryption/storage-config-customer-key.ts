@@ -14,6 +14,7 @@ export const storageConfigCustomerKey: Rule = {
     rationale:
       'The documented path stores recordings under SSE-KMS with a customer-owned key: only then does the customer control who can decrypt them, audit each use in CloudTrail, and revoke access by disabling the key. AWS managed keys (aws/s3, aws/connect) cannot be restricted or revoked, and a customer managed key in another account is controlled by that account. The key judged is the one that applies: the storage config EncryptionConfig, or, when the config names none, the bucket default encryption S3 applies to objects written without a key.',
     evidenceUsed: ['connect:ListInstanceStorageConfigs', 'kms:DescribeKey', 's3:GetBucketEncryption'],
+    decidedBy: ['storage_config', 'S3Config', 'KinesisVideoStreamConfig'],
     remediation: {
       summary: 'Enable encryption in the instance data storage settings and choose a customer managed KMS key.',
       console: [

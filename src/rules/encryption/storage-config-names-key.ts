@@ -13,6 +13,7 @@ export const storageConfigNamesKey: Rule = {
     rationale:
       'Without an EncryptionConfig, Connect writes the data with no key of its own and S3 applies the bucket default encryption; a later change to the bucket default then silently changes how contact data is protected. Naming the key in the storage config ties the protection to the Connect configuration that auditors review.',
     evidenceUsed: ['connect:ListInstanceStorageConfigs'],
+    decidedBy: ['storage_config', 'S3Config', 'KinesisVideoStreamConfig'],
     remediation: {
       summary: 'Enable encryption in the instance data storage settings and choose the customer managed KMS key the bucket default uses.',
       console: ['Open the Amazon Connect console, choose the instance, then Data storage › Edit.', 'Select Enable encryption and choose the customer managed key.'],

@@ -13,6 +13,7 @@ export const bucketDeniesInsecureTransport: Rule = {
     rationale:
       'Connect sends data to S3 over TLS, but only a bucket policy that denies aws:SecureTransport=false for all principals, all S3 actions, the bucket and its objects guarantees no one reads or writes the data in clear text.',
     evidenceUsed: ['s3:GetBucketPolicy'],
+    decidedBy: ['policy', 'PolicyDocument'],
     remediation: bucketDenyRemediation(SECURE_TRANSPORT_STATEMENT),
     references: [
       'https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-ssl-requests-only.html',

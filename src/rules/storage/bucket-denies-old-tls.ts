@@ -13,6 +13,7 @@ export const bucketDeniesOldTls: Rule = {
     severity: 'low',
     rationale: 'TLS 1.0 and 1.1 are deprecated; a Deny on s3:TlsVersion below 1.2 keeps every client of the bucket on a current protocol.',
     evidenceUsed: ['s3:GetBucketPolicy'],
+    decidedBy: ['policy', 'PolicyDocument'],
     remediation: bucketDenyRemediation(TLS_VERSION_STATEMENT),
     references: [
       'https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html#example-object-tls-version',

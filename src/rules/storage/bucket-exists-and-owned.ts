@@ -13,6 +13,7 @@ export const bucketExistsAndOwned: Rule = {
     rationale:
       'Connect writes recordings and transcripts to the bucket named in the storage config. If it no longer exists the data is lost; if another account owns it (for example after deletion and re-creation by someone else) the data goes to them.',
     evidenceUsed: ['s3:GetBucketLocation', 's3:HeadBucket', 's3:ListBuckets'],
+    decidedBy: ['bucket_name', 'BucketName', 'bucket', 'bucket_prefix'],
     remediation: {
       summary: 'Point the storage config at a bucket this account owns, or re-create the bucket in this account.',
       console: [

@@ -56,6 +56,7 @@ export const bucketNotPublic: Rule = {
     rationale:
       'Recordings and transcripts are customer content; a public bucket policy or ACL exposes them to the internet regardless of TLS. GetBucketPolicyStatus judges the policy only, so the ACL and the effective Block Public Access settings (bucket or account level) are read too.',
     evidenceUsed: ['s3:GetBucketPolicyStatus', 's3:GetBucketAcl', 's3:GetBucketOwnershipControls', 's3:GetPublicAccessBlock', 's3control:GetPublicAccessBlock'],
+    decidedBy: ['policy', 'PolicyDocument', 'acl', 'access_control_policy', 'AccessControl', 'restrict_public_buckets', 'block_public_policy', 'ignore_public_acls', 'block_public_acls', 'PublicAccessBlockConfiguration', 'rule', 'OwnershipControls'],
     remediation: {
       summary:
         'Remove public grants: restrict every bucket policy statement that allows Principal "*" with a condition on the caller account or organization, remove AllUsers/AuthenticatedUsers grants from the ACL (or disable ACLs with ObjectOwnership BucketOwnerEnforced); then turn on Block Public Access (see s3-bucket-public-access-block).',

@@ -13,6 +13,7 @@ export const bucketPublicAccessBlock: Rule = {
     rationale:
       'Block Public Access stops a later policy or ACL change from exposing recordings; without it, one mistaken edit makes the bucket public. S3 applies the most restrictive combination of the bucket and account settings, so each setting counts when either level turns it on.',
     evidenceUsed: ['s3:GetPublicAccessBlock', 's3control:GetPublicAccessBlock'],
+    decidedBy: ['block_public_acls', 'ignore_public_acls', 'block_public_policy', 'restrict_public_buckets', 'PublicAccessBlockConfiguration'],
     remediation: {
       summary: 'Turn on all four S3 Block Public Access settings, for the bucket or for the whole account.',
       console: [

@@ -14,6 +14,7 @@ export const contactFlowLogsCustomerKey: Rule = {
     rationale:
       'With flow logs on, Connect writes each flow block it runs to CloudWatch Logs, including what customers typed or said to the flow (account numbers, dates of birth, intents). CloudWatch Logs always encrypts log data, but only a KMS key associated with the log group lets the customer restrict, audit and revoke its decryption; that key is then judged like a recordings key. The retention of the group is recorded in the evidence.',
     evidenceUsed: ['connect:ListInstanceAttributes', 'connect:DescribeInstance', 'logs:DescribeLogGroups', 'kms:DescribeKey'],
+    decidedBy: ['kms_key_id', 'KmsKeyId', 'contact_flow_logs_enabled', 'Attributes'],
     remediation: {
       summary: 'Associate a customer managed KMS key with the flow-log group (its key policy must allow the CloudWatch Logs service principal of the region).',
       console: ['Open the CloudWatch console, choose Log groups, then /aws/connect/<instance alias>.', 'Choose Actions › Edit log group, then AWS KMS key ARN, and enter the customer managed key.'],

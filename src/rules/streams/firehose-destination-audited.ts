@@ -13,6 +13,7 @@ export const firehoseDestinationAudited: Rule = {
     rationale:
       'Firehose passes what Connect streams to its destination, where the data lives from then on. An S3 destination gets every rule the recordings bucket gets (exists and owned, TLS-only policy, not public, Block Public Access, default encryption, the key Firehose names). Any other destination (Redshift, OpenSearch, Splunk, an HTTP endpoint, ...) is not read by this tool: it is reported as ERROR at the severity of the S3 rule it stands in for, never as verified.',
     evidenceUsed: ['connect:ListInstanceStorageConfigs', 'firehose:DescribeDeliveryStream'],
+    decidedBy: ['destination', 'extended_s3_configuration', 'http_endpoint_configuration', 'ExtendedS3DestinationConfiguration', 'S3DestinationConfiguration', 'HttpEndpointDestinationConfiguration'],
     remediation: {
       summary: 'Audit a non-S3 destination by its own means (and waive this finding with the evidence), or deliver to an S3 bucket that meets the recordings bucket rules.',
       console: ['Open the Amazon Data Firehose console, choose the Firehose stream, then Configuration › Destination settings.'],

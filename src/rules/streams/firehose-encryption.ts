@@ -15,6 +15,7 @@ export const firehoseEncryption: Rule = {
     rationale:
       'Firehose holds the records Connect puts (contact trace records, agent events) until it delivers them. Server-side encryption protects them there only when it is ENABLED; an AWS owned key (AWS_OWNED_CMK) cannot be restricted, audited or revoked by the customer. Firehose server-side encryption exists only for DirectPut delivery streams, the kind Connect writes to with PutRecord; the S3 destination is judged separately with the recordings bucket rules.',
     evidenceUsed: ['connect:ListInstanceStorageConfigs', 'firehose:DescribeDeliveryStream', 'kms:DescribeKey'],
+    decidedBy: ['server_side_encryption', 'DeliveryStreamEncryptionConfigurationInput', 'kinesis_firehose_config', 'KinesisFirehoseConfig'],
     remediation: {
       summary: 'Enable server-side encryption on the delivery stream with a customer managed KMS key (KeyType CUSTOMER_MANAGED_CMK) owned by the instance account.',
       console: ['Open the Amazon Data Firehose console and choose the Firehose stream.', 'Choose Configuration › Server-side encryption › Edit, enable it and choose "Use customer managed CMK".'],

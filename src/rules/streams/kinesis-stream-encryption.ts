@@ -14,6 +14,7 @@ export const kinesisStreamEncryption: Rule = {
     rationale:
       'Contact trace records, agent events and contact analysis segments streamed to Kinesis Data Streams sit in the stream for its retention period. Kinesis encrypts them at rest only when server-side encryption is on (EncryptionType KMS); with the Kinesis-owned key alias/aws/kinesis the customer cannot restrict or revoke decryption, and a customer managed key in a stranger\'s account puts decryption in that account\'s hands. The key is then judged like a recordings key (enabled, symmetric, rotated, not public).',
     evidenceUsed: ['connect:ListInstanceStorageConfigs', 'kinesis:DescribeStreamSummary', 'kms:DescribeKey'],
+    decidedBy: ['encryption_type', 'kms_key_id', 'StreamEncryption', 'kinesis_stream_config', 'KinesisStreamConfig'],
     remediation: {
       summary: 'Turn on server-side encryption for the stream with a customer managed KMS key owned by the instance account.',
       console: ['Open the Kinesis console, choose Data streams, then the stream.', 'Choose Configuration › Encryption › Edit, enable server-side encryption and choose the customer managed key.'],

@@ -47,6 +47,7 @@ export const mediaStreamsUseConfiguredKey: Rule = {
     rationale:
       'Connect creates one Kinesis Video stream per contact whose audio it streams, named with the configured prefix, and encrypts it with the key in the MEDIA_STREAMS storage config. A stream on another key (or on the AWS managed aws/kinesisvideo key) holds customer audio outside the key the audit judged. The streams are read with ListStreams (name BEGINS_WITH the prefix), first page only: a sample, said so in the finding.',
     evidenceUsed: ['connect:ListInstanceStorageConfigs', 'kinesisvideo:ListStreams', 'kms:DescribeKey'],
+    decidedBy: ['storage_config', 'KinesisVideoStreamConfig'],
     remediation: {
       summary: 'Delete or re-create streams on another key (Kinesis Video cannot change a stream\'s key), and keep the MEDIA_STREAMS storage config on the customer managed key.',
       console: ['Open the Kinesis Video Streams console, filter the video streams by the prefix, and check each stream\'s Encryption settings.'],

@@ -102,7 +102,7 @@ describe('a created bucket and key', () => {
     const findings = judge(model());
     const tls = find(findings, 's3-bucket-denies-insecure-transport', 'voice.recording-to-s3');
     expect(tls.status).toBe('PASS');
-    expect(tls.source).toEqual({ file: 'infra/main.tf', line: 30, address: 'aws_s3_bucket_policy.rec' });
+    expect(tls.source).toEqual({ file: 'infra/main.tf', line: 30, address: 'aws_s3_bucket_policy.rec' }); // no attribute lines given: the block
     const rotation = find(findings, 'kms-key-rotation-enabled');
     expect(rotation.status).toBe('PASS');
     expect(rotation.source?.address).toBe('aws_kms_key.rec');

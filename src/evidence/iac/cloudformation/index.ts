@@ -139,7 +139,7 @@ function readModel(templates: string[], options: CloudFormationOptions): IacMode
         logicalId,
         resource,
         name,
-        source: { file: template.file, line: template.resourceLines.get(logicalId) ?? 1, logicalId },
+        source: { file: template.file, line: template.resourceLines.get(logicalId) ?? 1, logicalId, attributes: template.propertyLines.get(logicalId) ?? {} },
         props: new Props(name, values, '', gate),
         identity: stack.identity(logicalId) as NamedIdentity,
       });

@@ -80,8 +80,9 @@ export function parseJson(text: string): { value: unknown; keyOffsets: KeyOffset
     if (c === '{') {
       i++;
       const object: Record<string, unknown> = {};
-      // Only the sections' maps need positions; a Map per object would cost more than the parse.
-      const offsets = depth === 1 ? new Map<string, number>() : undefined;
+      // Only the sections' maps (depth 1) and the maps inside each resource (depth 3: Properties) need
+      // positions; a Map per object would cost more than the parse.
+      const offsets = depth === 1 || depth === 3 ? new Map<string, number>() : undefined;
       if (offsets) keyOffsets.set(object, offsets);
       skip();
       if (text[i] === '}') {

@@ -22,6 +22,8 @@ export interface Template {
   body: TemplateBody;
   /** Logical id → 1-based line of its key under `Resources`. */
   resourceLines: Map<string, number>;
+  /** Logical id → each key of its `Properties` → 1-based line. */
+  propertyLines: Map<string, Record<string, number>>;
 }
 
 export interface TemplateBody {
@@ -85,7 +87,7 @@ function lineOf(text: string, offset: number): number {
   return line;
 }
 
-function readYaml(file: string, text: string): { body: unknown; resourceLines: Map<string, number> } {
+function readYaml(file: string, text: string): Pick<Template, 'resourceLines' | 'propertyLines'> & { body: unknown } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { version: '1.1', customTags, merge: false, lineCounter, prettyErrors: false });
   const error = doc.errors[0];
@@ -103,36 +105,57 @@ function readYaml(file: string, text: string): { body: unknown; resourceLines: M
   if (alias) throw new InputError(`${file}: YAML aliases are not supported in CloudFormation templates`);
   const body = doc.toJS();
   const resourceLines = new Map<string, number>();
+  const propertyLines = new Map<string, Record<string, number>>();
+  const lineOfNode = (node: { range?: [number, number, number] | null | undefined }) => (node.range ? lineCounter.linePos(node.range[0]).line : undefined);
   const root = doc.contents;
   const resources = isMap(root) ? root.items.find((p) => isScalar(p.key) && p.key.value === 'Resources')?.value : undefined;
   if (isMap(resources)) {
     for (const pair of resources.items) {
-      if (isScalar(pair.key) && pair.key.range) resourceLines.set(String(pair.key.value), lineCounter.linePos(pair.key.range[0]).line);
+      if (!isScalar(pair.key)) continue;
+      const logicalId = String(pair.key.value);
+      const line = lineOfNode(pair.key);
+      if (line !== undefined) resourceLines.set(logicalId, line);
+      const properties = isMap(pair.value) ? pair.value.items.find((p) => isScalar(p.key) && p.key.value === 'Properties')?.value : undefined;
+      if (!isMap(properties)) continue;
+      const lines: Record<string, number> = {};
+      for (const property of properties.items) {
+        const at = isScalar(property.key) ? lineOfNode(property.key) : undefined;
+        if (isScalar(property.key) && at !== undefined) lines[String(property.key.value)] = at;
+      }
+      propertyLines.set(logicalId, lines);
     }
   }
-  return { body, resourceLines };
+  return { body, resourceLines, propertyLines };
 }
 
-function readJson(file: string, text: string): { body: unknown; resourceLines: Map<string, number> } {
+function readJson(file: string, text: string): Pick<Template, 'resourceLines' | 'propertyLines'> & { body: unknown } {
   try {
     const { value, keyOffsets } = parseJson(text);
     const resourceLines = new Map<string, number>();
+    const propertyLines = new Map<string, Record<string, number>>();
     const resources = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['Resources'] : undefined;
     const offsets = typeof resources === 'object' && resources !== null ? keyOffsets.get(resources) : undefined;
-    if (offsets) {
-      // One pass over the text for every key, in offset order.
-      const sorted = [...offsets].sort((a, b) => a[1] - b[1]);
-      let line = 1;
-      let next = text.indexOf('\n');
-      for (const [key, offset] of sorted) {
-        while (next >= 0 && next < offset) {
-          line++;
-          next = text.indexOf('\n', next + 1);
-        }
-        resourceLines.set(key, line);
-      }
+    // Every key whose line is wanted: each logical id, and each key of its Properties.
+    const wanted: Array<{ offset: number; set: (line: number) => void }> = [];
+    for (const [logicalId, offset] of offsets ?? []) {
+      wanted.push({ offset, set: (line) => resourceLines.set(logicalId, line) });
+      const resource = (resources as Record<string, unknown>)[logicalId];
+      const properties = typeof resource === 'object' && resource !== null ? (resource as Record<string, unknown>)['Properties'] : undefined;
+      const lines: Record<string, number> = {};
+      propertyLines.set(logicalId, lines);
+      for (const [key, at] of (typeof properties === 'object' && properties !== null ? keyOffsets.get(properties) : undefined) ?? []) wanted.push({ offset: at, set: (line) => (lines[key] ??= line) });
     }
-    return { body: value, resourceLines };
+    // One pass over the text for every key, in offset order.
+    let line = 1;
+    let next = text.indexOf('\n');
+    for (const { offset, set } of wanted.sort((a, b) => a.offset - b.offset)) {
+      while (next >= 0 && next < offset) {
+        line++;
+        next = text.indexOf('\n', next + 1);
+      }
+      set(line);
+    }
+    return { body: value, resourceLines, propertyLines };
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
     // A YAML template may be written in flow style (`{Resources: …}`): YAML has the last word, but
@@ -185,7 +208,7 @@ export function readTemplate(file: string): Template {
     throw new InputError(`${file}: ${(size / 1024 / 1024).toFixed(0)} MB is not a CloudFormation template: CloudFormation takes templates of at most 1 MB`);
   }
   const text = readText(file, 'the template');
-  const { body, resourceLines } = /^\s*[{[]/.test(text) ? readJson(file, text) : readYaml(file, text);
+  const { body, resourceLines, propertyLines } = /^\s*[{[]/.test(text) ? readJson(file, text) : readYaml(file, text);
   const resources = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['Resources'] : undefined;
   if (typeof resources !== 'object' || resources === null || Array.isArray(resources)) throw notATemplate(file, body);
   for (const section of ['Parameters', 'Mappings', 'Conditions', 'Outputs'] as const) {
@@ -195,5 +218,5 @@ export function readTemplate(file: string): Template {
     }
   }
   const stem = basename(file).replace(/(\.template)?\.(json|ya?ml|template)$/i, '');
-  return { file, stem, body: body as TemplateBody, resourceLines };
+  return { file, stem, body: body as TemplateBody, resourceLines, propertyLines };
 }

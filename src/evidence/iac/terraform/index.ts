@@ -145,7 +145,7 @@ export async function readTerraformPlan(planFile: string, options: TerraformPlan
     locationWarnings.forEach(warn);
     for (const instance of managed) {
       const block = await locations.find(instance.moduleKey, instance.configAddress);
-      if (block) placed.set(instance, { file: block.file, line: block.line, address: instance.address });
+      if (block) placed.set(instance, { file: block.file, line: block.line, address: instance.address, attributes: block.attributes });
     }
   } catch (error) {
     // Locations only place findings: without them the plan is still judged.

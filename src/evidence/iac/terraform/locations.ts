@@ -15,6 +15,19 @@ import { Language, Parser, type Node } from 'web-tree-sitter';
 interface Block {
   file: string;
   line: number;
+  /** Arguments and nested blocks the resource block writes, by name → 1-based line (first occurrence). */
+  attributes: Record<string, number>;
+}
+
+function attributeLines(block: Node): Record<string, number> {
+  const lines: Record<string, number> = {};
+  const body = block.children.find((c) => c?.type === 'body');
+  for (const child of body?.children ?? []) {
+    if (child?.type !== 'attribute' && child?.type !== 'block') continue;
+    const name = child.child(0)?.text;
+    if (name !== undefined && !(name in lines)) lines[name] = child.startPosition.row + 1;
+  }
+  return lines;
 }
 
 interface DirectoryIndex {
@@ -96,7 +109,7 @@ async function indexDirectory(dir: string): Promise<DirectoryIndex> {
         const source = sourceAttribute(block);
         if (source !== undefined) index.moduleSources.set(labels[0], source);
       }
-      if (key && !index.blocks.has(key)) index.blocks.set(key, { file, line });
+      if (key && !index.blocks.has(key)) index.blocks.set(key, { file, line, attributes: kind === 'module' ? {} : attributeLines(block) });
     }
     tree.delete();
   }

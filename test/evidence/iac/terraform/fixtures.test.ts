@@ -61,13 +61,13 @@ describe('basic: everything exists, every value known', () => {
   it('places every resource on its block in the .tf file that writes it', async () => {
     const model = await read('basic');
     const dir = join(FIXTURES, 'basic');
-    expect(model.instances[0]?.source).toEqual(blockAt(join(dir, 'main.tf'), 'resource "aws_connect_instance" "main"', 'aws_connect_instance.main'));
-    expect(model.storageConfigs[0]?.source).toEqual(blockAt(join(dir, 'main.tf'), 'resource "aws_connect_instance_storage_config" "recordings"', 'aws_connect_instance_storage_config.recordings'));
-    expect(byName(model.bucketParts, 'aws_s3_bucket_ownership_controls.recordings').source).toEqual(
+    expect(model.instances[0]?.source).toMatchObject(blockAt(join(dir, 'main.tf'), 'resource "aws_connect_instance" "main"', 'aws_connect_instance.main'));
+    expect(model.storageConfigs[0]?.source).toMatchObject(blockAt(join(dir, 'main.tf'), 'resource "aws_connect_instance_storage_config" "recordings"', 'aws_connect_instance_storage_config.recordings'));
+    expect(byName(model.bucketParts, 'aws_s3_bucket_ownership_controls.recordings').source).toMatchObject(
       blockAt(join(dir, 'storage.tf'), 'resource "aws_s3_bucket_ownership_controls" "recordings"', 'aws_s3_bucket_ownership_controls.recordings'),
     );
-    expect(model.keys[0]?.source).toEqual(blockAt(join(dir, 'kms.tf'), 'resource "aws_kms_key" "recordings"', 'aws_kms_key.recordings'));
-    expect(model.aliases[0]?.source).toEqual(blockAt(join(dir, 'kms.tf'), 'resource "aws_kms_alias" "recordings"', 'aws_kms_alias.recordings'));
+    expect(model.keys[0]?.source).toMatchObject(blockAt(join(dir, 'kms.tf'), 'resource "aws_kms_key" "recordings"', 'aws_kms_key.recordings'));
+    expect(model.aliases[0]?.source).toMatchObject(blockAt(join(dir, 'kms.tf'), 'resource "aws_kms_alias" "recordings"', 'aws_kms_alias.recordings'));
   });
 });
 
@@ -103,9 +103,9 @@ describe('module: buckets and keys of a for_each module, named through its outpu
     const file = join(FIXTURES, 'module/modules/recordings/main.tf');
     const calls = byName(model.buckets, 'module.recordings["calls"].aws_s3_bucket.this');
     const chats = byName(model.buckets, 'module.recordings["chats"].aws_s3_bucket.this');
-    expect(calls.source).toEqual(blockAt(file, 'resource "aws_s3_bucket" "this"', calls.name));
+    expect(calls.source).toMatchObject(blockAt(file, 'resource "aws_s3_bucket" "this"', calls.name));
     expect(chats.source?.line).toBe(calls.source?.line);
-    expect(byName(model.bucketParts, 'module.recordings["calls"].aws_s3_bucket_policy.this[0]').source).toEqual(
+    expect(byName(model.bucketParts, 'module.recordings["calls"].aws_s3_bucket_policy.this[0]').source).toMatchObject(
       blockAt(file, 'resource "aws_s3_bucket_policy" "this"', 'module.recordings["calls"].aws_s3_bucket_policy.this[0]'),
     );
     expect(byName(model.storageConfigs, 'aws_connect_instance_storage_config.chats').source?.file).toBe(join(FIXTURES, 'module/main.tf'));
@@ -135,7 +135,7 @@ describe('for-each: two centres, each storage config linked by each.key', () => 
       [support.id, 'https://support.acme.example'],
     ]);
     const file = join(FIXTURES, 'for-each/storage.tf');
-    expect(byName(model.storageConfigs, 'aws_connect_instance_storage_config.rec["sales"]').source).toEqual(
+    expect(byName(model.storageConfigs, 'aws_connect_instance_storage_config.rec["sales"]').source).toMatchObject(
       blockAt(file, 'resource "aws_connect_instance_storage_config" "rec"', 'aws_connect_instance_storage_config.rec["sales"]'),
     );
   });

@@ -236,7 +236,7 @@ describe('locations', () => {
       ),
     );
     const model = await readTerraformPlan(file, { accountId: '123456789012' });
-    expect(model.buckets[0]?.source).toEqual({ file: join(root, '.terraform/modules/store/main.tf'), line: 3, address: 'module.store.aws_s3_bucket.this' });
+    expect(model.buckets[0]?.source).toMatchObject({ file: join(root, '.terraform/modules/store/main.tf'), line: 3, address: 'module.store.aws_s3_bucket.this' });
     expect(model.keys[0]?.source).toBeUndefined();
     expect(model.warnings).toContain(`No .tf block under ${root} was found for: aws_kms_key.orphan`);
     expect(model.warnings).toContain(`JSON configuration files are not read for locations: ${join(root, 'extra.tf.json')}`);
