@@ -82,6 +82,19 @@ function instanceResources(n: number): Resource[] {
   const id = uuid(`instance-${n}`);
   const c = `c${n}`;
   const instanceArn = `arn:aws:connect:${REGION}:${ACCOUNT}:instance/${id}`;
+  /** An association of this instance: its planned values and configuration around the storage_config block. */
+  const storageConfig = (resourceType: string, values: Record<string, Value>, config: Record<string, Expression>): Resource => ({
+    type: 'aws_connect_instance_storage_config',
+    name: `${c}_${resourceType.toLowerCase()}`,
+    values: {
+      instance_id: known(id),
+      resource_type: resourceType,
+      association_id: known(uuid(`assoc-${n}-${resourceType}`)),
+      id: known(`${id}:${uuid(`assoc-${n}-${resourceType}`)}:${resourceType}`),
+      storage_config: [values],
+    },
+    config: { instance_id: ref(`aws_connect_instance.${c}.id`), resource_type: literal(resourceType), storage_config: blocks(config) },
+  });
   const out: Resource[] = [
     {
       type: 'aws_connect_instance',
@@ -203,33 +216,20 @@ function instanceResources(n: number): Resource[] {
         values: { bucket: known(bucket), rule: [{ object_ownership: 'BucketOwnerEnforced' }], id: known(bucket) },
         config: { bucket: ref(`${b}.id`), rule: blocks({ object_ownership: literal('BucketOwnerEnforced') }) },
       },
-      {
-        type: 'aws_connect_instance_storage_config',
-        name: `${c}_${resourceType.toLowerCase()}`,
-        values: {
-          instance_id: known(id),
-          resource_type: resourceType,
-          association_id: known(uuid(`assoc-${n}-${resourceType}`)),
-          id: known(`${id}:${uuid(`assoc-${n}-${resourceType}`)}:${resourceType}`),
-          storage_config: [
-            {
-              storage_type: 'S3',
-              kinesis_firehose_config: [],
-              kinesis_stream_config: [],
-              kinesis_video_stream_config: [],
-              s3_config: [{ bucket_name: known(bucket), bucket_prefix: `connect/${alias}`, encryption_config: [{ encryption_type: 'KMS', key_id: known(`arn:aws:kms:${REGION}:${ACCOUNT}:key/${uuid(`key-${n}-${j}`)}`) }] }],
-            },
-          ],
+      storageConfig(
+        resourceType,
+        {
+          storage_type: 'S3',
+          kinesis_firehose_config: [],
+          kinesis_stream_config: [],
+          kinesis_video_stream_config: [],
+          s3_config: [{ bucket_name: known(bucket), bucket_prefix: `connect/${alias}`, encryption_config: [{ encryption_type: 'KMS', key_id: known(`arn:aws:kms:${REGION}:${ACCOUNT}:key/${uuid(`key-${n}-${j}`)}`) }] }],
         },
-        config: {
-          instance_id: ref(`aws_connect_instance.${c}.id`),
-          resource_type: literal(resourceType),
-          storage_config: blocks({
-            storage_type: literal('S3'),
-            s3_config: blocks({ bucket_name: ref(`${b}.id`), bucket_prefix: literal(`connect/${alias}`), encryption_config: blocks({ encryption_type: literal('KMS'), key_id: ref(`${keyRef(j)}.arn`) }) }),
-          }),
+        {
+          storage_type: literal('S3'),
+          s3_config: blocks({ bucket_name: ref(`${b}.id`), bucket_prefix: literal(`connect/${alias}`), encryption_config: blocks({ encryption_type: literal('KMS'), key_id: ref(`${keyRef(j)}.arn`) }) }),
         },
-      },
+      ),
     );
   }
   for (const [j, resourceType] of STREAM_TYPES.entries()) {
@@ -251,22 +251,11 @@ function instanceResources(n: number): Resource[] {
         },
         config: { name: literal(name), shard_count: literal(1), retention_period: literal(24), encryption_type: literal('KMS'), kms_key_id: ref(`${keyRef(0)}.arn`), stream_mode_details: blocks({ stream_mode: literal('PROVISIONED') }) },
       },
-      {
-        type: 'aws_connect_instance_storage_config',
-        name: `${c}_${resourceType.toLowerCase()}`,
-        values: {
-          instance_id: known(id),
-          resource_type: resourceType,
-          association_id: known(uuid(`assoc-${n}-${resourceType}`)),
-          id: known(`${id}:${uuid(`assoc-${n}-${resourceType}`)}:${resourceType}`),
-          storage_config: [{ storage_type: 'KINESIS_STREAM', kinesis_firehose_config: [], kinesis_video_stream_config: [], s3_config: [], kinesis_stream_config: [{ stream_arn: known(streamArn) }] }],
-        },
-        config: {
-          instance_id: ref(`aws_connect_instance.${c}.id`),
-          resource_type: literal(resourceType),
-          storage_config: blocks({ storage_type: literal('KINESIS_STREAM'), kinesis_stream_config: blocks({ stream_arn: ref(`aws_kinesis_stream.${c}_s${j}.arn`) }) }),
-        },
-      },
+      storageConfig(
+        resourceType,
+        { storage_type: 'KINESIS_STREAM', kinesis_firehose_config: [], kinesis_video_stream_config: [], s3_config: [], kinesis_stream_config: [{ stream_arn: known(streamArn) }] },
+        { storage_type: literal('KINESIS_STREAM'), kinesis_stream_config: blocks({ stream_arn: ref(`aws_kinesis_stream.${c}_s${j}.arn`) }) },
+      ),
     );
   }
   for (const [j, name] of [`/aws/connect/${alias}`, `/acme/${alias}/integrations`].entries()) {

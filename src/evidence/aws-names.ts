@@ -80,6 +80,20 @@ export function contactFlowLogsOn(attributes: ReadonlyArray<{ AttributeType?: st
   return attributes.find((a) => a.AttributeType === 'CONTACTFLOW_LOGS')?.Value?.toLowerCase() === 'true';
 }
 
+/**
+ * The ARN a key reference stands for: an ARN as it is; a bare key id or alias in the account and
+ * region KMS would resolve it in.
+ */
+export function kmsReferenceArn(reference: string, owner: { partition: string; region: string; account: string }): string {
+  if (reference.startsWith('arn:')) return reference;
+  return `arn:${owner.partition}:kms:${owner.region}:${owner.account}:${reference.startsWith('alias/') ? reference : `key/${reference}`}`;
+}
+
+/** The key id of a key ARN (`…:key/<id>`), if it is one. */
+export function keyIdOfArn(arn: string): string | undefined {
+  return /:key\/(.+)$/.exec(arn)?.[1];
+}
+
 /** A KMS key ARN (`arn:…:kms:region:account:key/id`), the one canonical name of a key: not an alias, not a bare id. */
 export function isKeyArn(reference: string): boolean {
   return /^arn:[^:]+:kms:[^:]+:\d{12}:key\/[^/]+$/.test(reference);

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Finding, HopResult, InstanceInfo, Report } from '../report/schema.js';
 import type { FormatOptions, Formatter } from './types.js';
+import { groupBy } from '../collections.js';
 
 /** Pieces are gathered into chunks of about this many UTF-16 code units before they are handed on. */
 export const CHUNK_CHARS = 1 << 16;
@@ -53,17 +54,6 @@ export function streamingFormatter(
   return { ...meta, chunks: (report, options) => batched(chunks(report, options)), pieces: chunks, render: (report, options) => [...chunks(report, options)].join('') };
 }
 
-/** Items grouped by a key, in their original order, in one pass. */
-export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}
 
 /** Instances by ARN; the first one wins, as `Array.find` would. */
 export function firstByArn(instances: readonly InstanceInfo[]): Map<string, InstanceInfo> {

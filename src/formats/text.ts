@@ -4,7 +4,8 @@ import type { Status } from '../findings/status.js';
 import type { Finding, HopResult, InstanceInfo, Report } from '../report/schema.js';
 import { terminalText } from './escape.js';
 import { sourceLabel } from './source.js';
-import { findingsOf, groupBy, hopsOf, indexReport, streamingFormatter } from './stream.js';
+import { groupBy } from '../collections.js';
+import { findingsOf, hopsOf, indexReport, streamingFormatter } from './stream.js';
 import type { FormatOptions } from './types.js';
 
 const SYMBOLS: Record<Status, { unicode: string; ascii: string }> = {

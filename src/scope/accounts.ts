@@ -21,6 +21,10 @@ export interface AccountScope {
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
+
+export function isAccountId(text: string): boolean {
+  return ACCOUNT_ID.test(text);
+}
 const PLACEHOLDER = '{accountId}';
 /** IAM role ARN whose account is `{accountId}` or a literal id; role names and paths as IAM allows. */
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\{accountId\}|\d{12}):role\/[\w+=,.@/-]+$/;
@@ -29,7 +33,7 @@ const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 function checkIds(ids: string[], where: string): string[] {
   if (ids.length === 0) throw new InputError(`--accounts ${where}: no account ids`);
-  for (const id of ids) if (!ACCOUNT_ID.test(id)) throw new InputError(`--accounts ${where}: ${JSON.stringify(id)} is not a 12-digit AWS account id`);
+  for (const id of ids) if (!isAccountId(id)) throw new InputError(`--accounts ${where}: ${JSON.stringify(id)} is not a 12-digit AWS account id`);
   return [...new Set(ids)];
 }
 

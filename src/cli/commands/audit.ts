@@ -13,7 +13,7 @@ import { oneLine } from '../../formats/escape.js';
 import { auditAsync, type AuditInput, type Report } from '../../index.js';
 import { EXIT } from '../../report/exit-code.js';
 import { byCodeUnit } from '../../report/order.js';
-import { resolveAccountScope, type AccountFlags, type AccountScope } from '../../scope/accounts.js';
+import { isAccountId, resolveAccountScope, type AccountFlags, type AccountScope } from '../../scope/accounts.js';
 import { resolveScope, snapshotResourceTypes, type Scope, type ScopeFlags } from '../../scope/resolve.js';
 import { emptyShardNotice, emptyShardOf, parseShard, pinnedKeys, pinsOfShard, selectShard, shardDocument, type ShardSpec } from '../../scope/shard.js';
 import { liveTuning, rejectLiveOnlyFlags, timeoutSeconds, type TuningFlags } from '../../scope/tuning.js';
@@ -196,23 +196,23 @@ async function judge(
   const resourceTypes = flags.snapshot ? snapshotResourceTypes(scope, evidence.resourceTypes, flags.snapshot) : scope.resourceTypes;
   say(`judging the evidence (${evidence.accounts.length} account${evidence.accounts.length === 1 ? '' : 's'})`);
   const input: AuditInput = {
+    ...judgement(scope),
     evidence,
     mode: flags.snapshot ? 'snapshot' : 'live',
     source: flags.snapshot,
     startedAt,
     now: new Date(),
-    failOn: scope.failOn,
-    rules: scope.rules,
     resourceTypes,
     instanceIds: collected ? pinsOfShard(scope.instanceIds, collected) : scope.instanceIds,
-    directoryPins: scope.directoryPins,
-    severityOverrides: scope.severityOverrides,
-    waivers: scope.waivers,
-    settings: scope.settings,
     allowEmpty: flags.allowEmpty === true,
     warnings: configWarnings,
   };
   return auditAsync(input, signal);
+}
+
+/** How the scope judges, whatever the evidence came from. */
+function judgement(scope: Scope): Pick<AuditInput, 'failOn' | 'rules' | 'directoryPins' | 'severityOverrides' | 'waivers' | 'settings'> {
+  return { failOn: scope.failOn, rules: scope.rules, directoryPins: scope.directoryPins, severityOverrides: scope.severityOverrides, waivers: scope.waivers, settings: scope.settings };
 }
 
 /** Plan mode: the evidence is what the code will make; a plan without Connect has nothing to audit and passes. */
@@ -222,6 +222,7 @@ async function judgePlan(flags: AuditFlags, scope: Scope, signal: AbortSignal, s
   const live = flags.liveReferences ? liveReader(flags, scope, signal) : undefined;
   const plan = await loadPlanInput(flags, scope.rules, scope.regions[0], now, live);
   const input: AuditInput = {
+    ...judgement(scope),
     evidence: plan.evidence,
     mode: 'plan',
     source: plan.source,
@@ -229,14 +230,8 @@ async function judgePlan(flags: AuditFlags, scope: Scope, signal: AbortSignal, s
     locate: plan.locate,
     startedAt,
     now,
-    failOn: scope.failOn,
-    rules: scope.rules,
     resourceTypes: scope.resourceTypes,
     instanceIds: scope.instanceIds,
-    directoryPins: scope.directoryPins,
-    severityOverrides: scope.severityOverrides,
-    waivers: scope.waivers,
-    settings: scope.settings,
     allowEmpty: flags.allowEmpty === true || plan.evidence.accounts.length === 0,
     warnings: [...configWarnings, ...plan.warnings],
   };
@@ -262,7 +257,7 @@ function checkPlanFlags(flags: AuditFlags): void {
   }
   if (flags.terraformDir !== undefined && flags.terraformPlan === undefined) throw new InputError('--terraform-dir applies to --terraform-plan only');
   if (flags.parameters !== undefined && flags.cloudformation === undefined) throw new InputError('--parameters applies to --cloudformation only');
-  if (flags.accountId !== undefined && !/^\d{12}$/.test(flags.accountId)) throw new InputError(`--account-id ${flags.accountId}: an AWS account id has 12 digits`);
+  if (flags.accountId !== undefined && !isAccountId(flags.accountId)) throw new InputError(`--account-id ${flags.accountId}: an AWS account id has 12 digits`);
   // Live collection flags steer --live-references; without it nothing is sent to AWS.
   if (!flags.liveReferences) rejectLiveOnlyFlags({ ...flags, region: undefined }, 'in plan mode without --live-references (nothing is read from AWS)');
   else if (flags.accounts !== undefined || flags.org) throw new InputError('--accounts and --org cannot be used in plan mode: the plan says which account it deploys to');

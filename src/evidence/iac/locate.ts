@@ -5,6 +5,7 @@
  */
 import { relative, sep } from 'node:path';
 import { STORAGE_RESOURCE_TYPES, storageHopId } from '../../paths/hops.js';
+import { arnPartition } from '../aws-names.js';
 import type { Finding } from '../../report/schema.js';
 import type { Rule } from '../../rules/types.js';
 import type { SourceRef } from './model.js';
@@ -45,7 +46,7 @@ export function locator(sources: SourceIndex, rules: readonly Rule[], root: stri
     const type = STORAGE_TYPE_OF_HOP.get(finding.hop);
     // A key finding about a bucket's default encryption names the bucket in its evidence: its
     // encryption block decided which key is judged.
-    const bucket = typeof finding.evidence.bucket === 'string' ? `arn:${/^arn:([^:]+):/.exec(finding.instanceArn)?.[1] ?? 'aws'}:s3:::${finding.evidence.bucket}` : undefined;
+    const bucket = typeof finding.evidence.bucket === 'string' ? `arn:${arnPartition(finding.instanceArn) ?? 'aws'}:s3:::${finding.evidence.bucket}` : undefined;
     const decided = [arn, ...(bucket ? [bucket] : [])].flatMap((resource) => operations.map((op) => sources.byOperation.get(`${resource}|${op}`)));
     const found =
       (arn === finding.instanceArn && type ? sources.storageConfigs.get(`${arn}|${type}`) : undefined) ??

@@ -11,7 +11,7 @@
  * - anything else — a resource it names but does not manage, a part of an existing resource it does not
  *   set, state AWS or Connect only creates at run time — is an error `NotManagedByPlan`, never guessed.
  */
-import { contactFlowLogGroupName, keyLookupId, bucketNameOfArn, kmsArnRegion } from '../aws-names.js';
+import { bucketNameOfArn, contactFlowLogGroupName, isAwsManagedAlias, keyIdOfArn, keyLookupId, kmsArnRegion, kmsReferenceArn } from '../aws-names.js';
 import type {
   AccountEvidence,
   DirectoryDescription,
@@ -20,12 +20,14 @@ import type {
   ConnectInstanceEvidence,
   DirectoryEvidence,
   EvidenceDocument,
+  InstanceStorageConfig,
   KeyEvidence,
   RegionEvidence,
 } from '../model.js';
 import { EVIDENCE_KIND, EVIDENCE_SCHEMA_VERSION } from '../model.js';
 import { NOT_MANAGED_BY_PLAN, UNKNOWN_UNTIL_APPLY } from '../operations.js';
 import { STORAGE_RESOURCE_TYPES } from '../../paths/hops.js';
+import { groupBy } from '../../collections.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
 import {
   isUnknown,
@@ -44,6 +46,7 @@ import {
   type IacModel,
   type Planned,
   type SourceRef,
+  instanceArnOf,
 } from './model.js';
 
 
@@ -142,24 +145,8 @@ class Builder {
     }
     for (const op of operations) this.byOperation.set(`${arn}|${op}`, source);
   }
-
-  /** A resource the code names without managing it: its findings point at the block that names it. */
-  placeReference(arn: string, source: SourceRef | undefined): void {
-    this.place(arn, source);
-  }
 }
 
-
-const groupBy = <T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> => {
-  const map = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    const list = map.get(key);
-    if (list) list.push(item);
-    else map.set(key, [item]);
-  }
-  return map;
-};
 
 /**
  * The model's links, grouped once: a 5,000-resource plan looks each resource's parts up by name
@@ -179,7 +166,8 @@ class ModelIndex {
   readonly danglingGrant: IacGrant | undefined;
   readonly aliases: Map<string, IacAlias[]>;
   readonly instances: Map<string, IacInstance>;
-  private readonly keyIds = new Set<string>();
+  /** Key ARN, key id and alias names (bare and ARN) → the managed key. */
+  readonly keys = new Map<string, IacKey>();
 
   constructor(model: IacModel) {
     this.parts = groupBy(model.bucketParts, (p) => p.bucketName);
@@ -190,9 +178,15 @@ class ModelIndex {
     this.origins = groupBy(model.approvedOrigins, (o) => o.instanceId);
     this.danglingOrigin = model.approvedOrigins.find((o) => !this.namesAnInstance(o.instanceId));
     for (const key of model.keys) {
-      this.keyIds.add(key.arn);
-      const id = /:key\/(.+)$/.exec(key.arn)?.[1];
-      if (id) this.keyIds.add(id);
+      this.keys.set(key.arn, key);
+      const id = keyIdOfArn(key.arn);
+      if (id) this.keys.set(id, key);
+    }
+    for (const alias of model.aliases) {
+      const key = this.keys.get(alias.targetKey);
+      if (!key) continue;
+      this.keys.set(alias.aliasName, key);
+      this.keys.set(`arn:${model.partition}:kms:${alias.region}:${model.accountId ?? PLACEHOLDER_ACCOUNT}:${alias.aliasName}`, key);
     }
     this.keyPolicies = groupBy(model.keyPolicies, (p) => p.keyArn);
     this.grants = groupBy(model.grants, (g) => g.keyArn);
@@ -203,7 +197,7 @@ class ModelIndex {
 
   /** A reference that names a key: one of the model's, or a real key ARN, id or alias (unmanaged); else it stands for a key unknown until apply. */
   namesAKey(reference: string): boolean {
-    return this.keyIds.has(reference) || /^(?:arn:[^:]+:kms:[^:]*:\d{12}:(?:key|alias)\/|alias\/|[0-9a-f-]{36}$|mrk-)/.test(reference);
+    return this.keys.has(reference) || /^(?:arn:[^:]+:kms:[^:]*:\d{12}:(?:key|alias)\/|alias\/|[0-9a-f-]{36}$|mrk-)/.test(reference);
   }
 
   /** An instance id or ARN: of the model, or a real one the code names; else a reference unknown until apply. */
@@ -269,7 +263,7 @@ function bucketEvidenceOf(b: Builder, name: string, bucket: IacBucket | undefine
   const { model, accountId } = b;
   const arn = bucketArn(model.partition, name);
   if (bucket) b.place(arn, bucket.source);
-  else b.placeReference(arn, referencedBy);
+  else b.place(arn, referencedBy);
   const parts = b.partsOf(name, bucket?.name);
   for (const [kind, part] of parts) if (!isUnknown(part)) b.place(arn, part.source, PART_OPERATIONS[kind]);
   const created = bucket?.lifecycle === 'create';
@@ -310,28 +304,6 @@ function bucketEvidenceOf(b: Builder, name: string, bucket: IacBucket | undefine
 
 // ---- KMS --------------------------------------------------------------------------------------
 
-interface KeyIndex {
-  /** Key ARN, key id and alias names (bare and ARN) → the managed key. */
-  readonly byReference: Map<string, IacKey>;
-}
-
-function keyIndex(model: IacModel): KeyIndex {
-  const byReference = new Map<string, IacKey>();
-  for (const key of model.keys) {
-    byReference.set(key.arn, key);
-    const id = /:key\/(.+)$/.exec(key.arn)?.[1];
-    if (id) byReference.set(id, key);
-  }
-  for (const alias of model.aliases) {
-    const key = byReference.get(alias.targetKey);
-    if (!key) continue;
-    byReference.set(alias.aliasName, key);
-    byReference.set(`arn:${model.partition}:kms:${alias.region}:${model.accountId ?? PLACEHOLDER_ACCOUNT}:${alias.aliasName}`, key);
-  }
-  return { byReference };
-}
-
-
 function managedKey(b: Builder, key: IacKey, reference: string, region: string, connectRoles: readonly string[]): KeyEvidence {
   const { model, accountId } = b;
   b.place(key.arn, key.source);
@@ -340,7 +312,7 @@ function managedKey(b: Builder, key: IacKey, reference: string, region: string, 
   if (policyResource) b.place(key.arn, policyResource.source, ['kms:GetKeyPolicy']);
   // A key policy or grant whose key is unknown until apply may be this key's.
   const { danglingPolicy, danglingGrant } = b.index;
-  const id = /:key\/(.+)$/.exec(key.arn)?.[1] ?? key.arn;
+  const id = keyIdOfArn(key.arn) ?? key.arn;
   const created = key.lifecycle === 'create';
   const describeKey = planned(key.exists ?? key.metadata, (metadata) => ({
     KeyMetadata: {
@@ -394,8 +366,8 @@ function managedKey(b: Builder, key: IacKey, reference: string, region: string, 
 }
 
 function unmanagedKey(b: Builder, reference: string, region: string, referencedBy: SourceRef | undefined): KeyEvidence {
-  const arn = reference.startsWith('arn:') ? reference : `arn:${b.model.partition}:kms:${region}:${b.accountId}:${reference.startsWith('alias/') ? reference : `key/${reference}`}`;
-  b.placeReference(arn, referencedBy);
+  // Placed under the ARN the rules report an unreadable key reference by.
+  b.place(kmsReferenceArn(reference, { partition: b.model.partition, region, account: b.accountId }), referencedBy);
   const call = unmanaged<never>(`KMS key ${reference}`);
   return { reference, region, describeKey: call, rotation: call, keyPolicy: call, aliases: call, grants: call };
 }
@@ -418,6 +390,15 @@ class References {
     if (value === undefined || value === '') return;
     const id = map === this.keys ? keyLookupId(region, value) : value;
     if (!map.has(id)) map.set(id, { value, region, by });
+  }
+
+  /** What a storage config names: its bucket, keys, stream or delivery stream. */
+  addConfig(config: InstanceStorageConfig, region: string, by: SourceRef | undefined): void {
+    this.add(this.buckets, config.S3Config?.BucketName, region, by);
+    this.add(this.keys, config.S3Config?.EncryptionConfig?.KeyId, region, by);
+    this.add(this.keys, config.KinesisVideoStreamConfig?.EncryptionConfig.KeyId, region, by);
+    this.add(this.streams, config.KinesisStreamConfig?.StreamArn, region, by);
+    this.add(this.deliveryStreams, config.KinesisFirehoseConfig?.FirehoseArn, region, by);
   }
 }
 
@@ -456,13 +437,7 @@ function instanceEvidence(b: Builder, instance: IacInstance, refs: References): 
       continue;
     }
     const known = configs.flatMap((c) => (isUnknown(c.config) ? [] : [{ config: c.config, by: c.source }]));
-    for (const { config, by } of known) {
-      refs.add(refs.buckets, config.S3Config?.BucketName, instance.region, by);
-      refs.add(refs.keys, config.S3Config?.EncryptionConfig?.KeyId, instance.region, by);
-      refs.add(refs.keys, config.KinesisVideoStreamConfig?.EncryptionConfig.KeyId, instance.region, by);
-      refs.add(refs.streams, config.KinesisStreamConfig?.StreamArn, instance.region, by);
-      refs.add(refs.deliveryStreams, config.KinesisFirehoseConfig?.FirehoseArn, instance.region, by);
-    }
+    for (const { config, by } of known) refs.addConfig(config, instance.region, by);
     storageConfigs[type] = ok(known.map((k) => k.config));
   }
   const origins = b.index.origins.get(instance.id) ?? [];
@@ -497,6 +472,10 @@ function instanceEvidence(b: Builder, instance: IacInstance, refs: References): 
     evidence.contactFlowLogGroups = group ? planned(group.exists ?? group.logGroup, (g) => [{ ...g, logGroupName: name }]) : unmanaged(`log group ${name}, where Connect writes the flow logs`);
   }
   return evidence;
+}
+
+function directoryArn(b: Builder, region: string, directoryId: string): string {
+  return `arn:${b.model.partition}:ds:${region}:${b.accountId}:directory/${directoryId}`;
 }
 
 /**
@@ -548,14 +527,14 @@ function directoryEvidenceOf(directoryId: string, created: boolean): DirectoryEv
  * without it, so the S3 configs the plan associates stand for their grants. AWS documents no such grant for
  * the other storage types, so none is assumed there.
  */
-function connectGrantees(b: Builder, keys: KeyIndex): Map<IacKey, string[]> {
+function connectGrantees(b: Builder): Map<IacKey, string[]> {
   const { model } = b;
   const roles = new Map<IacKey, Set<string>>();
   for (const config of model.storageConfigs) {
     if (isUnknown(config.config) || config.config.StorageType !== 'S3') continue;
     const reference = config.config.S3Config?.EncryptionConfig?.KeyId;
     const instance = b.index.instances.get(config.instanceId);
-    const key = reference ? keys.byReference.get(reference) : undefined;
+    const key = reference ? b.index.keys.get(reference) : undefined;
     // The grant is made when the association is: a created instance's, or one the plan creates.
     if (!key || !instance || (instance.lifecycle !== 'create' && config.lifecycle !== 'create')) continue;
     const set = roles.get(key) ?? new Set<string>();
@@ -587,8 +566,8 @@ export function evidenceOfModel(model: IacModel, now: Date): PlanEvidence {
   }
   for (const ref of model.instanceReferences) {
     const region = regionOf(ref.region);
-    const arn = ref.arn ?? `arn:${model.partition}:connect:${ref.region}:${b.accountId}:instance/${ref.id}`;
-    b.placeReference(arn, ref.referencedBy.source);
+    const arn = ref.arn ?? instanceArnOf(model.partition, ref.region, b.accountId, ref.id);
+    b.place(arn, ref.referencedBy.source);
     const not = (what: string) => unmanaged<never>(`${what} of instance ${ref.id}`, what !== 'the description');
     const storageConfigs: ConnectInstanceEvidence['storageConfigs'] = {};
     for (const type of STORAGE_RESOURCE_TYPES) {
@@ -596,18 +575,14 @@ export function evidenceOfModel(model: IacModel, now: Date): PlanEvidence {
       for (const c of configs) if (c.source) b.storageConfigs.set(`${arn}|${type}`, c.source);
       const known = configs.flatMap((c) => (isUnknown(c.config) ? [] : [c.config]));
       storageConfigs[type] = configs.length === 0 ? not(`the ${type} storage configs`) : known.length === configs.length ? ok(known) : unknownCall(`a ${type} storage config of instance ${ref.id}`);
-      for (const config of known) {
-        refs.add(refs.buckets, config.S3Config?.BucketName, ref.region, ref.referencedBy.source);
-        refs.add(refs.keys, config.S3Config?.EncryptionConfig?.KeyId, ref.region, ref.referencedBy.source);
-      }
+      for (const config of known) refs.addConfig(config, ref.region, ref.referencedBy.source);
     }
     region.instances[ref.id] = { describeInstance: not('the description'), storageConfigs, approvedOrigins: not('the approved origins'), attributes: not('the attributes') };
     if (region.listInstances?.status === 'ok') region.listInstances.response.push({ Id: ref.id, Arn: arn });
   }
   for (const directory of model.directories) {
     const region = regionOf(directory.region);
-    const arn = `arn:${model.partition}:ds:${directory.region}:${b.accountId}:directory/${directory.directoryId}`;
-    b.place(arn, directory.source);
+    b.place(directoryArn(b, directory.region, directory.directoryId), directory.source);
     const description = withRadius(model, directory.directoryId, directory.exists ?? directory.description);
     if (region.describeDirectories?.status === 'ok' && !isUnknown(description)) region.describeDirectories.response.push({ ...activeAfterApply(model, directory), ...description, DirectoryId: directory.directoryId });
     else if (isUnknown(description)) region.describeDirectories = unknownCall(description.detail);
@@ -620,7 +595,7 @@ export function evidenceOfModel(model: IacModel, now: Date): PlanEvidence {
     const pinned = isUnknown(instance.directoryId) ? undefined : instance.directoryId;
     if (pinned && !model.directories.some((d) => d.directoryId === pinned)) {
       const region = regionOf(instance.region);
-      b.placeReference(`arn:${model.partition}:ds:${instance.region}:${b.accountId}:directory/${pinned}`, instance.source);
+      b.place(directoryArn(b, instance.region, pinned), instance.source);
       const call = unmanaged<never>(`directory ${pinned}, which ${instance.name} names,`);
       region.directories[pinned] ??= { ldapsSettings: call, certificates: call, settings: call, trusts: call };
     }
@@ -634,7 +609,7 @@ export function evidenceOfModel(model: IacModel, now: Date): PlanEvidence {
     if (!isUnknown(stream.summary)) refs.add(refs.keys, stream.summary.KeyId, stream.region, stream.source);
   }
   for (const [arn, ref] of refs.streams) if (!kinesisStreams[arn]) {
-    b.placeReference(arn, ref.by);
+    b.place(arn, ref.by);
     kinesisStreams[arn] = { readAs: b.accountId, describeStreamSummary: unmanaged(`Kinesis data stream ${arn}`) };
   }
   const deliveryStreams: NonNullable<AccountEvidence['deliveryStreams']> = {};
@@ -650,7 +625,7 @@ export function evidenceOfModel(model: IacModel, now: Date): PlanEvidence {
     }
   }
   for (const [arn, ref] of refs.deliveryStreams) if (!deliveryStreams[arn]) {
-    b.placeReference(arn, ref.by);
+    b.place(arn, ref.by);
     deliveryStreams[arn] = { readAs: b.accountId, describeDeliveryStream: unmanaged(`Firehose delivery stream ${arn}`) };
   }
 
@@ -664,13 +639,12 @@ export function evidenceOfModel(model: IacModel, now: Date): PlanEvidence {
   }
   for (const [name, ref] of refs.buckets) if (!buckets[name]) buckets[name] = bucketEvidenceOf(b, name, undefined, ref.by);
 
-  const index = keyIndex(model);
-  const grantees = connectGrantees(b, index);
+  const grantees = connectGrantees(b);
   const keys: AccountEvidence['keys'] = {};
   for (const [lookup, ref] of refs.keys) {
     // The AWS managed keys' aliases need no record: the rules know them by name.
-    if (/^(?:arn:[^:]+:kms:[^:]*:[^:]*:)?alias\/aws\//.test(ref.value)) continue;
-    const key = index.byReference.get(ref.value);
+    if (isAwsManagedAlias(ref.value)) continue;
+    const key = b.index.keys.get(ref.value);
     keys[lookup] = key ? managedKey(b, key, ref.value, kmsArnRegion(key.arn) ?? ref.region, grantees.get(key) ?? []) : unmanagedKey(b, ref.value, ref.region, ref.by);
   }
 

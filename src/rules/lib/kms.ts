@@ -1,5 +1,5 @@
 /** KMS key references as storage configs and buckets write them, resolved through DescribeKey evidence. */
-import { isAwsManagedAlias, isKeyArn, keyLookupId, kmsArnRegion } from '../../evidence/aws-names.js';
+import { isAwsManagedAlias, isKeyArn, keyLookupId, kmsArnRegion, kmsReferenceArn } from '../../evidence/aws-names.js';
 import type { KeyEvidence, KeyMetadata } from '../../evidence/model.js';
 import type { InstanceContext, Outcome, Resource } from '../types.js';
 import { callErrorOutcome, instanceResource, keyResource, outcome, readCall } from './outcomes.js';
@@ -14,8 +14,7 @@ export type KeyLookup =
   | { kind: 'unreadable'; reference: string; resource: Resource; error: { code: string; message: string } };
 
 function referenceResource(ctx: InstanceContext, reference: string, region: string): Resource {
-  const arn = reference.startsWith('arn:') ? reference : `arn:${ctx.partition}:kms:${region}:${ctx.account.accountId}:${reference.startsWith('alias/') ? reference : `key/${reference}`}`;
-  return keyResource(arn, ctx.account.accountId, region);
+  return keyResource(kmsReferenceArn(reference, { partition: ctx.partition, region, account: ctx.account.accountId }), ctx.account.accountId, region);
 }
 
 
